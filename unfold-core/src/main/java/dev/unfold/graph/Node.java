@@ -1,0 +1,29 @@
+package dev.unfold.graph;
+
+import dev.unfold.op.Op;
+import dev.unfold.op.Var;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Shape;
+import java.util.List;
+
+/**
+ * One operation in a graph. {@code inputs} are ids of earlier nodes; {@code step} is the time step the
+ * node belongs to in an unfolded graph, or {@link #NO_STEP} for nodes outside time (parameters,
+ * constants, initial state).
+ */
+public record Node(int id, Op op, List<Integer> inputs, Shape shape, DType dtype, String name, int step) {
+    public static final int NO_STEP = -1;
+
+    public Node {
+        inputs = List.copyOf(inputs);
+    }
+
+    public Var var() {
+        return new Var(id, shape, dtype);
+    }
+
+    /** Whether the op is a leaf of the given kind. */
+    public boolean is(dev.unfold.op.Leaf.Kind kind) {
+        return op instanceof dev.unfold.op.Leaf leaf && leaf.kind() == kind;
+    }
+}

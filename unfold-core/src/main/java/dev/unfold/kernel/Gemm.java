@@ -1,0 +1,81 @@
+package dev.unfold.kernel;
+
+/**
+ * Dense matrix products {@code C = op(A) op(B)}, row-major, with {@code op} the identity or the
+ * transpose. A and B are not modified; C is overwritten and returned. C must not alias A or B.
+ *
+ * <p>One entry point per precision; the loop order keeps the innermost loop unit-stride over C and B,
+ * which the JIT vectorises.
+ */
+public final class Gemm {
+    private Gemm() {
+    }
+
+    /** Whether an operand is used as stored or transposed. */
+    public enum Op { N, T }
+
+    /** C (m x n) = op(A) (m x k) * op(B) (k x n). */
+    public static float[] mm(float[] a, Op opA, float[] b, Op opB, float[] c, int m, int n, int k) {
+        checkAlias(a, b, c);
+        float[] an = opA == Op.N ? a : transpose(a, k, m);
+        float[] bn = opB == Op.N ? b : transpose(b, n, k);
+        java.util.Arrays.fill(c, 0, m * n, 0f);
+        for (int i = 0; i < m; i++) {
+            int ci = i * n;
+            for (int p = 0; p < k; p++) {
+                float av = an[i * k + p];
+                int bp = p * n;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += av * bn[bp + j];
+                }
+            }
+        }
+        return c;
+    }
+
+    /** C (m x n) = op(A) (m x k) * op(B) (k x n), in double precision. */
+    public static double[] mm(double[] a, Op opA, double[] b, Op opB, double[] c, int m, int n, int k) {
+        checkAlias(a, b, c);
+        double[] an = opA == Op.N ? a : transpose(a, k, m);
+        double[] bn = opB == Op.N ? b : transpose(b, n, k);
+        java.util.Arrays.fill(c, 0, m * n, 0.0);
+        for (int i = 0; i < m; i++) {
+            int ci = i * n;
+            for (int p = 0; p < k; p++) {
+                double av = an[i * k + p];
+                int bp = p * n;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += av * bn[bp + j];
+                }
+            }
+        }
+        return c;
+    }
+
+    /** The transpose of a (rows x cols) matrix. */
+    static float[] transpose(float[] x, int rows, int cols) {
+        float[] t = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = x[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    static double[] transpose(double[] x, int rows, int cols) {
+        double[] t = new double[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = x[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    private static void checkAlias(Object a, Object b, Object c) {
+        if (c == a || c == b) {
+            throw new IllegalArgumentException("output of a matrix product must not alias an input");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.unfold.kernel;
+
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Shape;
+import dev.unfold.tensor.Tensor;
+
+/** Reductions, accumulated in double whatever the storage precision. */
+public final class Reduce {
+    private Reduce() {
+    }
+
+    /** Sums {@code x} down to {@code target}, the inverse of broadcasting {@code target} to x's shape. */
+    public static Tensor sumTo(Tensor x, Shape target) {
+        if (!Broadcast.broadcastsTo(target, x.shape())) {
+            throw new IllegalArgumentException("cannot sum " + x.shape() + " to " + target);
+        }
+        int[] dst = Broadcast.sourceIndex(target, x.shape());
+        double[] acc = new double[target.size()];
+        for (int i = 0; i < dst.length; i++) {
+            acc[dst[i]] += x.get(i);
+        }
+        return fromDoubles(x.dtype(), target, acc);
+    }
+
+    /** Row-wise softmax over the last axis, computed stably by subtracting each row's maximum. */
+    public static Tensor softmaxLastAxis(Tensor x) {
+        int cols = x.shape().dim(-1);
+        int rows = x.size() / Math.max(cols, 1);
+        double[] out = new double[x.size()];
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, x.get(base + j));
+            }
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                out[base + j] = Math.exp(x.get(base + j) - max);
+                sum += out[base + j];
+            }
+            for (int j = 0; j < cols; j++) {
+                out[base + j] /= sum;
+            }
+        }
+        return fromDoubles(x.dtype(), x.shape(), out);
+    }
+
+    /**
+     * Mean over rows of {@code -log softmax(logits)[target]}. Logits are (N, C); targets hold N class
+     * indices stored as numbers.
+     */
+    public static double meanCrossEntropy(Tensor logits, Tensor targets) {
+        int cols = logits.shape().dim(-1);
+        int rows = targets.size();
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, logits.get(base + j));
+            }
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                sum += Math.exp(logits.get(base + j) - max);
+            }
+            total += Math.log(sum) + max - logits.get(base + Rows.index(targets, r, cols));
+        }
+        return total / rows;
+    }
+
+    static Tensor fromDoubles(DType dtype, Shape shape, double[] values) {
+        return dtype == DType.F64 ? Tensor.wrap(shape, values) : Tensor.generate(dtype, shape, i -> values[i]);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.unfold.nn;
+
+import dev.unfold.graph.GraphBuilder;
+import dev.unfold.graph.Node;
+import dev.unfold.graph.Unfolder;
+import dev.unfold.op.Concat;
+import dev.unfold.op.Var;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Shape;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stacked, optionally bidirectional recurrent layers unfolded over T steps into one graph. Layer l of
+ * direction d is its own folded cell, unfolded with scope {@code l<l>} or {@code l<l>_reverse}; the
+ * reverse chain runs from step T−1 to step 0; layer l+1 reads the per-step outputs of layer l (both
+ * directions concatenated). Parameter names are PyTorch's state-dict names.
+ */
+public final class RecurrentNetwork {
+    private final RecurrentSpec spec;
+
+    public RecurrentNetwork(RecurrentSpec spec) {
+        this.spec = spec;
+    }
+
+    public RecurrentSpec spec() {
+        return spec;
+    }
+
+    /** One layer and direction after unfolding. */
+    public record Run(String scope, int layer, Unfolder.Direction direction, List<Var> initialState,
+            List<List<Var>> states, List<Var> outputs, List<Var> finalState) {
+    }
+
+    /** The unfolded network inside a graph under construction. */
+    public record Unfolded(Map<String, Var> params, List<Var> inputs, List<Run> runs, List<Var> outputs) {
+    }
+
+    /** The cell of layer {@code layer} (the same for both directions). */
+    public Cell cell(int layer) {
+        int in = layer == 0 ? spec.inputSize() : spec.directions().count() * spec.hiddenSize();
+        return spec.cell().create(in, spec.hiddenSize());
+    }
+
+    /** All parameters under their PyTorch names, in state-dict order. */
+    public List<ParameterSpec> parameters() {
+        List<ParameterSpec> all = new ArrayList<>();
+        for (int l = 0; l < spec.layers(); l++) {
+            for (int d = 0; d < spec.directions().count(); d++) {
+                for (ParameterSpec p : cell(l).parameters()) {
+                    all.add(p.suffixed(RecurrentSpec.suffix(l, d)));
+                }
+            }
+        }
+        return all;
+    }
+
+    /** The name of the initial-state input for state {@code state} of layer {@code layer}, direction {@code d}. */
+    public static String initialStateName(String state, int layer, int direction) {
+        return state + "0" + RecurrentSpec.suffix(layer, direction);
+    }
+
+    /**
+     * Unfolds the network over {@code steps} steps into {@code b}: parameter leaves, input leaves
+     * {@code x[t]} (B, I) at step t, initial-state leaves, and per-step outputs (B, D×H).
+     */
+    public Unfolded unfold(GraphBuilder b, int steps, int batch, DType dtype) {
+        if (steps <= 0 || batch <= 0) {
+            throw new IllegalArgumentException("steps and batch must be positive, got " + steps + " and " + batch);
+        }
+        Map<String, Var> params = new LinkedHashMap<>();
+        List<Var> inputs = new ArrayList<>();
+        for (int t = 0; t < steps; t++) {
+            inputs.add(b.at(t).input("x[" + t + "]", Shape.of(batch, spec.inputSize()), dtype));
+        }
+        b.at(Node.NO_STEP);
+        List<Run> runs = new ArrayList<>();
+        List<Var> layerIn = inputs;
+        for (int l = 0; l < spec.layers(); l++) {
+            List<Run> layerRuns = new ArrayList<>();
+            for (int d = 0; d < spec.directions().count(); d++) {
+                layerRuns.add(unfoldLayer(b, l, d, layerIn, params, batch, dtype));
+            }
+            runs.addAll(layerRuns);
+            layerIn = joinDirections(b, l, layerRuns, steps);
+        }
+        return new Unfolded(params, inputs, runs, layerIn);
+    }
+
+    private Run unfoldLayer(GraphBuilder b, int layer, int d, List<Var> layerIn, Map<String, Var> params, int batch, DType dtype) {
+        Cell cell = cell(layer);
+        String suffix = RecurrentSpec.suffix(layer, d);
+        b.at(Node.NO_STEP);
+        List<Var> own = new ArrayList<>();
+        for (ParameterSpec p : cell.parameters()) {
+            Var v = b.parameter(p.name() + suffix, p.shape(), dtype);
+            params.put(p.name() + suffix, v);
+            own.add(v);
+        }
+        List<Var> init = new ArrayList<>();
+        for (StateSpec s : cell.states()) {
+            init.add(b.input(initialStateName(s.name(), layer, d), Shape.of(batch, s.size()), dtype));
+        }
+        Unfolder.Direction dir = d == 0 ? Unfolder.Direction.FORWARD : Unfolder.Direction.REVERSE;
+        List<List<Var>> xs = layerIn.stream().map(List::of).toList();
+        Unfolder.Unrolled u = Unfolder.into(b, cell.fold(batch, dtype), new Unfolder.Wiring(own, init, xs, dir, suffix.substring(1)));
+        List<Var> outs = u.outputs().stream().map(o -> o.get(0)).toList();
+        return new Run(suffix.substring(1), layer, dir, init, u.states(), outs, u.finalState());
+    }
+
+    private List<Var> joinDirections(GraphBuilder b, int layer, List<Run> runs, int steps) {
+        List<Var> out = new ArrayList<>();
+        for (int t = 0; t < steps; t++) {
+            int step = t;
+            List<Var> parts = runs.stream().map(r -> r.outputs().get(step)).toList();
+            if (parts.size() == 1) {
+                out.add(parts.get(0));
+            } else {
+                String saved = b.scope();
+                out.add(b.at(t).scope("l" + layer).apply("y", new Concat(1), parts.toArray(Var[]::new)));
+                b.scope(saved);
+            }
+        }
+        b.at(Node.NO_STEP);
+        return out;
+    }
+}

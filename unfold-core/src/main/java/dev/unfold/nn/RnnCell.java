@@ -1,0 +1,51 @@
+package dev.unfold.nn;
+
+import dev.unfold.graph.GraphBuilder;
+import dev.unfold.op.Var;
+import dev.unfold.tensor.Shape;
+import java.util.List;
+
+/**
+ * Elman network, PyTorch's {@code RNNCell}:
+ * <pre>h′ = act(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)</pre>
+ * with act = tanh or ReLU; in the book's notation (eq. 10.8-10.9) U = W_ih, W = W_hh, b = b_ih + b_hh.
+ * Output y_t = h′.
+ *
+ * <p>Shape: x (B, I), h (B, H); weight_ih (H, I), weight_hh (H, H), bias_ih (H), bias_hh (H).
+ */
+public record RnnCell(int inputSize, int hiddenSize, Activation activation) implements Cell {
+    /** The nonlinearity of an Elman cell. */
+    public enum Activation { TANH, RELU }
+
+    @Override
+    public String kind() {
+        return activation == Activation.TANH ? "rnn_tanh" : "rnn_relu";
+    }
+
+    @Override
+    public int outputSize() {
+        return hiddenSize;
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        Init init = Init.uniform(1 / Math.sqrt(hiddenSize));
+        return List.of(
+                new ParameterSpec("weight_ih", Shape.of(hiddenSize, inputSize), init),
+                new ParameterSpec("weight_hh", Shape.of(hiddenSize, hiddenSize), init),
+                new ParameterSpec("bias_ih", Shape.of(hiddenSize), init),
+                new ParameterSpec("bias_hh", Shape.of(hiddenSize), init));
+    }
+
+    @Override
+    public List<StateSpec> states() {
+        return List.of(new StateSpec("h", hiddenSize));
+    }
+
+    @Override
+    public StepResult step(GraphBuilder b, List<Var> p, List<Var> state, Var x) {
+        Var a = b.name(b.add(b.linear(x, p.get(0), p.get(2)), b.linear(state.get(0), p.get(1), p.get(3))), "a");
+        Var h = b.name(activation == Activation.TANH ? b.tanh(a) : b.relu(a), "h");
+        return new StepResult(List.of(h), h);
+    }
+}
