@@ -23,7 +23,7 @@ public record MatMul(Gemm.Op opA, Gemm.Op opB) implements Op {
 
     @Override
     public String name() {
-        return "matmul" + (opA == Gemm.Op.T ? " Aᵀ" : "") + (opB == Gemm.Op.T ? " Bᵀ" : "");
+        return opA == Gemm.Op.N && opB == Gemm.Op.N ? "matmul" : "matmul_" + opA.name().toLowerCase(java.util.Locale.ROOT) + opB.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override

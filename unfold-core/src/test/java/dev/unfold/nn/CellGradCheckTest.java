@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.autodiff.GradCheck;
 import dev.unfold.graph.Graph;
-import dev.unfold.graph.GraphBuilder;
-import dev.unfold.op.Var;
 import dev.unfold.tensor.DType;
 import dev.unfold.testkit.Fixtures;
 import java.util.stream.Stream;
@@ -30,32 +28,12 @@ class CellGradCheckTest {
     @MethodSource("networks")
     void bpttMatchesFiniteDifferences(CellType type, int layers, RecurrentSpec.Directions dirs) {
         RecurrentSpec spec = new RecurrentSpec(type, 2, 3, layers, dirs);
-        Graph g = probe(spec, 3, 2);
+        Graph g = ProbeGraph.build(spec, 3, 2, DType.F64);
         GradCheck.Report report = assertGradientsMatch(g, "loss", Fixtures.randomFeeds(g, Fixtures.rng()));
         long params = report.entries().stream().filter(e -> e.kind() == dev.unfold.op.Leaf.Kind.PARAMETER).count();
         assertTrue(params == new RecurrentNetwork(spec).parameters().size(), "every parameter was checked");
         assertTrue(report.entries().stream().anyMatch(e -> e.name().equals("x[0]")), "the first input was checked");
         assertTrue(report.entries().stream().anyMatch(e -> e.name().startsWith(type == CellType.JORDAN ? "o0" : "h0")),
                 "the initial state was checked");
-    }
-
-    /** The unfolded network with {@code loss = Σ_t Σ R_t ⊙ y_t + Σ S ⊙ (final states)}. */
-    static Graph probe(RecurrentSpec spec, int steps, int batch) {
-        GraphBuilder b = new GraphBuilder();
-        RecurrentNetwork.Unfolded u = new RecurrentNetwork(spec).unfold(b, steps, batch, DType.F64);
-        Var loss = null;
-        for (int t = 0; t < steps; t++) {
-            Var y = u.outputs().get(t);
-            Var term = Losses.weightedSum(b, y, b.at(t).input("R[" + t + "]", y.shape(), DType.F64));
-            loss = loss == null ? term : b.add(loss, term);
-        }
-        for (RecurrentNetwork.Run r : u.runs()) {
-            for (int i = 0; i < r.finalState().size(); i++) {
-                Var s = r.finalState().get(i);
-                loss = b.add(loss, Losses.weightedSum(b, s, b.input("S_" + r.scope() + "_" + i, s.shape(), DType.F64)));
-            }
-        }
-        b.output("loss", loss);
-        return b.build();
     }
 }

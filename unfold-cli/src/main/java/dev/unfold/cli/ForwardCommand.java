@@ -1,0 +1,81 @@
+package dev.unfold.cli;
+
+import dev.unfold.io.SafeTensors;
+import dev.unfold.io.TorchWeights;
+import dev.unfold.nn.CellType;
+import dev.unfold.nn.RecurrentSpec;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Tensor;
+import dev.unfold.train.RecurrentEvaluation;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code unfold forward}: run PyTorch weights on an input, optionally with BPTT gradients. */
+@Command(name = "forward", mixinStandardHelpOptions = true,
+        description = {"Run a recurrent network with PyTorch weights over a time-major input.",
+            "W holds a state dict by PyTorch's names; X holds 'input' [T,B,I] and optional 'h0', 'c0' [L*D,B,H] and 'R' [T,B,D*H].",
+            "Y receives 'output', 'h_n', 'c_n' (LSTM) and, when R is given, the gradients of sum(R * output) as 'grad.<name>'."})
+final class ForwardCommand implements Callable<Integer> {
+    private static final Set<String> INPUTS = Set.of("input", "h0", "c0", "R");
+
+    @Option(names = "--cell", required = true, converter = CellConverter.class, description = "Cell: rnn_tanh, rnn_relu, lstm or gru.")
+    CellType cell;
+
+    @Option(names = "--layers", defaultValue = "1", description = "Stacked layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--bidirectional", description = "The weights include the reverse direction ('_reverse' names).")
+    boolean bidirectional;
+
+    @Option(names = "--weights", required = true, description = "safetensors file with the PyTorch state dict.")
+    Path weights;
+
+    @Option(names = "--input", required = true, description = "safetensors file with 'input' and optional 'h0', 'c0', 'R'.")
+    Path input;
+
+    @Option(names = "--out", required = true, description = "safetensors file to write.")
+    Path out;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (cell == CellType.JORDAN) {
+            throw new IllegalArgumentException("--cell jordan has no PyTorch weights; use rnn_tanh, rnn_relu, lstm or gru");
+        }
+        Limits.range("--layers", layers, 1, 64);
+        Map<String, Tensor> w = SafeTensors.read(weights);
+        Map<String, Tensor> x = SafeTensors.read(input);
+        for (String name : x.keySet()) {
+            if (!INPUTS.contains(name)) {
+                throw new IllegalArgumentException(input + ": unexpected tensor '" + name + "' (expected input, h0, c0, R)");
+            }
+        }
+        if (!x.containsKey("input")) {
+            throw new IllegalArgumentException(input + ": missing tensor 'input' [T,B,I]");
+        }
+        RecurrentSpec rs = TorchWeights.inferSpec(cell, layers, bidirectional ? RecurrentSpec.Directions.BOTH : RecurrentSpec.Directions.ONE, w);
+        Map<String, Tensor> params = TorchWeights.match(rs, w);
+        RecurrentEvaluation.Request request = new RecurrentEvaluation.Request(rs, params, x.get("input"),
+                Optional.ofNullable(x.get("h0")), Optional.ofNullable(x.get("c0")), Optional.ofNullable(x.get("R")));
+        RecurrentEvaluation.Result r = RecurrentEvaluation.run(request, DType.F64);
+        Map<String, Tensor> result = new LinkedHashMap<>();
+        result.put("output", r.output());
+        result.put("h_n", r.hN());
+        r.cN().ifPresent(c -> result.put("c_n", c));
+        result.putAll(r.gradients());
+        SafeTensors.write(out, result);
+        spec.commandLine().getOut().printf("wrote %s: %s%n", out, String.join(", ", result.keySet()));
+        return 0;
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code unfold} command line (picocli). Sits on top of everything; nothing imports it. */
+package dev.unfold.cli;

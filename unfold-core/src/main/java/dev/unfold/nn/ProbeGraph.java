@@ -1,0 +1,40 @@
+package dev.unfold.nn;
+
+import dev.unfold.graph.Graph;
+import dev.unfold.graph.GraphBuilder;
+import dev.unfold.graph.Node;
+import dev.unfold.op.Var;
+import dev.unfold.tensor.DType;
+
+/**
+ * An unfolded network under a loss that reaches every output and every final state:
+ * {@code L = Σ_t Σ R[t] ⊙ y_t + Σ_runs Σ S ⊙ s_T}, with R and S fed like inputs. Its gradient is the
+ * vector-Jacobian product of the whole network with (R, S), which gradient checks and the PyTorch
+ * parity tests compare.
+ */
+public final class ProbeGraph {
+    private ProbeGraph() {
+    }
+
+    /** The graph, with output {@code "loss"}. {@code R[t]} are (B, D×H); {@code S_<scope>_<i>} match the final states. */
+    public static Graph build(RecurrentSpec spec, int steps, int batch, DType dtype) {
+        GraphBuilder b = new GraphBuilder();
+        RecurrentNetwork.Unfolded u = new RecurrentNetwork(spec).unfold(b, steps, batch, dtype);
+        Var loss = null;
+        for (int t = 0; t < steps; t++) {
+            Var y = u.outputs().get(t);
+            b.at(t);
+            Var term = Losses.weightedSum(b, y, b.input("R[" + t + "]", y.shape(), dtype));
+            loss = loss == null ? term : b.add(loss, term);
+        }
+        b.at(Node.NO_STEP);
+        for (RecurrentNetwork.Run r : u.runs()) {
+            for (int i = 0; i < r.finalState().size(); i++) {
+                Var s = r.finalState().get(i);
+                loss = b.add(loss, Losses.weightedSum(b, s, b.input("S_" + r.scope() + "_" + i, s.shape(), dtype)));
+            }
+        }
+        b.output("loss", loss);
+        return b.build();
+    }
+}
