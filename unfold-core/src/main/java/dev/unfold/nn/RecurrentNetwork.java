@@ -70,12 +70,30 @@ public final class RecurrentNetwork {
         if (steps <= 0 || batch <= 0) {
             throw new IllegalArgumentException("steps and batch must be positive, got " + steps + " and " + batch);
         }
-        Map<String, Var> params = new LinkedHashMap<>();
         List<Var> inputs = new ArrayList<>();
         for (int t = 0; t < steps; t++) {
             inputs.add(b.at(t).input("x[" + t + "]", Shape.of(batch, spec.inputSize()), dtype));
         }
         b.at(Node.NO_STEP);
+        return unfold(b, inputs);
+    }
+
+    /**
+     * Unfolds the network over the given per-step inputs, each (B, I) and computed elsewhere in
+     * {@code b} (an embedding, say): parameter leaves, initial-state leaves and per-step outputs (B, D×H).
+     */
+    public Unfolded unfold(GraphBuilder b, List<Var> inputs) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("a network needs at least one step of input");
+        }
+        Var first = inputs.get(0);
+        if (first.shape().rank() != 2 || first.shape().dim(1) != spec.inputSize()) {
+            throw new IllegalArgumentException("network input must be (B, " + spec.inputSize() + "), got " + first.shape());
+        }
+        int batch = first.shape().dim(0);
+        DType dtype = first.dtype();
+        int savedStep = b.step();
+        Map<String, Var> params = new LinkedHashMap<>();
         List<Run> runs = new ArrayList<>();
         List<Var> layerIn = inputs;
         for (int l = 0; l < spec.layers(); l++) {
@@ -84,8 +102,9 @@ public final class RecurrentNetwork {
                 layerRuns.add(unfoldLayer(b, l, d, layerIn, params, batch, dtype));
             }
             runs.addAll(layerRuns);
-            layerIn = joinDirections(b, l, layerRuns, steps);
+            layerIn = joinDirections(b, l, layerRuns, inputs.size());
         }
+        b.at(savedStep);
         return new Unfolded(params, inputs, runs, layerIn);
     }
 
