@@ -61,8 +61,32 @@ public final class SafeTensors {
         }
     }
 
+    /** Tensors and the string metadata of a file. */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    }
+
+    /** The tensors and metadata of {@code file}. */
+    public static Contents readContents(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("cannot read " + file + ": no such file");
+        }
+        try {
+            return parseContents(bytes);
+        } catch (SafeTensorsException e) {
+            throw new SafeTensorsException(file + ": " + e.getMessage());
+        }
+    }
+
     /** The tensors encoded in {@code bytes}. */
     public static Map<String, Tensor> parse(byte[] bytes) throws SafeTensorsException {
+        return parseContents(bytes).tensors();
+    }
+
+    /** The tensors and metadata encoded in {@code bytes}. */
+    public static Contents parseContents(byte[] bytes) throws SafeTensorsException {
         if (bytes.length < 8) {
             throw new SafeTensorsException("not a safetensors file: " + bytes.length + " bytes, shorter than the 8-byte header length");
         }
@@ -82,12 +106,21 @@ public final class SafeTensors {
         for (Entry e : entries) {
             out.put(e.name, decode(e, buf, dataStart));
         }
-        return out;
+        Map<String, String> meta = new LinkedHashMap<>();
+        if (header.has(METADATA)) {
+            header.getAsJsonObject(METADATA).entrySet().forEach(m -> meta.put(m.getKey(), m.getValue().getAsString()));
+        }
+        return new Contents(out, meta);
     }
 
     /** Writes {@code tensors} in order to {@code file}, through a temporary file and a rename. */
     public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
-        AtomicFiles.write(file, encode(tensors, Map.of()));
+        write(file, tensors, Map.of());
+    }
+
+    /** Writes {@code tensors} and string {@code metadata} to {@code file}, through a temporary file and a rename. */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        AtomicFiles.write(file, encode(tensors, metadata));
     }
 
     /** The bytes of a safetensors file holding {@code tensors} in order, with optional metadata. */

@@ -1,0 +1,49 @@
+package dev.unfold.cli;
+
+import dev.unfold.exec.Executor;
+import dev.unfold.tensor.Rng;
+import dev.unfold.train.Sampler;
+import dev.unfold.train.SavedModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code unfold sample}: generate text from a trained character model. */
+@Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text from a character model trained with 'unfold train'.")
+final class SampleCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Run folder with a checkpoint.")
+    Path model;
+
+    @Option(names = "--length", defaultValue = "500", description = "Characters to generate (default: ${DEFAULT-VALUE}).")
+    int length;
+
+    @Option(names = "--temperature", defaultValue = "0.8", description = "Softmax temperature (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "Draw only from the K likeliest characters (0: all).")
+    int topK;
+
+    @Option(names = "--prime", defaultValue = "", description = "Text fed to the model before sampling.")
+    String prime;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Limits.range("--length", length, 0, 10_000_000);
+        SavedModel saved = SavedModel.load(model);
+        var vocab = saved.vocabulary().orElseThrow(() -> new IllegalArgumentException(
+                model + " holds a model for the " + saved.config().data().task() + " task, not a character model"));
+        String text = new Sampler(saved.model(), saved.params(), Executor.reference())
+                .sample(vocab, prime, length, temperature, topK, new Rng(seed));
+        spec.commandLine().getOut().println(prime + text);
+        return 0;
+    }
+}

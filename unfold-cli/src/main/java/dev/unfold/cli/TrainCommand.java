@@ -1,0 +1,81 @@
+package dev.unfold.cli;
+
+import dev.unfold.exec.Executor;
+import dev.unfold.train.Checkpointing;
+import dev.unfold.train.TrainConfig;
+import dev.unfold.train.TrainingDivergedException;
+import dev.unfold.train.TrainingRun;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code unfold train}: train a character model or a long-memory task with full or truncated BPTT. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a recurrent model on text (the embedded King James corpus by default, or --text FILE)",
+            "or on a generated long-memory task, with full or truncated BPTT.",
+            "Writes DIR/checkpoint.safetensors and DIR/metrics.jsonl; Ctrl-C saves a checkpoint; --resume continues."})
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    TrainOptions options = new TrainOptions();
+
+    @Option(names = "--out", required = true, description = "Run folder (checkpoint, metrics).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its checkpoint; only --steps and --minutes may change.")
+    boolean resume;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        TrainConfig config = resume ? options.resumed(Checkpointing.load(out).manifest().config()) : options.config();
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        TrainingRun.Result r = runWithCtrlC(config, out, resume, err);
+        stdout.printf(Locale.ROOT, "%s after %d updates (%,d tokens, %s): last loss %.4f%s%n",
+                r.stopped() ? "stopped" : "finished", r.steps(), r.tokens(), TerminalProgress.duration(r.seconds()), r.lastLoss(),
+                r.validation().isPresent() ? String.format(Locale.ROOT, ", validation %s %.4f", r.metric(), r.validation().getAsDouble()) : "");
+        stdout.println("checkpoint: " + out.resolve(Checkpointing.FILE));
+        return r.stopped() ? 130 : 0;
+    }
+
+    /** Runs training; Ctrl-C asks it to stop at the next update and waits for its checkpoint. */
+    static TrainingRun.Result runWithCtrlC(TrainConfig config, Path out, boolean resume, PrintWriter err) throws IOException {
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                finished.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        TerminalProgress progress = new TerminalProgress(err, System.console() != null, config.data().isTask() ? "" : "bits/char");
+        try {
+            return new TrainingRun(config, out, progress, stop, Executor.reference()).run(resume);
+        } catch (TrainingDivergedException e) {
+            progress.endLine();
+            throw new TrainingFailed("training diverged: " + e.getMessage());
+        } finally {
+            progress.endLine();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                err.println("unfold: interrupted; checkpoint saved in " + out);
+            }
+        }
+    }
+}

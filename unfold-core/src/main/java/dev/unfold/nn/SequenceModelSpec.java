@@ -1,0 +1,43 @@
+package dev.unfold.nn;
+
+/**
+ * A sequence model: what comes in at each step, the recurrent network, and what comes out.
+ * Tokens enter through an embedding of width {@code embedding}, or one-hot when it is 0; vectors enter
+ * as they are. The decoder is a linear layer from the network's output to {@code output.size()}: class
+ * logits under softmax cross-entropy, or values under mean squared error.
+ */
+public record SequenceModelSpec(Input input, RecurrentSpec rnn, Output output) {
+    /** How a step's input is given. */
+    public enum InputKind { TOKENS, VECTORS }
+
+    /** How a step's output is scored. */
+    public enum OutputKind { CLASSES, VALUES }
+
+    /** {@code size} is the vocabulary for tokens, the width for vectors. */
+    public record Input(InputKind kind, int size, int embedding) {
+        public Input {
+            if (size <= 0 || embedding < 0 || (kind == InputKind.VECTORS && embedding != 0)) {
+                throw new IllegalArgumentException("input: size must be positive and only tokens take an embedding");
+            }
+        }
+
+        /** Width of what the network reads. */
+        public int networkWidth() {
+            return embedding > 0 ? embedding : size;
+        }
+    }
+
+    public record Output(OutputKind kind, int size) {
+        public Output {
+            if (size <= 0) {
+                throw new IllegalArgumentException("output size must be positive, got " + size);
+            }
+        }
+    }
+
+    public SequenceModelSpec {
+        if (rnn.inputSize() != input.networkWidth()) {
+            throw new IllegalArgumentException("the network reads " + rnn.inputSize() + " features, the input gives " + input.networkWidth());
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.unfold.optim;
+
+import java.util.List;
+
+/**
+ * Adam (Kingma &amp; Ba 2015) and AdamW (Loshchilov &amp; Hutter 2019), as PyTorch's:
+ * <pre>
+ * θ ← θ (1 − lr λ)                       (AdamW only: decoupled weight decay)
+ * m ← β1 m + (1 − β1) g      v ← β2 v + (1 − β2) g²
+ * θ ← θ − lr (m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε)
+ * </pre>
+ * with β1 = 0.9, β2 = 0.999, ε = 1e-8.
+ */
+public final class Adam extends SlotOptimizer {
+    static final double BETA1 = 0.9;
+    static final double BETA2 = 0.999;
+    static final double EPS = 1e-8;
+    private final double decoupledWeightDecay;
+
+    /** Adam. */
+    public Adam() {
+        this(0);
+    }
+
+    /** AdamW with decoupled weight decay λ (Adam when λ = 0). */
+    public Adam(double decoupledWeightDecay) {
+        this.decoupledWeightDecay = decoupledWeightDecay;
+    }
+
+    @Override
+    public String name() {
+        return decoupledWeightDecay == 0 ? "adam" : "adamw";
+    }
+
+    @Override
+    List<String> slotNames() {
+        return List.of("exp_avg", "exp_avg_sq");
+    }
+
+    @Override
+    double update(double theta, double g, double[][] s, int i, long t, double lr) {
+        double decayed = theta * (1 - lr * decoupledWeightDecay);
+        s[0][i] = BETA1 * s[0][i] + (1 - BETA1) * g;
+        s[1][i] = BETA2 * s[1][i] + (1 - BETA2) * g * g;
+        double mHat = s[0][i] / (1 - Math.pow(BETA1, t));
+        double vHat = s[1][i] / (1 - Math.pow(BETA2, t));
+        return decayed - lr * mHat / (Math.sqrt(vHat) + EPS);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.unfold.train;
+
+import dev.unfold.autodiff.Vjp;
+import dev.unfold.graph.Graph;
+import dev.unfold.graph.GraphBuilder;
+import dev.unfold.graph.Node;
+import dev.unfold.nn.Losses;
+import dev.unfold.nn.RecurrentNetwork;
+import dev.unfold.nn.SequenceModel;
+import dev.unfold.nn.SequenceModelSpec;
+import dev.unfold.nn.StateSpec;
+import dev.unfold.op.Var;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The unfolded model over one window of L steps, with targets and a loss on the steps marked in
+ * {@code lossAt}: the mean over those steps of each step's loss (mean cross-entropy over the batch, or
+ * mean squared error). With gradients, also the VJP graph. Built once per window shape and reused.
+ */
+public final class WindowGraph {
+    private final Graph graph;
+    private final Vjp.Gradients gradients;
+    private final SequenceModel.Unfolded parts;
+    private final List<CarriedState> states;
+    private final boolean[] lossAt;
+
+    /** One carried state: the label of its initial-state leaf and its value after each step. */
+    public record CarriedState(String label, Shape shape, List<Var> afterStep) {
+    }
+
+    private WindowGraph(Graph graph, Vjp.Gradients gradients, SequenceModel.Unfolded parts, List<CarriedState> states, boolean[] lossAt) {
+        this.graph = graph;
+        this.gradients = gradients;
+        this.parts = parts;
+        this.states = states;
+        this.lossAt = lossAt;
+    }
+
+    /** The window graph; {@code lossAt[t]} says whether step t has targets and a loss. */
+    public static WindowGraph build(SequenceModel model, int batch, boolean[] lossAt, DType dtype, Mode mode) {
+        int length = lossAt.length;
+        GraphBuilder b = new GraphBuilder();
+        SequenceModel.Unfolded parts = model.unfold(b, length, batch, dtype);
+        int counted = 0;
+        Var sum = null;
+        for (int t = 0; t < length; t++) {
+            if (!lossAt[t]) {
+                continue;
+            }
+            b.at(t);
+            Var y = parts.outputs().get(t);
+            Var term = stepLoss(b, model.spec().output(), y, batch, t, dtype);
+            sum = sum == null ? term : b.add(sum, term);
+            counted++;
+        }
+        if (sum != null) {
+            b.at(Node.NO_STEP);
+            b.output("loss", b.apply("loss", dev.unfold.op.Affine.scaleBy(1.0 / counted), sum));
+        }
+        Graph forward = b.build();
+        Vjp.Gradients grads = mode == Mode.GRADIENTS && sum != null ? Vjp.of(forward, "loss") : null;
+        return new WindowGraph(grads != null ? grads.graph() : forward, grads, parts, carried(model, parts), lossAt.clone());
+    }
+
+    /** Whether a window graph carries the backward pass. */
+    public enum Mode { FORWARD, GRADIENTS }
+
+    private static Var stepLoss(GraphBuilder b, SequenceModelSpec.Output out, Var y, int batch, int t, DType dtype) {
+        if (out.kind() == SequenceModelSpec.OutputKind.CLASSES) {
+            return Losses.softmaxCrossEntropy(b, y, b.input("target[" + t + "]", Shape.of(batch), dtype));
+        }
+        return Losses.meanSquaredError(b, y, b.input("target[" + t + "]", y.shape(), dtype));
+    }
+
+    private static List<CarriedState> carried(SequenceModel model, SequenceModel.Unfolded parts) {
+        List<CarriedState> out = new ArrayList<>();
+        RecurrentNetwork net = model.network();
+        for (RecurrentNetwork.Run run : parts.network().runs()) {
+            List<StateSpec> specs = net.cell(run.layer()).states();
+            int d = run.direction() == dev.unfold.graph.Unfolder.Direction.FORWARD ? 0 : 1;
+            for (int i = 0; i < specs.size(); i++) {
+                int index = i;
+                List<Var> after = run.states().stream().map(s -> s.get(index)).toList();
+                out.add(new CarriedState(RecurrentNetwork.initialStateName(specs.get(i).name(), run.layer(), d),
+                        run.initialState().get(i).shape(), after));
+            }
+        }
+        return out;
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public boolean hasLoss() {
+        return graph.outputs().containsKey("loss");
+    }
+
+    /** The gradient graph; present when built with gradients and a loss. */
+    public Vjp.Gradients gradients() {
+        if (gradients == null) {
+            throw new IllegalStateException("this window graph has no backward pass");
+        }
+        return gradients;
+    }
+
+    public SequenceModel.Unfolded parts() {
+        return parts;
+    }
+
+    public List<CarriedState> states() {
+        return states;
+    }
+
+    public int length() {
+        return lossAt.length;
+    }
+
+    public boolean lossAt(int t) {
+        return lossAt[t];
+    }
+}
