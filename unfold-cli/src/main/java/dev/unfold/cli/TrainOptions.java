@@ -144,6 +144,10 @@ final class TrainOptions {
     /** The checkpoint's configuration with a new budget, when one is given. */
     TrainConfig resumed(TrainConfig saved) {
         budget();
+        if (text != null && !text.toString().equals(saved.data().text())) {
+            throw new IllegalArgumentException("--resume continues on the checkpoint's text ("
+                    + (saved.data().text().isEmpty() ? "the embedded corpus" : saved.data().text()) + "); drop --text or start a new run");
+        }
         TrainConfig.Schedule s = saved.schedule();
         TrainConfig.Schedule budget = new TrainConfig.Schedule(s.seq(), s.batch(), s.k1(), s.k2(), steps > 0 ? steps : s.steps(),
                 minutes > 0 ? minutes : s.minutes(), s.logEvery(), s.evalEvery(), s.checkpointEvery());

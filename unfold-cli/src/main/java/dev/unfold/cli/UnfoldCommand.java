@@ -31,6 +31,7 @@ public final class UnfoldCommand implements Runnable {
     /** Runs the command line with the given streams; returns the exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new UnfoldCommand());
+        cli.setOverwrittenOptionsAllowed(true);
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, arguments) -> {

@@ -27,11 +27,9 @@ class TrainerSmokeTest {
         trainer.initialize(InitScheme.PYTORCH, 1);
         double first = trainer.step().loss();
         double last = first;
-        long t0 = System.nanoTime();
         for (int i = 0; i < 150; i++) {
             last = trainer.step().loss();
         }
-        System.out.printf("first %.4f last %.4f, %.1f ms/update%n", first, last, (System.nanoTime() - t0) / 1e6 / 150);
         assertTrue(first > 2.0, "starts near ln 9: " + first);
         assertTrue(last < 0.1, "learns the cycle: " + last);
     }

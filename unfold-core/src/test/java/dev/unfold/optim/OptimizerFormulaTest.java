@@ -1,0 +1,86 @@
+package dev.unfold.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.unfold.tensor.Shape;
+import dev.unfold.tensor.Tensor;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each optimizer on a hand-computed case: θ = (1, −2), gradients (0.5, −1) then (0.1, 0.2), lr = 0.1.
+ * The expected values were worked out from the published update rules (see each class's Javadoc).
+ */
+class OptimizerFormulaTest {
+    private static final double[] THETA = {1.0, -2.0};
+    private static final double[] G1 = {0.5, -1.0};
+    private static final double[] G2 = {0.1, 0.2};
+    private static final double LR = 0.1;
+    private static final double TOLERANCE = 1e-9;
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of(new Sgd(0, Sgd.Momentum.HEAVY_BALL, 0), new double[] {0.95, -1.9}, new double[] {0.94, -1.92}),
+                Arguments.of(new Sgd(0.9, Sgd.Momentum.HEAVY_BALL, 0), new double[] {0.95, -1.9}, new double[] {0.895, -1.83}),
+                Arguments.of(new Sgd(0.9, Sgd.Momentum.NESTEROV, 0), new double[] {0.905, -1.81}, new double[] {0.8455, -1.767}),
+                Arguments.of(new Sgd(0, Sgd.Momentum.HEAVY_BALL, 0.5), new double[] {0.9, -1.8}, new double[] {0.845, -1.73}),
+                Arguments.of(new Adagrad(), new double[] {0.90000000002, -1.90000000001}, new double[] {0.8803883865100278, -1.9196116135218952}),
+                Arguments.of(new RmsProp(), new double[] {1.9999996003772225e-07, -1.00000009999999}, new double[] {-0.19706561679795484, -1.1970659362153748}),
+                Arguments.of(new Adam(), new double[] {0.9000000019999999, -1.900000001}, new double[] {0.8196959063846516, -1.8488973939904945}),
+                Arguments.of(new Adam(0.01), new double[] {0.8990000019999999, -1.898000001}, new double[] {0.8177969063826516, -1.8449993939894944}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void twoStepsMatchTheFormula(Optimizer opt, double[] first, double[] second) {
+        Map<String, Tensor> p = Map.of("w", vec(THETA));
+        p = opt.step(p, Map.of("w", vec(G1)), LR);
+        assertArrayEquals(first, p.get("w").toDoubleArray(), TOLERANCE, "after step 1");
+        p = opt.step(p, Map.of("w", vec(G2)), LR);
+        assertArrayEquals(second, p.get("w").toDoubleArray(), TOLERANCE, "after step 2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void stateRoundTripContinuesIdentically(Optimizer opt) {
+        Map<String, Tensor> p = opt.step(Map.of("w", vec(THETA)), Map.of("w", vec(G1)), LR);
+        OptimizerState saved = opt.state();
+        Map<String, Tensor> straight = opt.step(p, Map.of("w", vec(G2)), LR);
+        opt.reset();
+        opt.restore(saved);
+        Map<String, Tensor> resumed = opt.step(p, Map.of("w", vec(G2)), LR);
+        assertArrayEquals(straight.get("w").toDoubleArray(), resumed.get("w").toDoubleArray(), 0.0);
+    }
+
+    @Test
+    void clippingByGlobalNormScalesAllGradientsTogether() {
+        Map<String, Tensor> g = Map.of("a", vec(new double[] {3, 0}), "b", vec(new double[] {0, 4}));
+        Map<String, Tensor> c = GradientClipping.byGlobalNorm(g, 1.0);
+        assertEquals(1.0, GradientClipping.globalNorm(c), 1e-6);
+        assertArrayEquals(new double[] {0.6, 0}, c.get("a").toDoubleArray(), 1e-6);
+        assertEquals(g, GradientClipping.byGlobalNorm(g, 10.0), "below the threshold nothing changes");
+        assertArrayEquals(new double[] {1, 0}, GradientClipping.byValue(g, 1).get("a").toDoubleArray(), 0);
+    }
+
+    @Test
+    void schedules() {
+        assertEquals(0.1, new LearningRateSchedule.Constant(0.1).at(1000));
+        LearningRateSchedule.StepDecay step = new LearningRateSchedule.StepDecay(0.1, 10, 0.5);
+        assertEquals(0.1, step.at(9), 1e-15);
+        assertEquals(0.05, step.at(10), 1e-15);
+        LearningRateSchedule.CosineWithWarmup cos = new LearningRateSchedule.CosineWithWarmup(1.0, 10, 110, 0.0);
+        assertEquals(0.1, cos.at(0), 1e-15);
+        assertEquals(1.0, cos.at(10), 1e-15);
+        assertEquals(0.5, cos.at(60), 1e-12);
+        assertEquals(0.0, cos.at(110), 1e-12);
+    }
+
+    private static Tensor vec(double[] v) {
+        return Tensor.wrap(Shape.of(v.length), v.clone());
+    }
+}
