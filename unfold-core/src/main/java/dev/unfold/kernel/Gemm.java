@@ -4,11 +4,26 @@ package dev.unfold.kernel;
  * Dense matrix products {@code C = op(A) op(B)}, row-major, with {@code op} the identity or the
  * transpose. A and B are not modified; C is overwritten and returned. C must not alias A or B.
  *
- * <p>One entry point per precision; the loop order keeps the innermost loop unit-stride over C and B,
- * which the JIT vectorises.
+ * <p>One entry point per precision. Single precision goes to the fastest {@link GemmBackend} that works
+ * on this machine (OpenBLAS when the {@code unfold-blas} module is present, else {@link JavaGemm});
+ * double precision, used by gradient checks, stays in plain Java.
  */
 public final class Gemm {
+    private static final GemmBackends BACKENDS = GemmBackends.discover();
+
     private Gemm() {
+    }
+
+    /** The single-precision backend in use, and what was tried. */
+    public static GemmBackends backends() {
+        return BACKENDS;
+    }
+
+    /** C (m x n) = op(A) op(B), plus C's old value when {@code accumulate}, on the active backend. */
+    public static float[] mm(float[] a, Op opA, float[] b, Op opB, float[] c, int m, int n, int k, boolean accumulate) {
+        checkAlias(a, b, c);
+        BACKENDS.active().sgemm(opA, opB, m, n, k, a, b, c, accumulate);
+        return c;
     }
 
     /** Whether an operand is used as stored or transposed. */
@@ -16,21 +31,7 @@ public final class Gemm {
 
     /** C (m x n) = op(A) (m x k) * op(B) (k x n). */
     public static float[] mm(float[] a, Op opA, float[] b, Op opB, float[] c, int m, int n, int k) {
-        checkAlias(a, b, c);
-        float[] an = opA == Op.N ? a : transpose(a, k, m);
-        float[] bn = opB == Op.N ? b : transpose(b, n, k);
-        java.util.Arrays.fill(c, 0, m * n, 0f);
-        for (int i = 0; i < m; i++) {
-            int ci = i * n;
-            for (int p = 0; p < k; p++) {
-                float av = an[i * k + p];
-                int bp = p * n;
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] += av * bn[bp + j];
-                }
-            }
-        }
-        return c;
+        return mm(a, opA, b, opB, c, m, n, k, false);
     }
 
     /** C (m x n) = op(A) (m x k) * op(B) (k x n), in double precision. */

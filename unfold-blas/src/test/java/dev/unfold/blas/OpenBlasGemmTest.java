@@ -1,0 +1,41 @@
+package dev.unfold.blas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unfold.kernel.Gemm;
+import dev.unfold.kernel.JavaGemm;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** OpenBLAS against the pure-Java kernel for every transpose form, at RNN shapes and odd ones. */
+class OpenBlasGemmTest {
+    @ParameterizedTest(name = "{0}{1} {2}x{3}x{4} accumulate={5}")
+    @CsvSource({"N,N,32,1024,256,false", "N,T,32,1024,256,false", "T,N,256,1024,32,true", "T,T,7,5,3,false",
+        "N,N,1,100,100,false", "N,T,2048,256,64,true"})
+    void agreesWithTheJavaKernel(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, boolean accumulate) {
+        OpenBlasGemm blas = new OpenBlasGemm();
+        assertTrue(blas.availability().usable(), blas.availability().reason());
+        Random rng = new Random(5);
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        float[] c0 = new float[m * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rng.nextFloat() - 0.5f;
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = rng.nextFloat() - 0.5f;
+        }
+        for (int i = 0; i < c0.length; i++) {
+            c0[i] = rng.nextFloat();
+        }
+        float[] expected = c0.clone();
+        float[] actual = c0.clone();
+        new JavaGemm().sgemm(opA, opB, m, n, k, a, b, expected, accumulate);
+        blas.sgemm(opA, opB, m, n, k, a, b, actual, accumulate);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-4 * Math.max(1, Math.abs(expected[i])));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.unfold.kernel;
+
+/**
+ * A single-precision matrix product implementation: {@code C = op(A) op(B) (+ C when accumulating)},
+ * row-major, whole arrays. Found with {@link java.util.ServiceLoader}; {@link JavaGemm} is the pure-Java
+ * fallback that keeps every platform working.
+ */
+public interface GemmBackend {
+    /** A short name for {@code unfold info}: {@code openblas 0.3.31 (2 threads)}, {@code java}. */
+    String name();
+
+    /**
+     * Whether the backend can run here (its native library loaded). Checked once, before first use; a
+     * backend that cannot run is skipped and its reason reported.
+     */
+    Availability availability();
+
+    /** C (m x n) = op(A) op(B), plus C's old value when {@code accumulate}. */
+    void sgemm(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate);
+
+    /** Whether a backend works here, and if not, why. */
+    record Availability(boolean usable, String reason) {
+        public static Availability yes() {
+            return new Availability(true, "");
+        }
+
+        public static Availability no(String reason) {
+            return new Availability(false, reason);
+        }
+    }
+}
