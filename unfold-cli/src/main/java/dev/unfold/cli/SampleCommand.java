@@ -41,7 +41,7 @@ final class SampleCommand implements Callable<Integer> {
         SavedModel saved = SavedModel.load(model);
         var vocab = saved.vocabulary().orElseThrow(() -> new IllegalArgumentException(
                 model + " holds a model for the " + saved.config().data().task() + " task, not a character model"));
-        String text = new Sampler(saved.model(), saved.params(), Executor.reference())
+        String text = new Sampler(saved.model(), saved.params(), new dev.unfold.exec.CompiledExecutor())
                 .sample(vocab, prime, length, temperature, topK, new Rng(seed));
         spec.commandLine().getOut().println(prime + text);
         return 0;

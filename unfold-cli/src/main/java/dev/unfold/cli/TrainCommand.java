@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         TerminalProgress progress = new TerminalProgress(err, System.console() != null, config.data().isTask() ? "" : "bits/char");
         try {
-            return new TrainingRun(config, out, progress, stop, Executor.reference()).run(resume);
+            return new TrainingRun(config, out, progress, stop, new dev.unfold.exec.CompiledExecutor()).run(resume);
         } catch (TrainingDivergedException e) {
             progress.endLine();
             throw new TrainingFailed("training diverged: " + e.getMessage());

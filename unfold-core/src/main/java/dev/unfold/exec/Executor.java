@@ -3,11 +3,21 @@ package dev.unfold.exec;
 import dev.unfold.graph.Graph;
 import dev.unfold.tensor.Tensor;
 import java.util.Map;
+import java.util.Set;
 
 /** Runs a graph on fed values. The {@link Interpreter} is the reference; faster executors must agree with it. */
 @FunctionalInterface
 public interface Executor {
+    /** Runs the graph and keeps the value of every node. */
     Values run(Graph graph, Map<String, Tensor> feeds);
+
+    /**
+     * Runs the graph and keeps at least the values of the nodes in {@code keep} and of the graph's named
+     * outputs; an executor may free the others as soon as they are used.
+     */
+    default Values run(Graph graph, Map<String, Tensor> feeds, Set<Integer> keep) {
+        return run(graph, feeds);
+    }
 
     /** The reference semantics. */
     static Executor reference() {

@@ -4,7 +4,10 @@ import dev.unfold.graph.Graph;
 import dev.unfold.op.Var;
 import dev.unfold.tensor.Tensor;
 
-/** The value of every node of one execution of a graph, by node id. */
+/**
+ * Node values of one execution of a graph, by node id. The interpreter keeps every value; a compiled
+ * executor keeps the ones it was asked to keep.
+ */
 public final class Values {
     private final Graph graph;
     private final Tensor[] values;
@@ -19,15 +22,23 @@ public final class Values {
     }
 
     public Tensor get(int id) {
-        return values[id];
+        Tensor t = values[id];
+        if (t == null) {
+            throw new IllegalStateException("the value of node " + id + " (" + graph.node(id).name() + ") was not kept");
+        }
+        return t;
     }
 
     public Tensor get(Var v) {
-        return values[v.id()];
+        return get(v.id());
+    }
+
+    public boolean has(int id) {
+        return values[id] != null;
     }
 
     /** The value of the graph output {@code name}. */
     public Tensor output(String name) {
-        return values[graph.output(name).id()];
+        return get(graph.output(name).id());
     }
 }

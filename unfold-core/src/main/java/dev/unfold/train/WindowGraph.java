@@ -119,6 +119,22 @@ public final class WindowGraph {
         return lossAt.length;
     }
 
+    /** The values a run of this window needs kept: loss, parameter gradients, carried states and outputs. */
+    public java.util.Set<Integer> results() {
+        java.util.Set<Integer> keep = new java.util.HashSet<>();
+        graph.outputs().values().forEach(keep::add);
+        parts.outputs().forEach(v -> keep.add(v.id()));
+        states.forEach(s -> s.afterStep().forEach(v -> keep.add(v.id())));
+        if (gradients != null) {
+            parts.params().values().forEach(v -> {
+                if (gradients.has(v.id())) {
+                    keep.add(gradients.gradOf(v.id()));
+                }
+            });
+        }
+        return keep;
+    }
+
     public boolean lossAt(int t) {
         return lossAt[t];
     }

@@ -33,7 +33,7 @@ final class WindowRun {
                 feeds.put("target[" + t + "]", target.orElseThrow(() -> new IllegalStateException("no target at step " + step)));
             }
         }
-        return new WindowRun(window, executor.run(window.graph(), feeds));
+        return new WindowRun(window, executor.run(window.graph(), feeds, window.results()));
     }
 
     double loss() {

@@ -1,0 +1,110 @@
+package dev.unfold.exec;
+
+import dev.unfold.op.OneHot;
+import dev.unfold.op.ScatterAdd;
+import dev.unfold.tensor.Shape;
+
+/** Instructions that index by class or row: gather, scatter-add, one-hot, softmax and cross-entropy. */
+final class LookupInstructions {
+    private LookupInstructions() {
+    }
+
+    static Instruction gather(Shape table, int[] in, int o) {
+        int rows = table.dim(0);
+        int width = table.dim(1);
+        return v -> {
+            float[] t = v[in[0]];
+            float[] idx = v[in[1]];
+            for (int r = 0; r < idx.length; r++) {
+                System.arraycopy(t, index(idx[r], rows) * width, v[o], r * width, width);
+            }
+        };
+    }
+
+    static Instruction scatterAdd(ScatterAdd s, Shape src, int[] in, int o) {
+        int width = src.dim(1);
+        int n = src.dim(0);
+        int rows = s.rows();
+        return v -> {
+            float[] out = v[o];
+            java.util.Arrays.fill(out, 0, rows * width, 0f);
+            float[] x = v[in[0]];
+            float[] idx = v[in[1]];
+            for (int r = 0; r < n; r++) {
+                int base = index(idx[r], rows) * width;
+                for (int c = 0; c < width; c++) {
+                    out[base + c] += x[r * width + c];
+                }
+            }
+        };
+    }
+
+    static Instruction oneHot(OneHot h, int[] in, int o) {
+        int classes = h.classes();
+        return v -> {
+            float[] idx = v[in[0]];
+            float[] out = v[o];
+            java.util.Arrays.fill(out, 0, idx.length * classes, 0f);
+            for (int r = 0; r < idx.length; r++) {
+                out[r * classes + index(idx[r], classes)] = 1f;
+            }
+        };
+    }
+
+    static Instruction softmax(Shape shape, int[] in, int o) {
+        int cols = shape.dim(-1);
+        int rows = shape.size() / cols;
+        return v -> {
+            float[] x = v[in[0]];
+            float[] out = v[o];
+            for (int r = 0; r < rows; r++) {
+                int base = r * cols;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < cols; c++) {
+                    max = Math.max(max, x[base + c]);
+                }
+                double sum = 0;
+                for (int c = 0; c < cols; c++) {
+                    float e = (float) Math.exp(x[base + c] - max);
+                    out[base + c] = e;
+                    sum += e;
+                }
+                float inv = (float) (1.0 / sum);
+                for (int c = 0; c < cols; c++) {
+                    out[base + c] *= inv;
+                }
+            }
+        };
+    }
+
+    static Instruction crossEntropy(Shape logits, int[] in, int o) {
+        int rows = logits.dim(0);
+        int cols = logits.dim(1);
+        return v -> {
+            float[] z = v[in[0]];
+            float[] t = v[in[1]];
+            double total = 0;
+            for (int r = 0; r < rows; r++) {
+                int base = r * cols;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < cols; c++) {
+                    max = Math.max(max, z[base + c]);
+                }
+                double sum = 0;
+                for (int c = 0; c < cols; c++) {
+                    sum += Math.exp(z[base + c] - max);
+                }
+                total += Math.log(sum) + max - z[base + index(t[r], cols)];
+            }
+            v[o][0] = (float) (total / rows);
+        };
+    }
+
+    private static int index(float value, int bound) {
+        int i = (int) value;
+        if (i != value || i < 0 || i >= bound) {
+            throw new IllegalArgumentException("index " + value + " is not in [0, " + bound + ")");
+        }
+        return i;
+    }
+}

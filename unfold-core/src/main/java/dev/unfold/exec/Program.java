@@ -1,0 +1,211 @@
+package dev.unfold.exec;
+
+import dev.unfold.graph.Graph;
+import dev.unfold.graph.Node;
+import dev.unfold.op.Leaf;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * A float32 graph compiled once and run many times: dead nodes dropped, products grouped
+ * ({@link MatMulGroups}), units scheduled in dependence order, and every value given a buffer that is
+ * reused once the value's last reader has run. Values asked to be kept survive the run as tensors.
+ * Not thread-safe: one run at a time.
+ */
+final class Program {
+    private final Graph graph;
+    private final List<Unit> schedule;
+    private final int[] physical;
+    private final float[][] buffers;
+    private final boolean[] kept;
+    private final int hoisted;
+    private final int accumulated;
+
+    private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, int hoisted, int accumulated) {
+        this.graph = graph;
+        this.schedule = schedule;
+        this.physical = physical;
+        this.buffers = buffers;
+        this.kept = kept;
+        this.hoisted = hoisted;
+        this.accumulated = accumulated;
+    }
+
+    static Program compile(Graph g, Set<Integer> keep) {
+        boolean[] kept = new boolean[g.size()];
+        keep.forEach(k -> kept[k] = true);
+        g.outputs().values().forEach(k -> kept[k] = true);
+        boolean[] needed = needed(g, kept);
+        boolean[] covered = new boolean[g.size()];
+        List<Unit> accumulations = MatMulGroups.accumulations(g, needed, kept, covered);
+        List<Unit> hoisted = MatMulGroups.hoisted(g, needed, covered);
+        List<Unit> units = new ArrayList<>(accumulations);
+        units.addAll(hoisted);
+        for (Node n : g.nodes()) {
+            if (needed[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {
+                int[] reads = n.inputs().stream().mapToInt(Integer::intValue).distinct().toArray();
+                units.add(new Unit(n.id(), new int[] {n.id()}, new int[] {n.id()}, reads, NodeInstructions.of(n, g)));
+            }
+        }
+        List<Unit> schedule = schedule(g, units);
+        int[] physical = new int[g.size()];
+        Arrays.fill(physical, -1);
+        float[][] buffers = plan(g, schedule, kept, physical);
+        return new Program(g, schedule, physical, buffers, kept, hoisted.size(), accumulations.size());
+    }
+
+    synchronized Values run(Map<String, Tensor> feeds) {
+        float[][] v = new float[graph.size()][];
+        for (Node n : graph.nodes()) {
+            if (n.op() instanceof Leaf leaf) {
+                v[n.id()] = leafValue(n, leaf, feeds);
+            } else if (physical[n.id()] >= 0) {
+                v[n.id()] = buffers[physical[n.id()]];
+            }
+        }
+        for (Unit u : schedule) {
+            u.instruction().run(v);
+        }
+        Tensor[] out = new Tensor[graph.size()];
+        for (int id = 0; id < out.length; id++) {
+            if (kept[id] && v[id] != null) {
+                Node n = graph.node(id);
+                out[id] = n.op() instanceof Leaf ? Tensor.wrap(n.shape(), v[id]) : Tensor.wrap(n.shape(), Arrays.copyOf(v[id], n.shape().size()));
+            }
+        }
+        return new Values(graph, out);
+    }
+
+    /** What compiling did to the graph. */
+    CompiledExecutor.Plan plan() {
+        long ops = graph.nodes().stream().filter(n -> !(n.op() instanceof Leaf)).count();
+        return new CompiledExecutor.Plan((int) ops, schedule.size(), hoisted, accumulated,
+                Arrays.stream(buffers).mapToLong(b -> b.length).sum() * Float.BYTES);
+    }
+
+    private static float[] leafValue(Node n, Leaf leaf, Map<String, Tensor> feeds) {
+        if (leaf.kind() == Leaf.Kind.CONSTANT) {
+            return leaf.value().to(DType.F32).f32();
+        }
+        Tensor t = feeds.get(leaf.label());
+        if (t == null) {
+            throw new IllegalArgumentException("no value fed for " + leaf.name() + " '" + leaf.label() + "'");
+        }
+        if (!t.shape().equals(n.shape())) {
+            throw new IllegalArgumentException(leaf.name() + " '" + leaf.label() + "' must have shape " + n.shape() + ", got " + t.shape());
+        }
+        return t.to(DType.F32).f32();
+    }
+
+    private static boolean[] needed(Graph g, boolean[] kept) {
+        boolean[] needed = new boolean[g.size()];
+        Deque<Integer> work = new ArrayDeque<>();
+        for (int i = 0; i < kept.length; i++) {
+            if (kept[i]) {
+                needed[i] = true;
+                work.push(i);
+            }
+        }
+        while (!work.isEmpty()) {
+            for (int in : g.node(work.pop()).inputs()) {
+                if (!needed[in]) {
+                    needed[in] = true;
+                    work.push(in);
+                }
+            }
+        }
+        return needed;
+    }
+
+    /** Kahn's algorithm over units; among ready units the one with the smallest priority runs first. */
+    private static List<Unit> schedule(Graph g, List<Unit> units) {
+        int[] producer = new int[g.size()];
+        Arrays.fill(producer, -1);
+        for (int u = 0; u < units.size(); u++) {
+            for (int w : units.get(u).writes()) {
+                producer[w] = u;
+            }
+        }
+        int[] waiting = new int[units.size()];
+        List<List<Integer>> dependents = new ArrayList<>();
+        units.forEach(u -> dependents.add(new ArrayList<>()));
+        for (int u = 0; u < units.size(); u++) {
+            for (int r : units.get(u).reads()) {
+                if (producer[r] >= 0) {
+                    waiting[u]++;
+                    dependents.get(producer[r]).add(u);
+                }
+            }
+        }
+        PriorityQueue<Integer> ready = new PriorityQueue<>((a, b) -> Integer.compare(units.get(a).priority(), units.get(b).priority()));
+        for (int u = 0; u < units.size(); u++) {
+            if (waiting[u] == 0) {
+                ready.add(u);
+            }
+        }
+        List<Unit> order = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            int u = ready.poll();
+            order.add(units.get(u));
+            for (int d : dependents.get(u)) {
+                if (--waiting[d] == 0) {
+                    ready.add(d);
+                }
+            }
+        }
+        if (order.size() != units.size()) {
+            throw new IllegalStateException("compiled schedule has a cycle: " + (units.size() - order.size()) + " units never became ready");
+        }
+        return order;
+    }
+
+    /** Gives every written value a buffer, reusing a buffer of the same size once its value is dead. */
+    private static float[][] plan(Graph g, List<Unit> schedule, boolean[] kept, int[] physical) {
+        int[] lastUse = new int[g.size()];
+        Arrays.fill(lastUse, -1);
+        for (int pos = 0; pos < schedule.size(); pos++) {
+            for (int r : schedule.get(pos).reads()) {
+                lastUse[r] = pos;
+            }
+        }
+        List<float[]> buffers = new ArrayList<>();
+        Map<Integer, Deque<Integer>> free = new HashMap<>();
+        for (int pos = 0; pos < schedule.size(); pos++) {
+            Unit u = schedule.get(pos);
+            for (int w : u.writes()) {
+                int size = g.node(w).shape().size();
+                Deque<Integer> pool = free.get(size);
+                if (pool != null && !pool.isEmpty()) {
+                    physical[w] = pool.pop();
+                } else {
+                    physical[w] = buffers.size();
+                    buffers.add(new float[size]);
+                }
+            }
+            for (int r : u.reads()) {
+                release(g, r, pos, lastUse, kept, physical, free);
+            }
+            for (int w : u.writes()) {
+                release(g, w, pos, lastUse, kept, physical, free);
+            }
+        }
+        return buffers.toArray(float[][]::new);
+    }
+
+    private static void release(Graph g, int id, int pos, int[] lastUse, boolean[] kept, int[] physical, Map<Integer, Deque<Integer>> free) {
+        boolean dead = lastUse[id] == pos || (lastUse[id] < 0 && physical[id] >= 0);
+        if (dead && !kept[id] && physical[id] >= 0 && !(g.node(id).op() instanceof Leaf)) {
+            free.computeIfAbsent(g.node(id).shape().size(), s -> new ArrayDeque<>()).push(physical[id]);
+            lastUse[id] = Integer.MAX_VALUE;
+        }
+    }
+}

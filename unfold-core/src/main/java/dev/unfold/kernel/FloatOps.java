@@ -1,0 +1,127 @@
+package dev.unfold.kernel;
+
+/**
+ * Single-precision element-wise and layout loops over whole arrays, in EJML's form: inputs first (not
+ * modified), the output last (overwritten). The compiled executor calls these with buffers it planned.
+ */
+public final class FloatOps {
+    private FloatOps() {
+    }
+
+    /** How a binary op's second operand lines up with the first (or the output). */
+    public enum Pattern { SAME, ROW, COLUMN, SCALAR, GENERAL }
+
+    public static void add(float[] a, float[] b, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = a[i] + b[i];
+        }
+    }
+
+    public static void mul(float[] a, float[] b, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = a[i] * b[i];
+        }
+    }
+
+    /** {@code out[r][c] = a[r][c] + row[c]} over {@code rows} rows of {@code cols}. */
+    public static void addRow(float[] a, float[] row, float[] out, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            for (int c = 0; c < cols; c++) {
+                out[base + c] = a[base + c] + row[c];
+            }
+        }
+    }
+
+    public static void mulRow(float[] a, float[] row, float[] out, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            for (int c = 0; c < cols; c++) {
+                out[base + c] = a[base + c] * row[c];
+            }
+        }
+    }
+
+    /** {@code out[r][c] = a[r][c] + col[r]}. */
+    public static void addColumn(float[] a, float[] col, float[] out, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            float v = col[r];
+            for (int c = 0; c < cols; c++) {
+                out[base + c] = a[base + c] + v;
+            }
+        }
+    }
+
+    public static void mulColumn(float[] a, float[] col, float[] out, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            float v = col[r];
+            for (int c = 0; c < cols; c++) {
+                out[base + c] = a[base + c] * v;
+            }
+        }
+    }
+
+    public static void affine(float[] x, float scale, float shift, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = scale * x[i] + shift;
+        }
+    }
+
+    /** tanh through one exponential: {@code 1 − 2 / (e^{2x} + 1)}, exact to float rounding. */
+    public static void tanh(float[] x, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            double e = Math.exp(2.0 * x[i]);
+            out[i] = (float) (1.0 - 2.0 / (e + 1.0));
+        }
+    }
+
+    public static void sigmoid(float[] x, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
+        }
+    }
+
+    public static void relu(float[] x, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = x[i] > 0 ? x[i] : 0f;
+        }
+    }
+
+    public static void step(float[] x, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = x[i] > 0 ? 1f : 0f;
+        }
+    }
+
+    /** Column sums: (rows, cols) to (cols), accumulated in double. */
+    public static void sumRows(float[] x, float[] out, int rows, int cols, boolean accumulate) {
+        for (int c = 0; c < cols; c++) {
+            double s = accumulate ? out[c] : 0;
+            for (int r = 0; r < rows; r++) {
+                s += x[r * cols + c];
+            }
+            out[c] = (float) s;
+        }
+    }
+
+    /** Row sums: (rows, cols) to (rows). */
+    public static void sumColumns(float[] x, float[] out, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            double s = 0;
+            int base = r * cols;
+            for (int c = 0; c < cols; c++) {
+                s += x[base + c];
+            }
+            out[r] = (float) s;
+        }
+    }
+
+    /** Copies blocks: for each of {@code outer} blocks, {@code len} elements from {@code src} at stride {@code srcStride}. */
+    public static void copyBlocks(float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride, int outer, int len) {
+        for (int o = 0; o < outer; o++) {
+            System.arraycopy(src, srcOffset + o * srcStride, dst, dstOffset + o * dstStride, len);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.unfold.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unfold.autodiff.Vjp;
+import dev.unfold.graph.Graph;
+import dev.unfold.nn.CellType;
+import dev.unfold.nn.ProbeGraph;
+import dev.unfold.nn.RecurrentSpec;
+import dev.unfold.tensor.DType;
+import dev.unfold.testkit.ExecutorEquivalence;
+import dev.unfold.testkit.Fixtures;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CompiledExecutorTest {
+    @Test
+    void inputProjectionsAndWeightGradientsBecomeOneGemmEach() {
+        int steps = 16;
+        RecurrentSpec spec = new RecurrentSpec(CellType.LSTM, 5, 8, 1, RecurrentSpec.Directions.ONE);
+        Graph g = ProbeGraph.build(spec, steps, 4, DType.F32);
+        Vjp.Gradients grads = Vjp.of(g, "loss");
+        int wih = g.find("weight_ih_l0").orElseThrow().id();
+        int whh = g.find("weight_hh_l0").orElseThrow().id();
+        CompiledExecutor.Plan weightsOnly = CompiledExecutor.plan(grads.graph(), Set.of(grads.gradOf(wih), grads.gradOf(whh)));
+        assertEquals(1, weightsOnly.hoistedGroups(), "x_t W_ihᵀ of all steps; dL/dx_t is not needed: " + weightsOnly);
+        Set<Integer> keep = new java.util.HashSet<>(Set.of(grads.gradOf(wih), grads.gradOf(whh)));
+        for (int t = 0; t < steps; t++) {
+            keep.add(grads.gradOf(g.find("x[" + t + "]").orElseThrow().id()));
+        }
+        CompiledExecutor.Plan plan = CompiledExecutor.plan(grads.graph(), keep);
+        assertEquals(2, plan.hoistedGroups(), "x_t W_ihᵀ forward and dL/dx_t = g_t W_ih backward: " + plan);
+        assertEquals(2, plan.accumulatedSums(), "dL/dW_ih and dL/dW_hh: " + plan);
+        assertTrue(plan.units() < plan.operations(), plan.toString());
+        ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", Fixtures.randomFeeds(g, Fixtures.rng()));
+    }
+
+    @Test
+    void buffersAreReused() {
+        Graph g = ProbeGraph.build(new RecurrentSpec(CellType.GRU, 4, 16, 2, RecurrentSpec.Directions.ONE), 32, 8, DType.F32);
+        Vjp.Gradients grads = Vjp.of(g, "loss");
+        CompiledExecutor.Plan kept = CompiledExecutor.plan(grads.graph(), Set.of(grads.loss()));
+        long everything = grads.graph().nodes().stream().mapToLong(n -> n.shape().size() * 4L).sum();
+        assertTrue(kept.bufferBytes() < everything / 2, kept.bufferBytes() + " bytes planned for " + everything + " bytes of values");
+    }
+
+    @Test
+    void valuesThatWereNotKeptAreNotReadable() {
+        Graph g = ProbeGraph.build(new RecurrentSpec(CellType.RNN_TANH, 2, 3, 1, RecurrentSpec.Directions.ONE), 3, 2, DType.F32);
+        Values v = new CompiledExecutor().run(g, Fixtures.randomFeeds(g, Fixtures.rng()), Set.of());
+        assertTrue(Double.isFinite(v.output("loss").get(0)), "named outputs are always kept");
+        int hidden = g.find("l0/h").orElseThrow().id();
+        assertThrows(IllegalStateException.class, () -> v.get(hidden));
+    }
+}
