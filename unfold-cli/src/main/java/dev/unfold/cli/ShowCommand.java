@@ -1,12 +1,19 @@
 package dev.unfold.cli;
 
 import dev.unfold.graph.Graph;
-import dev.unfold.graph.GraphBuilder;
 import dev.unfold.io.AtomicFiles;
+import dev.unfold.nn.ProbeGraph;
 import dev.unfold.nn.RecurrentNetwork;
 import dev.unfold.nn.RecurrentSpec;
 import dev.unfold.tensor.DType;
+import dev.unfold.train.GradientFlow;
+import dev.unfold.viz.Annotations;
+import dev.unfold.viz.Detail;
+import dev.unfold.viz.DotWriter;
+import dev.unfold.viz.HtmlPage;
+import dev.unfold.viz.SvgDrawing;
 import dev.unfold.viz.TextListing;
+import dev.unfold.viz.UnfoldedView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,12 +23,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code unfold show}: the folded and the unfolded graph of a network. */
+/** {@code unfold show}: the folded and the unfolded graph of a network, as text, DOT, SVG or interactive HTML. */
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = "Show the folded graph (the cell and its delay edges) and the unfolded graph over T steps.")
+        description = {"Show the folded graph (the cell and its delay edges) and the unfolded graph over T steps,",
+            "as text, DOT (Graphviz), a standalone SVG, or one self-contained interactive HTML file.",
+            "The HTML runs the network once on random weights and inputs to show values and gradients over time."})
 final class ShowCommand implements Callable<Integer> {
+    static final int MAX_STEPS = 10_000;
+
     /** Output formats. */
-    enum Format { text }
+    enum Format { text, dot, svg, html }
+
+    /** Drawing detail. */
+    enum DetailOption { step, cell }
 
     @Mixin
     NetworkOptions network = new NetworkOptions();
@@ -32,6 +46,12 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    @Option(names = "--detail", defaultValue = "step", description = "step: one node per cell; cell: each cell opened into its operations.")
+    DetailOption detail;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the random weights and inputs of the HTML view (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Option(names = "--out", description = "Write to this file instead of standard output.")
     Path out;
 
@@ -40,26 +60,50 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Limits.range("--steps", steps, 1, 10_000);
+        Limits.range("--steps", steps, 1, MAX_STEPS);
         RecurrentSpec rs = network.spec();
+        ProbeGraph.Probe probe = ProbeGraph.probe(rs, steps, network.batch, DType.F32);
+        Detail d = detail == DetailOption.cell ? Detail.CELL : Detail.STEP;
+        String content = switch (format) {
+            case text -> text(rs, probe.graph());
+            case dot -> DotWriter.write(UnfoldedView.of(networkOnly(rs)), d);
+            case svg -> SvgDrawing.render(UnfoldedView.of(networkOnly(rs)), d);
+            case html -> html(rs, probe, d);
+        };
+        if (out == null) {
+            spec.commandLine().getOut().print(content);
+        } else {
+            AtomicFiles.write(out, content.getBytes(StandardCharsets.UTF_8));
+            spec.commandLine().getOut().println("wrote " + out);
+        }
+        return 0;
+    }
+
+    private Graph networkOnly(RecurrentSpec rs) {
+        dev.unfold.graph.GraphBuilder b = new dev.unfold.graph.GraphBuilder();
+        new RecurrentNetwork(rs).unfold(b, steps, network.batch, DType.F32);
+        return b.build();
+    }
+
+    private String text(RecurrentSpec rs, Graph unused) {
         RecurrentNetwork net = new RecurrentNetwork(rs);
         StringBuilder text = new StringBuilder();
         for (int l = 0; l < rs.layers(); l++) {
             if (l == 0 || net.cell(l).inputSize() != net.cell(l - 1).inputSize()) {
-                text.append("layer ").append(l).append(l == 0 ? "" : " and above").append(rs.directions() == RecurrentSpec.Directions.BOTH ? " (each direction)" : "").append(": ");
+                text.append("layer ").append(l).append(l == 0 ? "" : " and above")
+                        .append(rs.directions() == RecurrentSpec.Directions.BOTH ? " (each direction)" : "").append(": ");
                 text.append(TextListing.folded(net.cell(l).fold(network.batch, DType.F32)));
             }
         }
-        GraphBuilder b = new GraphBuilder();
-        net.unfold(b, steps, network.batch, DType.F32);
-        Graph g = b.build();
-        text.append('\n').append(TextListing.unfolded(g));
-        if (out == null) {
-            spec.commandLine().getOut().print(text);
-        } else {
-            AtomicFiles.write(out, text.toString().getBytes(StandardCharsets.UTF_8));
-            spec.commandLine().getOut().println("wrote " + out);
-        }
-        return 0;
+        return text.append('\n').append(TextListing.unfolded(networkOnly(rs))).toString();
+    }
+
+    private String html(RecurrentSpec rs, ProbeGraph.Probe probe, Detail d) {
+        GradientFlow flow = GradientFlow.measure(probe.graph(), "loss", GradientFlow.randomFeeds(probe.graph(), seed), probe.network());
+        Annotations a = new Annotations("Values and gradients from one pass on random weights and inputs (seed " + seed
+                + "), with L = Σ_t R_t · y_t for a random R.", flow.states(), flow.gradientNorms(), flow.jacobianNorms(), flow.stats());
+        String title = rs.cell().id() + ", " + rs.layers() + " layer(s)" + (rs.directions() == RecurrentSpec.Directions.BOTH ? ", bidirectional" : "")
+                + ", unfolded over " + steps + " steps";
+        return new HtmlPage(title).graph(UnfoldedView.of(probe.graph()), d, a).render();
     }
 }

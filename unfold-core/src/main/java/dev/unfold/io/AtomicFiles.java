@@ -22,6 +22,12 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
+    private static void readableByAll(Path tmp) throws IOException {
+        if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
     /** Writes {@code content} to {@code target}; on any failure the previous file, if any, is untouched. */
     public static void write(Path target, Content content) throws IOException {
         Path absolute = target.toAbsolutePath();
@@ -31,6 +37,7 @@ public final class AtomicFiles {
         }
         Path tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
         try {
+            readableByAll(tmp);
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 content.writeTo(out);
             }

@@ -16,8 +16,17 @@ public final class ProbeGraph {
     private ProbeGraph() {
     }
 
+    /** The graph and the unfolded network inside it. */
+    public record Probe(Graph graph, RecurrentNetwork.Unfolded network) {
+    }
+
     /** The graph, with output {@code "loss"}. {@code R[t]} are (B, D×H); {@code S_<scope>_<i>} match the final states. */
     public static Graph build(RecurrentSpec spec, int steps, int batch, DType dtype) {
+        return probe(spec, steps, batch, dtype).graph();
+    }
+
+    /** As {@link #build}, keeping hold of the unfolded network's parts. */
+    public static Probe probe(RecurrentSpec spec, int steps, int batch, DType dtype) {
         GraphBuilder b = new GraphBuilder();
         RecurrentNetwork.Unfolded u = new RecurrentNetwork(spec).unfold(b, steps, batch, dtype);
         Var loss = null;
@@ -35,6 +44,6 @@ public final class ProbeGraph {
             }
         }
         b.output("loss", loss);
-        return b.build();
+        return new Probe(b.build(), u);
     }
 }

@@ -1,0 +1,129 @@
+package dev.unfold.train;
+
+import dev.unfold.autodiff.Vjp;
+import dev.unfold.exec.Interpreter;
+import dev.unfold.exec.Values;
+import dev.unfold.graph.Graph;
+import dev.unfold.graph.GraphBuilder;
+import dev.unfold.graph.Node;
+import dev.unfold.nn.RecurrentNetwork;
+import dev.unfold.op.Leaf;
+import dev.unfold.op.Var;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Rng;
+import dev.unfold.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How values and gradients move through an unfolded network on one batch: each layer's state h_t
+ * (first sequence of the batch), the gradient norm {@code ||dL/dh_t||} (the total derivative, through
+ * every later step), and the size of the Jacobian product {@code ||dh_T/dh_t||_F} that decides whether
+ * gradients vanish or explode (Deep Learning 10.7). The Frobenius norm is estimated from
+ * {@value #PROBES} Gaussian probes u: {@code E ||uᵀ dh_T/dh_t||² = ||dh_T/dh_t||_F²}.
+ */
+public record GradientFlow(Map<String, List<float[]>> states, Map<String, double[]> gradientNorms,
+        Map<String, double[]> jacobianNorms, Map<Integer, double[]> stats) {
+
+    static final int PROBES = 4;
+    static final int STRIP = 48;
+
+    /**
+     * Measures a network inside {@code forward}, whose scalar output {@code loss} depends on it, with the
+     * values {@code feeds}; {@code network} names its runs.
+     */
+    public static GradientFlow measure(Graph forward, String loss, Map<String, Tensor> feeds, RecurrentNetwork.Unfolded network) {
+        Vjp.Gradients g = Vjp.of(forward, loss);
+        Values v = Interpreter.run(g.graph(), feeds);
+        Map<String, List<float[]>> states = new LinkedHashMap<>();
+        Map<String, double[]> gradNorms = new LinkedHashMap<>();
+        for (RecurrentNetwork.Run run : network.runs()) {
+            List<float[]> strip = new ArrayList<>();
+            double[] norms = new double[run.states().size()];
+            for (int t = 0; t < norms.length; t++) {
+                Var h = run.states().get(t).get(0);
+                Tensor ht = v.get(h);
+                float[] row = new float[Math.min(STRIP, ht.shape().dim(1))];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = (float) ht.get(i);
+                }
+                strip.add(row);
+                norms[t] = g.has(h.id()) ? v.get(g.gradOf(h.id())).norm() : 0;
+            }
+            states.put(run.scope(), strip);
+            gradNorms.put(run.scope(), norms);
+        }
+        Map<Integer, double[]> stats = new LinkedHashMap<>();
+        for (Node n : forward.nodes()) {
+            if (!(n.op() instanceof Leaf) || n.step() >= 0) {
+                stats.put(n.id(), stats(v.get(n.id())));
+            }
+        }
+        return new GradientFlow(states, gradNorms, jacobians(forward, feeds, network), stats);
+    }
+
+    /** {@code ||dh_T/dh_t||_F} per run, T the run's last step in its own direction. */
+    private static Map<String, double[]> jacobians(Graph forward, Map<String, Tensor> feeds, RecurrentNetwork.Unfolded network) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        Rng rng = new Rng(7);
+        for (RecurrentNetwork.Run run : network.runs()) {
+            int steps = run.states().size();
+            int last = run.direction() == dev.unfold.graph.Unfolder.Direction.FORWARD ? steps - 1 : 0;
+            Var hT = run.states().get(last).get(0);
+            GraphBuilder b = GraphBuilder.extending(forward);
+            Var u = b.at(Node.NO_STEP).input("probe.u", hT.shape(), hT.dtype());
+            b.output("probe", b.sum(b.mul(u, hT)));
+            Graph probe = b.build();
+            Vjp.Gradients g = Vjp.of(probe, "probe");
+            double[] sq = new double[steps];
+            for (int k = 0; k < PROBES; k++) {
+                Map<String, Tensor> f = new LinkedHashMap<>(feeds);
+                f.put("probe.u", Tensor.generate(hT.dtype(), hT.shape(), i -> rng.nextGaussian()));
+                Values v = Interpreter.run(g.graph(), f);
+                for (int t = 0; t < steps; t++) {
+                    Var h = run.states().get(t).get(0);
+                    double n = g.has(h.id()) ? v.get(g.gradOf(h.id())).norm() : 0;
+                    sq[t] += n * n / PROBES;
+                }
+            }
+            double[] norms = new double[steps];
+            for (int t = 0; t < steps; t++) {
+                norms[t] = Math.sqrt(sq[t]);
+            }
+            out.put(run.scope(), norms);
+        }
+        return out;
+    }
+
+    private static double[] stats(Tensor t) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        double sq = 0;
+        for (int i = 0; i < t.size(); i++) {
+            double x = t.get(i);
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+            sum += x;
+            sq += x * x;
+        }
+        int n = Math.max(1, t.size());
+        double mean = sum / n;
+        return new double[] {min, max, mean, Math.sqrt(Math.max(0, sq / n - mean * mean))};
+    }
+
+    /** Random inputs and a random probe R for a network-only graph, for drawings of untrained networks. */
+    public static Map<String, Tensor> randomFeeds(Graph g, long seed) {
+        Rng rng = new Rng(seed);
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        for (Node n : g.nodes()) {
+            if (n.op() instanceof Leaf l && l.kind() != Leaf.Kind.CONSTANT) {
+                double scale = l.kind() == Leaf.Kind.PARAMETER ? 1 / Math.sqrt(Math.max(1, n.shape().dim(-1))) : 1;
+                feeds.put(l.label(), Tensor.generate(DType.F32, n.shape(), i -> scale * (2 * rng.nextDouble() - 1)));
+            }
+        }
+        return feeds;
+    }
+}
