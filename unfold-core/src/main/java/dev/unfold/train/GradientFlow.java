@@ -114,6 +114,33 @@ public record GradientFlow(Map<String, List<float[]>> states, Map<String, double
         return new double[] {min, max, mean, Math.sqrt(Math.max(0, sq / n - mean * mean))};
     }
 
+    /** A flow measurement and the graph it was measured on. */
+    public record Measured(Graph graph, GradientFlow flow) {
+    }
+
+    /**
+     * Measures a character model on the first {@code steps} characters of {@code batch} streams of
+     * {@code text}, with the loss on every step, from zero state.
+     */
+    public static Measured onText(dev.unfold.nn.SequenceModel model, Map<String, Tensor> params, String text,
+            dev.unfold.io.Vocabulary vocab, int steps, int batch) {
+        boolean[] lossAt = new boolean[steps];
+        java.util.Arrays.fill(lossAt, true);
+        WindowGraph w = WindowGraph.build(model, batch, lossAt, DType.F32, WindowGraph.Mode.FORWARD);
+        TextStreams streams = new TextStreams(vocab.encode(text).ids(), batch, vocab.size());
+        Episode e = streams.episode(0, new Rng(0), DType.F32);
+        if (e.length() < steps) {
+            throw new IllegalArgumentException("the text is too short for " + batch + " streams of " + steps + " steps");
+        }
+        Map<String, Tensor> feeds = new LinkedHashMap<>(params);
+        feeds.putAll(WindowRun.zeroStates(w));
+        for (int t = 0; t < steps; t++) {
+            feeds.put("in[" + t + "]", e.input(t));
+            feeds.put("target[" + t + "]", e.target(t).orElseThrow());
+        }
+        return new Measured(w.graph(), measure(w.graph(), "loss", feeds, w.parts().network()));
+    }
+
     /** Random inputs and a random probe R for a network-only graph, for drawings of untrained networks. */
     public static Map<String, Tensor> randomFeeds(Graph g, long seed) {
         Rng rng = new Rng(seed);

@@ -65,15 +65,21 @@ public final class Trainer {
 
     /** Fresh parameters drawn from {@code seed}; the episodes are drawn from a generator seeded from it too. */
     public void initialize(InitScheme scheme, long seed) {
-        Rng init = new Rng(seed);
-        params = new LinkedHashMap<>();
-        for (ParameterSpec p : model.parameters()) {
-            params.put(p.name(), scheme.initialize(p, dtype, init));
-        }
+        params = initialParameters(model, scheme, seed, dtype);
         optimizer.reset();
         step = 0;
         tokens = 0;
         startEpisode(0, new Rng(seed ^ 0x5DEECE66DL).nextLong());
+    }
+
+    /** The parameters {@link #initialize} starts from: the same for the same model, scheme and seed. */
+    public static Map<String, Tensor> initialParameters(SequenceModel model, InitScheme scheme, long seed, DType dtype) {
+        Rng init = new Rng(seed);
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        for (ParameterSpec p : model.parameters()) {
+            params.put(p.name(), scheme.initialize(p, dtype, init));
+        }
+        return params;
     }
 
     public void restore(TrainingState s) {

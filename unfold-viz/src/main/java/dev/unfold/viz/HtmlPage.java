@@ -107,6 +107,11 @@ public final class HtmlPage {
         }
     }
 
+    /** {@code text} escaped for HTML. */
+    public static String escape(String text) {
+        return Svg.escape(text);
+    }
+
     /** A plain table from rows of cells. */
     public static String table(List<List<String>> rows) {
         StringBuilder sb = new StringBuilder("<table>");

@@ -1,0 +1,43 @@
+package dev.unfold.cli;
+
+import dev.unfold.io.AtomicFiles;
+import dev.unfold.train.MetricsHistory;
+import dev.unfold.viz.LossChart;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code unfold plot}: loss curves of a run as PNG and SVG files. */
+@Command(name = "plot", mixinStandardHelpOptions = true, description = "Write the training and validation curves of a run as PNG and SVG.")
+final class PlotCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Run folder (with metrics.jsonl).")
+    Path model;
+
+    @Option(names = "--out", description = "Folder for loss.png, loss.svg, loss-time.png, loss-time.svg (default: the run folder).")
+    Path out;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        MetricsHistory h = MetricsHistory.read(model);
+        if (h.train().isEmpty()) {
+            throw new IllegalArgumentException(model + ": metrics.jsonl has no training points yet");
+        }
+        Path dir = out == null ? model : out;
+        for (LossCharts.Axis axis : LossCharts.Axis.values()) {
+            LossChart chart = LossCharts.of(h, axis);
+            String base = axis == LossCharts.Axis.UPDATES ? "loss" : "loss-time";
+            AtomicFiles.write(dir.resolve(base + ".svg"), chart.svg().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(dir.resolve(base + ".png"), chart.png());
+            spec.commandLine().getOut().println("wrote " + dir.resolve(base + ".png") + " and " + dir.resolve(base + ".svg"));
+        }
+        return 0;
+    }
+}
