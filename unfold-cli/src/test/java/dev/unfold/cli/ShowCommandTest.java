@@ -32,4 +32,30 @@ class ShowCommandTest {
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(Files.readString(file).contains("l0_reverse/h"));
     }
+
+    @Test
+    void everyFormatWrites() throws IOException {
+        for (String format : new String[] {"text", "dot", "svg", "html"}) {
+            Path file = tmp.resolve("g." + format);
+            CliRun run = CliRun.of("show", "--cell", "rnn_tanh", "--steps", "3", "--format", format, "--out", file.toString());
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(Files.size(file) > 100, format);
+        }
+        assertTrue(Files.readString(tmp.resolve("g.html")).contains("<svg"));
+        assertTrue(!Files.readString(tmp.resolve("g.html")).contains("src=\"http"), "nothing fetched at view time");
+    }
+
+    @Test
+    void badInput() {
+        assertBad(CliRun.of("show", "--cell", "lstm", "--steps", "0"), "--steps must be between 1 and 10000");
+        assertBad(CliRun.of("show", "--cell", "lstm", "--steps", "1000000"), "--steps must be between 1 and 10000");
+        assertBad(CliRun.of("show", "--cell", "nope"), "unknown cell 'nope'");
+        assertBad(CliRun.of("show", "--cell", "lstm", "--format", "pdf"), "Invalid value for option '--format'");
+        assertBad(CliRun.of("show", "--cell", "lstm", "--format", "svg", "--out", tmp.resolve("missing/dir/g.svg").toString()), "does not exist");
+    }
+
+    private static void assertBad(CliRun run, String message) {
+        assertEquals(UnfoldCommand.BAD_INPUT, run.exitCode(), run.err());
+        assertTrue(run.err().contains(message), run.err());
+    }
 }

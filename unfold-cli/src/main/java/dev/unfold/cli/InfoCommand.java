@@ -1,0 +1,26 @@
+package dev.unfold.cli;
+
+import dev.unfold.kernel.Gemm;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/** {@code unfold info}: the runtime and the kernel path in use. */
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Print the Java runtime and which kernel path is active.")
+final class InfoCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("unfold 0.1.0");
+        out.println("java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        out.println("cores: " + Runtime.getRuntime().availableProcessors() + ", max heap: " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+        Gemm.backends().report().forEach(line -> out.println("gemm backend " + line));
+        out.println("gemm (float32, active): " + Gemm.backends().active().name());
+        out.println("executor: compiled (hoisted input projections, one-GEMM weight gradients, planned buffers); float64 runs interpreted");
+        return 0;
+    }
+}
