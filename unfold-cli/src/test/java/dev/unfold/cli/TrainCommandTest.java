@@ -127,7 +127,7 @@ class TrainCommandTest {
         Path out = tmp.resolve("run");
         assertEquals(0, CliRun.of(small(out)).exitCode());
         byte[] good = Files.readAllBytes(out.resolve("checkpoint.safetensors"));
-        CliRun run = CliRun.of(small(tmp.resolve("run2"), "--lr", "1e30", "--steps", "50"));
+        CliRun run = CliRun.of(small(tmp.resolve("run2"), "--optimizer", "sgd", "--momentum", "0", "--lr", "1e38", "--steps", "50"));
         CliRun resumed = CliRun.of("train", "--text", text.toString(), "--steps", "50", "--out", out.toString(), "--resume");
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertTrue(run.exitCode() != 0, "diverged run exits non-zero: " + run.out() + run.err());
@@ -144,7 +144,7 @@ class TrainCommandTest {
         Path ckpt = out.resolve("checkpoint.safetensors");
         SafeTensors.Contents c = SafeTensors.parseContents(good);
         Map<String, String> meta = new HashMap<>(c.metadata());
-        meta.put("unfold.manifest", meta.get("unfold.manifest").replace("\"lr\":0.1", "\"lr\":1.0E30"));
+        meta.put("unfold.manifest", meta.get("unfold.manifest").replace("\"lr\":0.1", "\"lr\":1.0E38").replace("\"momentum\":0.9", "\"momentum\":0.0"));
         SafeTensors.write(ckpt, c.tensors(), meta);
         byte[] before = Files.readAllBytes(ckpt);
         CliRun run = CliRun.of("train", "--steps", "60", "--out", out.toString(), "--resume", "--text", text.toString());

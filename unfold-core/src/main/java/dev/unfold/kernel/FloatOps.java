@@ -95,14 +95,16 @@ public final class FloatOps {
         }
     }
 
-    /** Column sums: (rows, cols) to (cols), accumulated in double. */
+    /** Column sums: (rows, cols) to (cols), row by row so the inner loop is unit-stride. */
     public static void sumRows(float[] x, float[] out, int rows, int cols, boolean accumulate) {
-        for (int c = 0; c < cols; c++) {
-            double s = accumulate ? out[c] : 0;
-            for (int r = 0; r < rows; r++) {
-                s += x[r * cols + c];
+        if (!accumulate) {
+            java.util.Arrays.fill(out, 0, cols, 0f);
+        }
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            for (int c = 0; c < cols; c++) {
+                out[c] += x[base + c];
             }
-            out[c] = (float) s;
         }
     }
 

@@ -133,10 +133,10 @@ public final class Trainer {
         Map<String, Tensor> grads = run.parameterGradients();
         double norm = GradientClipping.globalNorm(grads);
         if (!Double.isFinite(loss)) {
-            throw new TrainingDivergedException(step + 1, "the loss became " + loss);
+            throw TrainingDivergedException.at(step + 1, "the loss became " + loss);
         }
         if (!Double.isFinite(norm)) {
-            throw new TrainingDivergedException(step + 1, "the gradient norm became " + norm);
+            throw TrainingDivergedException.at(step + 1, "the gradient norm became " + norm);
         }
         double lr = schedule.at(step);
         params = optimizer.step(params, clipping.apply(grads), lr);

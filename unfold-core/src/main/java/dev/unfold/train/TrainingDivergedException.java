@@ -4,9 +4,19 @@ package dev.unfold.train;
 public final class TrainingDivergedException extends RuntimeException {
     private final long step;
 
-    public TrainingDivergedException(long step, String what) {
-        super(what + " at update " + step);
+    private TrainingDivergedException(long step, String message) {
+        super(message);
         this.step = step;
+    }
+
+    /** {@code what} happened at update {@code step}. */
+    public static TrainingDivergedException at(long step, String what) {
+        return new TrainingDivergedException(step, what + " at update " + step);
+    }
+
+    /** The same failure with {@code note} added to its message. */
+    public TrainingDivergedException noting(String note) {
+        return new TrainingDivergedException(step, getMessage() + note);
     }
 
     public long step() {

@@ -92,8 +92,7 @@ public final class TrainingRun {
                 u = trainer.step();
             } catch (TrainingDivergedException e) {
                 log.write(Map.of("step", e.step(), "event", "diverged", "message", e.getMessage()));
-                throw new TrainingDivergedException(e.step(), e.getMessage() + "; stopped, and the last good checkpoint "
-                        + (Checkpointing.exists(dir) ? "in " + dir + " is kept" : "does not exist yet"));
+                throw e.noting("; stopped, and the last good checkpoint " + (Checkpointing.exists(dir) ? "in " + dir + " is kept" : "does not exist yet"));
             }
             lastLoss = u.loss();
             double seconds = elapsed(startNanos, elapsedBefore);

@@ -1,0 +1,88 @@
+package dev.unfold.cli;
+
+import dev.unfold.exec.CompiledExecutor;
+import dev.unfold.kernel.Gemm;
+import dev.unfold.train.Benchmark;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code unfold bench}: the reference character-model configurations, timed. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Time one of the reference configurations of shared/reference/BENCH.md: rnn_h100_b1_t25, lstm_h256_b32_t64,",
+            "gru_h256_b32_t64, lstm_h512_b64_t128_l2. Prints the median tokens/s of the timed repetitions on its last line."})
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "Configuration name.")
+    String config;
+
+    @Option(names = "--mode", defaultValue = "train", description = "train or infer (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--threads", description = "Threads of the GEMM backend (OpenBLAS reads OPENBLAS_NUM_THREADS at start; the benchmark reruns itself with it set).")
+    Integer threads;
+
+    @Option(names = "--repetitions", defaultValue = "5", description = "Timed repetitions (default: ${DEFAULT-VALUE}).")
+    int repetitions;
+
+    @Option(names = "--seconds", defaultValue = "3", description = "Length of one repetition in seconds (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Benchmark.Config c = Benchmark.config(config);
+        Benchmark.Mode m = switch (mode) {
+            case "train" -> Benchmark.Mode.TRAIN;
+            case "infer" -> Benchmark.Mode.INFER;
+            default -> throw new IllegalArgumentException("--mode must be train or infer, got '" + mode + "'");
+        };
+        Limits.range("--repetitions", repetitions, 1, 100);
+        if (!(seconds > 0)) {
+            throw new IllegalArgumentException("--seconds must be positive");
+        }
+        if (threads != null) {
+            Limits.range("--threads", threads, 1, 256);
+            if (!threads.toString().equals(System.getenv("OPENBLAS_NUM_THREADS"))) {
+                return rerunWithThreads();
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("config=%s mode=%s gemm=%s%n", c.name(), mode, Gemm.backends().active().name());
+        out.flush();
+        Benchmark.Result r = Benchmark.run(c, m, new CompiledExecutor(), repetitions, seconds,
+                i -> spec.commandLine().getErr().printf("repetition %d done%n", i + 1));
+        for (int i = 0; i < r.repetitions().length; i++) {
+            out.printf(Locale.ROOT, "repetition=%d tokens_per_s=%.0f%n", i + 1, r.repetitions()[i]);
+        }
+        double flops = m == Benchmark.Mode.TRAIN ? c.trainFlopPerToken() : c.trainFlopPerToken() / 3;
+        out.printf(Locale.ROOT, "model_gflop_per_s=%.1f%n", r.median() * flops / 1e9);
+        out.printf(Locale.ROOT, "peak_rss_mb=%d%n", r.peakResidentBytes() >> 20);
+        out.printf(Locale.ROOT, "tokens_per_s=%.0f%n", r.median());
+        return 0;
+    }
+
+    /** OpenBLAS fixes its thread count when it loads, so a different count needs a fresh JVM. */
+    private int rerunWithThreads() throws IOException, InterruptedException {
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        List<String> command = new ArrayList<>();
+        command.add(info.command().orElse("java"));
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(UnfoldCommand.class.getName());
+        command.addAll(List.of("bench", config, "--mode", mode, "--threads", threads.toString(), "--repetitions",
+                Integer.toString(repetitions), "--seconds", Double.toString(seconds)));
+        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        pb.environment().put("OPENBLAS_NUM_THREADS", threads.toString());
+        return pb.start().waitFor();
+    }
+}
