@@ -1,0 +1,93 @@
+package dev.unfold.bench;
+
+import dev.unfold.kernel.Gemm;
+import dev.unfold.kernel.JavaGemm;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.openblas.global.openblas;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Single-precision GEMM at the RNN shapes: Unfold's entry point ({@link Gemm#mm}, the active backend on
+ * on-heap arrays), the pure-Java kernel, and the ceiling, OpenBLAS's {@code cblas_sgemm} on direct
+ * buffers (no copies). GFLOP/s = 2·m·n·k / (time per operation).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class GemmBenchmark {
+    /** m x n x k. */
+    @Param({"512x512x512", "32x1024x256", "1x100x100", "2048x1024x64"})
+    public String shape;
+
+    int m;
+    int n;
+    int k;
+    float[] a;
+    float[] b;
+    float[] c;
+    FloatBuffer da;
+    FloatBuffer db;
+    FloatBuffer dc;
+    final JavaGemm java = new JavaGemm();
+
+    @Setup
+    public void setUp() {
+        String[] p = shape.split("x");
+        m = Integer.parseInt(p[0]);
+        n = Integer.parseInt(p[1]);
+        k = Integer.parseInt(p[2]);
+        Random rng = new Random(1);
+        a = new float[m * k];
+        b = new float[k * n];
+        c = new float[m * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rng.nextFloat();
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = rng.nextFloat();
+        }
+        da = direct(a);
+        db = direct(b);
+        dc = direct(c);
+    }
+
+    private static FloatBuffer direct(float[] x) {
+        FloatBuffer f = ByteBuffer.allocateDirect(4 * x.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        f.put(x).rewind();
+        return f;
+    }
+
+    @Benchmark
+    public float[] unfoldGemm() {
+        return Gemm.mm(a, Gemm.Op.N, b, Gemm.Op.N, c, m, n, k);
+    }
+
+    @Benchmark
+    public float[] javaKernel() {
+        java.sgemm(Gemm.Op.N, Gemm.Op.N, m, n, k, a, b, c, false);
+        return c;
+    }
+
+    @Benchmark
+    public FloatBuffer openBlasDirectCeiling() {
+        openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, m, n, k, 1f, da, k, db, n, 0f, dc, n);
+        return dc;
+    }
+}
