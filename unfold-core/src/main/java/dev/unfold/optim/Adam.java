@@ -16,6 +16,8 @@ public final class Adam extends SlotOptimizer {
     static final double BETA2 = 0.999;
     static final double EPS = 1e-8;
     private final double decoupledWeightDecay;
+    private double correction1 = 1;
+    private double correction2 = 1;
 
     /** Adam. */
     public Adam() {
@@ -38,12 +40,18 @@ public final class Adam extends SlotOptimizer {
     }
 
     @Override
+    void beginStep(long t) {
+        correction1 = 1 - Math.pow(BETA1, t);
+        correction2 = 1 - Math.pow(BETA2, t);
+    }
+
+    @Override
     double update(double theta, double g, double[][] s, int i, long t, double lr) {
         double decayed = theta * (1 - lr * decoupledWeightDecay);
         s[0][i] = BETA1 * s[0][i] + (1 - BETA1) * g;
         s[1][i] = BETA2 * s[1][i] + (1 - BETA2) * g * g;
-        double mHat = s[0][i] / (1 - Math.pow(BETA1, t));
-        double vHat = s[1][i] / (1 - Math.pow(BETA2, t));
+        double mHat = s[0][i] / correction1;
+        double vHat = s[1][i] / correction2;
         return decayed - lr * mHat / (Math.sqrt(vHat) + EPS);
     }
 }

@@ -17,8 +17,14 @@ public final class GradientClipping {
     public static double globalNorm(Map<String, Tensor> grads) {
         double s = 0;
         for (Tensor g : grads.values()) {
-            for (int i = 0; i < g.size(); i++) {
-                s += g.get(i) * g.get(i);
+            if (g.dtype() == dev.unfold.tensor.DType.F32) {
+                for (float v : g.f32()) {
+                    s += (double) v * v;
+                }
+            } else {
+                for (double v : g.f64()) {
+                    s += v * v;
+                }
             }
         }
         return Math.sqrt(s);

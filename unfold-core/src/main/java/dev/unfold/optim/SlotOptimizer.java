@@ -23,9 +23,14 @@ abstract class SlotOptimizer implements Optimizer {
      */
     abstract double update(double theta, double g, double[][] s, int i, long t, double lr);
 
+    /** Called once before the elements of step {@code t} are updated, to precompute what they share. */
+    void beginStep(long t) {
+    }
+
     @Override
     public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr) {
         steps++;
+        beginStep(steps);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
             Tensor p = e.getValue();
@@ -35,10 +40,22 @@ abstract class SlotOptimizer implements Optimizer {
                 continue;
             }
             double[][] s = slotsOf(e.getKey(), p.size());
-            long t = steps;
-            out.put(e.getKey(), Tensor.generate(p.dtype(), p.shape(), i -> update(p.get(i), g.get(i), s, i, t, lr)));
+            out.put(e.getKey(), updated(p, g, s, lr));
         }
         return out;
+    }
+
+    private Tensor updated(Tensor p, Tensor g, double[][] s, double lr) {
+        if (p.dtype() == dev.unfold.tensor.DType.F32 && g.dtype() == dev.unfold.tensor.DType.F32) {
+            float[] theta = p.f32();
+            float[] grad = g.f32();
+            float[] next = new float[theta.length];
+            for (int i = 0; i < next.length; i++) {
+                next[i] = (float) update(theta[i], grad[i], s, i, steps, lr);
+            }
+            return Tensor.wrap(p.shape(), next);
+        }
+        return Tensor.generate(p.dtype(), p.shape(), i -> update(p.get(i), g.get(i), s, i, steps, lr));
     }
 
     private double[][] slotsOf(String param, int size) {
