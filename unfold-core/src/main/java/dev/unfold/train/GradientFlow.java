@@ -21,8 +21,9 @@ import java.util.Map;
  * How values and gradients move through an unfolded network on one batch: each layer's state h_t
  * (first sequence of the batch), the gradient norm {@code ||dL/dh_t||} (the total derivative, through
  * every later step), and the size of the Jacobian product {@code ||dh_T/dh_t||_F} that decides whether
- * gradients vanish or explode (Deep Learning 10.7). The Frobenius norm is estimated from
- * {@value #PROBES} Gaussian probes u: {@code E ||uᵀ dh_T/dh_t||² = ||dh_T/dh_t||_F²}.
+ * gradients vanish or explode (Deep Learning 10.7), per sequence of the batch. The Frobenius norm is
+ * estimated from {@value #PROBES} Gaussian probes u: {@code E ||uᵀ dh_T/dh_t||² = ||dh_T/dh_t||_F²}, so
+ * at t = T it is about √H, the norm of the identity.
  */
 public record GradientFlow(Map<String, List<float[]>> states, Map<String, double[]> gradientNorms,
         Map<String, double[]> jacobianNorms, Map<Integer, double[]> stats) {
@@ -85,7 +86,7 @@ public record GradientFlow(Map<String, List<float[]>> states, Map<String, double
                 for (int t = 0; t < steps; t++) {
                     Var h = run.states().get(t).get(0);
                     double n = g.has(h.id()) ? v.get(g.gradOf(h.id())).norm() : 0;
-                    sq[t] += n * n / PROBES;
+                    sq[t] += n * n / PROBES / hT.shape().dim(0);
                 }
             }
             double[] norms = new double[steps];
@@ -137,6 +138,27 @@ public record GradientFlow(Map<String, List<float[]>> states, Map<String, double
         for (int t = 0; t < steps; t++) {
             feeds.put("in[" + t + "]", e.input(t));
             feeds.put("target[" + t + "]", e.target(t).orElseThrow());
+        }
+        return new Measured(w.graph(), measure(w.graph(), "loss", feeds, w.parts().network()));
+    }
+
+    /** Measures a task model on one batch of fresh test sequences, with the loss where the task puts it. */
+    public static Measured onTask(SavedModel saved) {
+        TrainConfig c = saved.config();
+        LongMemoryTask task = LongMemoryTask.create(c.data().task(), c.data().length(), c.schedule().batch());
+        Episode e = task.episode(0, new Rng(RunData.TEST_SEED), DType.F32);
+        boolean[] lossAt = new boolean[e.length()];
+        for (int t = 0; t < lossAt.length; t++) {
+            lossAt[t] = e.target(t).isPresent();
+        }
+        WindowGraph w = WindowGraph.build(saved.model(), c.schedule().batch(), lossAt, DType.F32, WindowGraph.Mode.FORWARD);
+        Map<String, Tensor> feeds = new LinkedHashMap<>(saved.params());
+        feeds.putAll(WindowRun.zeroStates(w));
+        for (int t = 0; t < lossAt.length; t++) {
+            feeds.put("in[" + t + "]", e.input(t));
+            if (lossAt[t]) {
+                feeds.put("target[" + t + "]", e.target(t).orElseThrow());
+            }
         }
         return new Measured(w.graph(), measure(w.graph(), "loss", feeds, w.parts().network()));
     }

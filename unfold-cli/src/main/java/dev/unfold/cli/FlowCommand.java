@@ -1,0 +1,63 @@
+package dev.unfold.cli;
+
+import dev.unfold.io.TextCorpus;
+import dev.unfold.train.GradientFlow;
+import dev.unfold.train.SavedModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code unfold flow}: per-step gradient norms of a trained model, the numbers behind vanishing gradients. */
+@Command(name = "flow", mixinStandardHelpOptions = true,
+        description = {"Print ||dL/dh_t|| and ||dh_T/dh_t|| for each step t of a trained model: on fresh test sequences for a",
+            "task model, on the first characters of --text FILE for a character model."})
+final class FlowCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Run folder with a checkpoint.")
+    Path model;
+
+    @Option(names = "--text", description = "Text for a character model.")
+    Path text;
+
+    @Option(names = "--steps", defaultValue = "64", description = "Steps for a character model (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--every", defaultValue = "1", description = "Print every k-th step (default: ${DEFAULT-VALUE}).")
+    int every;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Limits.range("--every", every, 1, 100_000);
+        SavedModel saved = SavedModel.load(model);
+        GradientFlow flow;
+        if (saved.vocabulary().isPresent()) {
+            if (text == null) {
+                throw new IllegalArgumentException("a character model needs --text FILE");
+            }
+            Limits.range("--steps", steps, 1, 10_000);
+            flow = GradientFlow.onText(saved.model(), saved.params(), TextCorpus.read(text), saved.vocabulary().get(), steps, 4).flow();
+        } else {
+            flow = GradientFlow.onTask(saved).flow();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        for (Map.Entry<String, double[]> e : flow.gradientNorms().entrySet()) {
+            double[] g = e.getValue();
+            double[] j = flow.jacobianNorms().get(e.getKey());
+            out.printf("layer %s%n%6s %14s %14s%n", e.getKey(), "t", "|dL/dh_t|", "|dh_T/dh_t|");
+            for (int t = 0; t < g.length; t++) {
+                if (t % every == 0 || t == g.length - 1) {
+                    out.printf(Locale.ROOT, "%6d %14.4e %14.4e%n", t + 1, g[t], j[t]);
+                }
+            }
+        }
+        return 0;
+    }
+}
