@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
         TrainConfig config = config();
         PrintWriter stdout = spec.commandLine().getOut();
         GradientFlow.Measured before = flow(config, null);
-        TrainingRun.Result r = TrainCommand.runWithCtrlC(config, model, false, spec.commandLine().getErr());
+        TrainingRun.Result r = TrainCommand.runWithCtrlC(config, model, false, spec.commandLine().getErr(), result -> { });
         SavedModel saved = SavedModel.load(model);
         GradientFlow.Measured after = flow(config, saved);
         Map<Double, String> samples = new LinkedHashMap<>();

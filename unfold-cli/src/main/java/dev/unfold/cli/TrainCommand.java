@@ -41,16 +41,23 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = resume ? options.resumed(Checkpointing.load(out).manifest().config()) : options.config();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
-        TrainingRun.Result r = runWithCtrlC(config, out, resume, err);
-        stdout.printf(Locale.ROOT, "%s after %d updates (%,d tokens, %s): last loss %.4f%s%n",
-                r.stopped() ? "stopped" : "finished", r.steps(), r.tokens(), TerminalProgress.duration(r.seconds()), r.lastLoss(),
-                r.validation().isPresent() ? String.format(Locale.ROOT, ", validation %s %.4f", r.metric(), r.validation().getAsDouble()) : "");
-        stdout.println("checkpoint: " + out.resolve(Checkpointing.FILE));
+        TrainingRun.Result r = runWithCtrlC(config, out, resume, err, result -> {
+            stdout.printf(Locale.ROOT, "%s after %d updates (%,d tokens, %s): last loss %.4f%s%n",
+                    result.stopped() ? "stopped" : "finished", result.steps(), result.tokens(), TerminalProgress.duration(result.seconds()),
+                    result.lastLoss(), result.validation().isPresent()
+                            ? String.format(Locale.ROOT, ", validation %s %.4f", result.metric(), result.validation().getAsDouble()) : "");
+            stdout.println("checkpoint: " + out.resolve(Checkpointing.FILE));
+            stdout.flush();
+        });
         return r.stopped() ? 130 : 0;
     }
 
-    /** Runs training; Ctrl-C asks it to stop at the next update and waits for its checkpoint. */
-    static TrainingRun.Result runWithCtrlC(TrainConfig config, Path out, boolean resume, PrintWriter err) throws IOException {
+    /**
+     * Runs training; Ctrl-C asks it to stop at the next update, and the JVM waits until the checkpoint is
+     * written and {@code report} has printed the outcome.
+     */
+    static TrainingRun.Result runWithCtrlC(TrainConfig config, Path out, boolean resume, PrintWriter err,
+            java.util.function.Consumer<TrainingRun.Result> report) throws IOException {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -64,7 +71,10 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         TerminalProgress progress = new TerminalProgress(err, System.console() != null, config.data().isTask() ? "" : "bits/char");
         try {
-            return new TrainingRun(config, out, progress, stop, new dev.unfold.exec.CompiledExecutor()).run(resume);
+            TrainingRun.Result result = new TrainingRun(config, out, progress, stop, new dev.unfold.exec.CompiledExecutor()).run(resume);
+            progress.endLine();
+            report.accept(result);
+            return result;
         } catch (TrainingDivergedException e) {
             progress.endLine();
             throw new TrainingFailed("training diverged: " + e.getMessage());
