@@ -2,17 +2,26 @@ package dev.unfold.blas;
 
 import dev.unfold.kernel.Gemm;
 import dev.unfold.kernel.GemmBackend;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 
 /**
- * {@code cblas_sgemm} from OpenBLAS. OpenBLAS picks its own thread count (all cores, or
- * {@code OPENBLAS_NUM_THREADS}, read when the library loads).
+ * {@code cblas_sgemm} from OpenBLAS on direct buffers: operands are copied into per-thread scratch
+ * buffers (JNI's array path would copy every operand in and back out), and an immutable right operand
+ * (a parameter read by all T steps) is copied once and reused while its array lives. OpenBLAS picks its
+ * own thread count (all cores, or {@code OPENBLAS_NUM_THREADS}, read when the library loads).
  */
 public final class OpenBlasGemm implements GemmBackend {
     private static final float[] A = {1, 2, 3, 4};
     private static final float[] B = {5, 6, 7, 8};
     private static final float[] AB = {19, 22, 43, 50};
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private final Map<float[], FloatBuffer> immutable = new WeakHashMap<>();
 
     @Override
     public String name() {
@@ -38,12 +47,73 @@ public final class OpenBlasGemm implements GemmBackend {
 
     @Override
     public void sgemm(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate) {
+        Scratch s = SCRATCH.get();
+        FloatBuffer db = s.b(k * n);
+        db.put(b, 0, k * n).rewind();
+        run(s, opA, opB, m, n, k, a, db, c, accumulate);
+    }
+
+    @Override
+    public void sgemmImmutableB(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate) {
+        FloatBuffer db;
+        synchronized (immutable) {
+            db = immutable.computeIfAbsent(b, OpenBlasGemm::copy);
+        }
+        run(SCRATCH.get(), opA, opB, m, n, k, a, db.duplicate(), c, accumulate);
+    }
+
+    private static void run(Scratch s, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, FloatBuffer db, float[] c, boolean accumulate) {
+        FloatBuffer da = s.a(m * k);
+        da.put(a, 0, m * k).rewind();
+        FloatBuffer dc = s.c(m * n);
+        if (accumulate) {
+            dc.put(c, 0, m * n).rewind();
+        }
         int lda = opA == Gemm.Op.N ? k : m;
         int ldb = opB == Gemm.Op.N ? n : k;
-        openblas.cblas_sgemm(openblas.CblasRowMajor, trans(opA), trans(opB), m, n, k, 1f, a, lda, b, ldb, accumulate ? 1f : 0f, c, n);
+        openblas.cblas_sgemm(openblas.CblasRowMajor, trans(opA), trans(opB), m, n, k, 1f, da, lda, db, ldb, accumulate ? 1f : 0f, dc, n);
+        dc.get(c, 0, m * n).rewind();
+    }
+
+    private static FloatBuffer copy(float[] x) {
+        FloatBuffer f = ByteBuffer.allocateDirect(4 * x.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        f.put(x).rewind();
+        return f;
     }
 
     private static int trans(Gemm.Op op) {
         return op == Gemm.Op.N ? openblas.CblasNoTrans : openblas.CblasTrans;
+    }
+
+    /** Per-thread direct buffers, grown as needed. */
+    private static final class Scratch {
+        private FloatBuffer a = allocate(1);
+        private FloatBuffer b = allocate(1);
+        private FloatBuffer c = allocate(1);
+
+        FloatBuffer a(int size) {
+            a = fit(a, size);
+            return a;
+        }
+
+        FloatBuffer b(int size) {
+            b = fit(b, size);
+            return b;
+        }
+
+        FloatBuffer c(int size) {
+            c = fit(c, size);
+            return c;
+        }
+
+        private static FloatBuffer fit(FloatBuffer f, int size) {
+            FloatBuffer r = f.capacity() >= size ? f : allocate(Math.max(size, f.capacity() * 2));
+            r.clear();
+            return r;
+        }
+
+        private static FloatBuffer allocate(int size) {
+            return ByteBuffer.allocateDirect(4 * size).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
     }
 }

@@ -34,8 +34,14 @@ class OpenBlasGemmTest {
         float[] actual = c0.clone();
         new JavaGemm().sgemm(opA, opB, m, n, k, a, b, expected, accumulate);
         blas.sgemm(opA, opB, m, n, k, a, b, actual, accumulate);
+        float[] viaImmutable = c0.clone();
+        blas.sgemmImmutableB(opA, opB, m, n, k, a, b, viaImmutable, accumulate);
+        float[] again = c0.clone();
+        blas.sgemmImmutableB(opA, opB, m, n, k, a, b, again, accumulate);
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-4 * Math.max(1, Math.abs(expected[i])));
+            assertEquals(actual[i], viaImmutable[i], 0f);
+            assertEquals(actual[i], again[i], 0f, "the cached copy of B gives the same product");
         }
     }
 }

@@ -161,7 +161,11 @@ final class MatMulGroups {
             for (int i = 0; i < count; i++) {
                 System.arraycopy(v[as[i]], 0, stackedA, i * r * k, r * k);
             }
-            Gemm.mm(stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, count * r, n, k, false);
+            if (g.node(w).is(dev.unfold.op.Leaf.Kind.PARAMETER)) {
+                Gemm.mmImmutableB(stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, count * r, n, k);
+            } else {
+                Gemm.mm(stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, count * r, n, k, false);
+            }
             for (int i = 0; i < count; i++) {
                 System.arraycopy(stackedOut, i * r * n, v[outs[i]], 0, r * n);
             }

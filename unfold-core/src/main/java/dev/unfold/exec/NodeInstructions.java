@@ -51,7 +51,7 @@ final class NodeInstructions {
         } else if (op instanceof Step) {
             return v -> FloatOps.step(v[in[0]], v[out], size);
         } else if (op instanceof MatMul mm) {
-            return matmul(mm, g.node(in[0]).shape(), n.shape(), in, out);
+            return matmul(mm, g.node(in[0]).shape(), n.shape(), in, out, g.node(in[1]).is(dev.unfold.op.Leaf.Kind.PARAMETER));
         } else if (op instanceof SumTo) {
             return sumTo(g.node(in[0]).shape(), n.shape(), in[0], out);
         } else if (op instanceof BroadcastTo) {
@@ -129,10 +129,14 @@ final class NodeInstructions {
         return s.size() == cols && s.dim(-1) == cols && Broadcast.broadcastsTo(s, out);
     }
 
-    private static Instruction matmul(MatMul mm, Shape a, Shape out, int[] in, int o) {
+    /** A parameter's array is never written, so the GEMM backend may keep one copy of it for every step. */
+    private static Instruction matmul(MatMul mm, Shape a, Shape out, int[] in, int o, boolean parameterRight) {
         int m = out.dim(0);
         int n = out.dim(1);
         int k = mm.opA() == Gemm.Op.N ? a.dim(1) : a.dim(0);
+        if (parameterRight) {
+            return v -> Gemm.mmImmutableB(v[in[0]], mm.opA(), v[in[1]], mm.opB(), v[o], m, n, k);
+        }
         return v -> Gemm.mm(v[in[0]], mm.opA(), v[in[1]], mm.opB(), v[o], m, n, k, false);
     }
 

@@ -29,6 +29,16 @@ public final class Gemm {
     /** Whether an operand is used as stored or transposed. */
     public enum Op { N, T }
 
+    /**
+     * As {@link #mm(float[], Op, float[], Op, float[], int, int, int, boolean)} for a {@code b} that is
+     * never modified (a parameter's array): the backend may reuse its own copy of it across calls.
+     */
+    public static float[] mmImmutableB(float[] a, Op opA, float[] b, Op opB, float[] c, int m, int n, int k) {
+        checkAlias(a, b, c);
+        BACKENDS.active().sgemmImmutableB(opA, opB, m, n, k, a, b, c, false);
+        return c;
+    }
+
     /** C (m x n) = op(A) (m x k) * op(B) (k x n). */
     public static float[] mm(float[] a, Op opA, float[] b, Op opB, float[] c, int m, int n, int k) {
         return mm(a, opA, b, opB, c, m, n, k, false);

@@ -18,6 +18,14 @@ public interface GemmBackend {
     /** C (m x n) = op(A) op(B), plus C's old value when {@code accumulate}. */
     void sgemm(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate);
 
+    /**
+     * As {@link #sgemm}, with the promise that {@code b} will never be modified (a parameter's array), so a
+     * backend may keep its own copy of it, made once, for all the calls that reuse it.
+     */
+    default void sgemmImmutableB(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate) {
+        sgemm(opA, opB, m, n, k, a, b, c, accumulate);
+    }
+
     /** Whether a backend works here, and if not, why. */
     record Availability(boolean usable, String reason) {
         public static Availability yes() {

@@ -17,7 +17,10 @@ import java.util.Set;
 
 /** Holds an executor to the interpreter's results on a graph's loss and on the gradient of every leaf. */
 public final class ExecutorEquivalence {
-    /** Largest accepted error {@code |a − b| / max(1, |b|)} between two float32 executions. */
+    /**
+     * Largest accepted relative error {@code ||a − b|| / max(||a||, ||b||)} of a tensor between two float32
+     * executions, which sum in different orders.
+     */
     public static final double TOLERANCE = 1e-5;
 
     private ExecutorEquivalence() {
@@ -37,7 +40,7 @@ public final class ExecutorEquivalence {
         Values actual = executor.run(g.graph(), feeds, keep);
         double worst = 0;
         for (int id : keep) {
-            double e = TensorFormat.maxMixedError(actual.get(id), expected.get(id));
+            double e = TensorFormat.relativeError(actual.get(id), expected.get(id));
             worst = Math.max(worst, e);
             String name = g.graph().node(id).name();
             double err = e;
