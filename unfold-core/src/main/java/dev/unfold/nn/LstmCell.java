@@ -2,7 +2,6 @@ package dev.unfold.nn;
 
 import dev.unfold.graph.GraphBuilder;
 import dev.unfold.op.Var;
-import dev.unfold.tensor.Shape;
 import java.util.List;
 
 /**
@@ -30,12 +29,7 @@ public record LstmCell(int inputSize, int hiddenSize) implements Cell {
 
     @Override
     public List<ParameterSpec> parameters() {
-        Init init = Init.uniform(1 / Math.sqrt(hiddenSize));
-        return List.of(
-                new ParameterSpec("weight_ih", Shape.of(4 * hiddenSize, inputSize), init),
-                new ParameterSpec("weight_hh", Shape.of(4 * hiddenSize, hiddenSize), init),
-                new ParameterSpec("bias_ih", Shape.of(4 * hiddenSize), init),
-                new ParameterSpec("bias_hh", Shape.of(4 * hiddenSize), init));
+        return ParameterSpec.torchRecurrent(4, inputSize, hiddenSize);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.unfold.nn;
 
 import dev.unfold.graph.GraphBuilder;
 import dev.unfold.op.Var;
-import dev.unfold.tensor.Shape;
 import java.util.List;
 
 /**
@@ -29,12 +28,7 @@ public record RnnCell(int inputSize, int hiddenSize, Activation activation) impl
 
     @Override
     public List<ParameterSpec> parameters() {
-        Init init = Init.uniform(1 / Math.sqrt(hiddenSize));
-        return List.of(
-                new ParameterSpec("weight_ih", Shape.of(hiddenSize, inputSize), init),
-                new ParameterSpec("weight_hh", Shape.of(hiddenSize, hiddenSize), init),
-                new ParameterSpec("bias_ih", Shape.of(hiddenSize), init),
-                new ParameterSpec("bias_hh", Shape.of(hiddenSize), init));
+        return ParameterSpec.torchRecurrent(1, inputSize, hiddenSize);
     }
 
     @Override
