@@ -69,10 +69,27 @@ public final class OpenBlasGemm implements GemmBackend {
         if (accumulate) {
             dc.put(c, 0, m * n).rewind();
         }
-        int lda = opA == Gemm.Op.N ? k : m;
-        int ldb = opB == Gemm.Op.N ? n : k;
-        openblas.cblas_sgemm(openblas.CblasRowMajor, trans(opA), trans(opB), m, n, k, 1f, da, lda, db, ldb, accumulate ? 1f : 0f, dc, n);
+        float beta = accumulate ? 1f : 0f;
+        if (m == 1) {
+            vectorTimesMatrix(opB, n, k, da, db, dc, beta);
+        } else {
+            int lda = opA == Gemm.Op.N ? k : m;
+            int ldb = opB == Gemm.Op.N ? n : k;
+            openblas.cblas_sgemm(openblas.CblasRowMajor, trans(opA), trans(opB), m, n, k, 1f, da, lda, db, ldb, beta, dc, n);
+        }
         dc.get(c, 0, m * n).rewind();
+    }
+
+    /**
+     * A batch-1 product {@code c (1×n) = a (1×k) op(B)}: OpenBLAS's sgemm is slow for one row, its sgemv is
+     * not. With B stored (k×n) that is {@code Bᵀ a}; with B stored (n×k), {@code B a}.
+     */
+    private static void vectorTimesMatrix(Gemm.Op opB, int n, int k, FloatBuffer a, FloatBuffer b, FloatBuffer c, float beta) {
+        if (opB == Gemm.Op.N) {
+            openblas.cblas_sgemv(openblas.CblasRowMajor, openblas.CblasTrans, k, n, 1f, b, n, a, 1, beta, c, 1);
+        } else {
+            openblas.cblas_sgemv(openblas.CblasRowMajor, openblas.CblasNoTrans, n, k, 1f, b, k, a, 1, beta, c, 1);
+        }
     }
 
     private static FloatBuffer copy(float[] x) {

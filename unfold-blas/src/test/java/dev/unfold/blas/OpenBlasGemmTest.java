@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class OpenBlasGemmTest {
     @ParameterizedTest(name = "{0}{1} {2}x{3}x{4} accumulate={5}")
     @CsvSource({"N,N,32,1024,256,false", "N,T,32,1024,256,false", "T,N,256,1024,32,true", "T,T,7,5,3,false",
-        "N,N,1,100,100,false", "N,T,2048,256,64,true"})
+        "N,N,1,100,100,false", "N,T,1,65,100,true", "T,N,1,100,40,false", "T,T,1,7,9,true", "N,T,2048,256,64,true"})
     void agreesWithTheJavaKernel(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, boolean accumulate) {
         OpenBlasGemm blas = new OpenBlasGemm();
         assertTrue(blas.availability().usable(), blas.availability().reason());
