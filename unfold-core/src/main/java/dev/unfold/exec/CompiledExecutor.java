@@ -20,6 +20,20 @@ import java.util.stream.IntStream;
  */
 public final class CompiledExecutor implements Executor {
     private final Map<Graph, Map<Set<Integer>, Program>> programs = Collections.synchronizedMap(new WeakHashMap<>());
+    private final int maxStackedFloats;
+
+    /** An executor whose grouped GEMMs stack at most 8 MiB per operand. */
+    public CompiledExecutor() {
+        this(MatMulGroups.MAX_STACK);
+    }
+
+    /** An executor whose grouped GEMMs stack at most {@code maxStackedFloats} floats per operand, in chunks of steps beyond. */
+    public CompiledExecutor(int maxStackedFloats) {
+        if (maxStackedFloats <= 0) {
+            throw new IllegalArgumentException("the stacking limit must be positive, got " + maxStackedFloats);
+        }
+        this.maxStackedFloats = maxStackedFloats;
+    }
 
     @Override
     public Values run(Graph graph, Map<String, Tensor> feeds) {
@@ -31,7 +45,7 @@ public final class CompiledExecutor implements Executor {
         if (graph.nodes().stream().anyMatch(n -> n.dtype() != DType.F32)) {
             return Interpreter.run(graph, feeds);
         }
-        Program p = programs.computeIfAbsent(graph, g -> new HashMap<>()).computeIfAbsent(Set.copyOf(keep), k -> Program.compile(graph, k));
+        Program p = programs.computeIfAbsent(graph, g -> new HashMap<>()).computeIfAbsent(Set.copyOf(keep), k -> Program.compile(graph, k, maxStackedFloats));
         return p.run(feeds);
     }
 
@@ -44,6 +58,6 @@ public final class CompiledExecutor implements Executor {
 
     /** The plan of {@code graph} with {@code keep} kept (compiled afresh, not cached). */
     public static Plan plan(Graph graph, Set<Integer> keep) {
-        return Program.compile(graph, keep).plan();
+        return Program.compile(graph, keep, MatMulGroups.MAX_STACK).plan();
     }
 }

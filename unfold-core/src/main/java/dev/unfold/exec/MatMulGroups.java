@@ -24,11 +24,14 @@ import java.util.Map;
  * Both compute the same sums as the plain graph, in a different order of additions.
  */
 final class MatMulGroups {
+    /** Default largest stacked operand, in floats (8 MiB): bigger groups run as several GEMMs over chunks of steps. */
+    static final int MAX_STACK = 2 << 20;
+
     private MatMulGroups() {
     }
 
     /** Finds accumulations, marks what they cover, and returns their units. */
-    static List<Unit> accumulations(Graph g, boolean[] needed, boolean[] kept, boolean[] covered) {
+    static List<Unit> accumulations(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, int maxStack) {
         List<Unit> units = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (!needed[n.id()] || !(n.op() instanceof Add) || absorbable(g, n, kept)) {
@@ -45,13 +48,13 @@ final class MatMulGroups {
             for (int c : covers) {
                 covered[c] = true;
             }
-            units.add(accumulationUnit(g, n, leaves, covers));
+            units.add(accumulationUnit(g, n, leaves, covers, maxStack));
         }
         return units;
     }
 
     /** Finds hoistable groups among the products not yet covered, marks them, and returns their units. */
-    static List<Unit> hoisted(Graph g, boolean[] needed, boolean[] covered) {
+    static List<Unit> hoisted(Graph g, boolean[] needed, boolean[] covered, int maxStack) {
         Map<String, List<Integer>> byKey = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
             if (needed[n.id()] && !covered[n.id()] && n.op() instanceof MatMul mm && mm.opA() == Gemm.Op.N) {
@@ -65,7 +68,7 @@ final class MatMulGroups {
                 for (int m : members) {
                     covered[m] = true;
                 }
-                units.add(hoistedUnit(g, members));
+                units.add(hoistedUnit(g, members, maxStack));
             }
         }
         return units;
@@ -89,7 +92,7 @@ final class MatMulGroups {
         }
     }
 
-    /** A product {@code Gᵀ X} used only by the sum. */
+    /** A product {@code Gᵀ X} used only by the sum; all the sum's products have operands of one shape. */
     private static boolean isStackableProduct(Graph g, int id, boolean[] kept) {
         Node n = g.node(id);
         return n.op() instanceof MatMul mm && mm.opA() == Gemm.Op.T && mm.opB() == Gemm.Op.N && !kept[id]
@@ -99,7 +102,8 @@ final class MatMulGroups {
     private static boolean sameShapes(Graph g, List<Integer> leaves) {
         Node first = g.node(leaves.get(0));
         return leaves.stream().map(g::node).allMatch(l -> l.shape().equals(first.shape())
-                && g.node(l.inputs().get(0)).shape().dim(1) == g.node(first.inputs().get(0)).shape().dim(1));
+                && g.node(l.inputs().get(0)).shape().equals(g.node(first.inputs().get(0)).shape())
+                && g.node(l.inputs().get(1)).shape().equals(g.node(first.inputs().get(1)).shape()));
     }
 
     /** No member depends on another: descendants of members are marked in one pass in topological order. */
@@ -122,30 +126,31 @@ final class MatMulGroups {
         return true;
     }
 
-    private static Unit accumulationUnit(Graph g, Node sum, List<Integer> leaves, int[] covers) {
+    private static Unit accumulationUnit(Graph g, Node sum, List<Integer> leaves, int[] covers, int maxStack) {
         int p = sum.shape().dim(0);
         int q = sum.shape().dim(1);
-        int[] rows = leaves.stream().mapToInt(l -> g.node(g.node(l).inputs().get(0)).shape().dim(0)).toArray();
-        int total = Arrays.stream(rows).sum();
+        int rows = g.node(g.node(leaves.get(0)).inputs().get(0)).shape().dim(0);
+        int chunk = Math.max(1, Math.min(leaves.size(), maxStack / (rows * Math.max(p, q))));
         int[] gs = leaves.stream().mapToInt(l -> g.node(l).inputs().get(0)).toArray();
         int[] xs = leaves.stream().mapToInt(l -> g.node(l).inputs().get(1)).toArray();
-        float[] stackedG = new float[total * p];
-        float[] stackedX = new float[total * q];
+        float[] stackedG = new float[chunk * rows * p];
+        float[] stackedX = new float[chunk * rows * q];
         int out = sum.id();
         Instruction ins = v -> {
-            int at = 0;
-            for (int i = 0; i < gs.length; i++) {
-                System.arraycopy(v[gs[i]], 0, stackedG, at * p, rows[i] * p);
-                System.arraycopy(v[xs[i]], 0, stackedX, at * q, rows[i] * q);
-                at += rows[i];
+            for (int first = 0; first < gs.length; first += chunk) {
+                int count = Math.min(chunk, gs.length - first);
+                for (int i = 0; i < count; i++) {
+                    System.arraycopy(v[gs[first + i]], 0, stackedG, i * rows * p, rows * p);
+                    System.arraycopy(v[xs[first + i]], 0, stackedX, i * rows * q, rows * q);
+                }
+                Gemm.mm(stackedG, Gemm.Op.T, stackedX, Gemm.Op.N, v[out], p, q, count * rows, first > 0);
             }
-            Gemm.mm(stackedG, Gemm.Op.T, stackedX, Gemm.Op.N, v[out], p, q, total, false);
         };
         int[] reads = Arrays.stream(concat(toList(gs), toList(xs))).distinct().toArray();
         return new Unit(sum.id(), covers, new int[] {out}, reads, ins);
     }
 
-    private static Unit hoistedUnit(Graph g, List<Integer> members) {
+    private static Unit hoistedUnit(Graph g, List<Integer> members, int maxStack) {
         Node first = g.node(members.get(0));
         MatMul mm = (MatMul) first.op();
         int w = first.inputs().get(1);
@@ -153,21 +158,26 @@ final class MatMulGroups {
         int k = g.node(first.inputs().get(0)).shape().dim(1);
         int n = first.shape().dim(1);
         int count = members.size();
+        int chunk = Math.max(1, Math.min(count, maxStack / (r * Math.max(k, n))));
         int[] as = members.stream().mapToInt(m -> g.node(m).inputs().get(0)).toArray();
         int[] outs = members.stream().mapToInt(Integer::intValue).toArray();
-        float[] stackedA = new float[count * r * k];
-        float[] stackedOut = new float[count * r * n];
+        float[] stackedA = new float[chunk * r * k];
+        float[] stackedOut = new float[chunk * r * n];
+        boolean parameter = g.node(w).is(dev.unfold.op.Leaf.Kind.PARAMETER);
         Instruction ins = v -> {
-            for (int i = 0; i < count; i++) {
-                System.arraycopy(v[as[i]], 0, stackedA, i * r * k, r * k);
-            }
-            if (g.node(w).is(dev.unfold.op.Leaf.Kind.PARAMETER)) {
-                Gemm.mmImmutableB(stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, count * r, n, k);
-            } else {
-                Gemm.mm(stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, count * r, n, k, false);
-            }
-            for (int i = 0; i < count; i++) {
-                System.arraycopy(stackedOut, i * r * n, v[outs[i]], 0, r * n);
+            for (int from = 0; from < count; from += chunk) {
+                int c = Math.min(chunk, count - from);
+                for (int i = 0; i < c; i++) {
+                    System.arraycopy(v[as[from + i]], 0, stackedA, i * r * k, r * k);
+                }
+                if (parameter) {
+                    Gemm.mmImmutableB(stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, c * r, n, k);
+                } else {
+                    Gemm.mm(stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, c * r, n, k, false);
+                }
+                for (int i = 0; i < c; i++) {
+                    System.arraycopy(stackedOut, i * r * n, v[outs[from + i]], 0, r * n);
+                }
             }
         };
         List<Integer> reads = new ArrayList<>(toList(as));

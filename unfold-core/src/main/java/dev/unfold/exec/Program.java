@@ -40,14 +40,14 @@ final class Program {
         this.accumulated = accumulated;
     }
 
-    static Program compile(Graph g, Set<Integer> keep) {
+    static Program compile(Graph g, Set<Integer> keep, int maxStack) {
         boolean[] kept = new boolean[g.size()];
         keep.forEach(k -> kept[k] = true);
         g.outputs().values().forEach(k -> kept[k] = true);
         boolean[] needed = needed(g, kept);
         boolean[] covered = new boolean[g.size()];
-        List<Unit> accumulations = MatMulGroups.accumulations(g, needed, kept, covered);
-        List<Unit> hoisted = MatMulGroups.hoisted(g, needed, covered);
+        List<Unit> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack);
+        List<Unit> hoisted = MatMulGroups.hoisted(g, needed, covered, maxStack);
         List<Unit> units = new ArrayList<>(accumulations);
         units.addAll(hoisted);
         for (Node n : g.nodes()) {

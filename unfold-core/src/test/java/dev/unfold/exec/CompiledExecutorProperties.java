@@ -51,5 +51,14 @@ class CompiledExecutorProperties {
             feeds.put("target[" + t + "]", Tensor.generate(DType.F32, Shape.of(batch), i -> rng.nextInt(vocab)));
         }
         ExecutorEquivalence.assertAgrees(new CompiledExecutor(), w.graph(), "loss", feeds);
+        ExecutorEquivalence.assertAgrees(new CompiledExecutor(batch * 4 * 2), w.graph(), "loss", feeds);
+    }
+
+    @Property(tries = 20, seed = "20261126")
+    void groupsSplitIntoChunksAgree(@ForAll CellType cell, @ForAll @IntRange(min = 1, max = 60) int maxStack,
+            @ForAll @IntRange(min = 2, max = 7) int steps) {
+        RecurrentSpec spec = new RecurrentSpec(cell, 3, 4, 1, RecurrentSpec.Directions.ONE);
+        Graph g = ProbeGraph.build(spec, steps, 2, DType.F32);
+        ExecutorEquivalence.assertAgrees(new CompiledExecutor(maxStack), g, "loss", Fixtures.randomFeeds(g, Fixtures.rng()));
     }
 }
