@@ -46,6 +46,21 @@ public final class Adam extends SlotOptimizer {
     }
 
     @Override
+    void updateAll(float[] theta, float[] grad, double[][] s, float[] next, long t, double lr) {
+        double[] m = s[0];
+        double[] v = s[1];
+        double keep = 1 - lr * decoupledWeightDecay;
+        double step = lr / correction1;
+        double scale = 1 / Math.sqrt(correction2);
+        for (int i = 0; i < next.length; i++) {
+            double g = grad[i];
+            m[i] = BETA1 * m[i] + (1 - BETA1) * g;
+            v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
+            next[i] = (float) (theta[i] * keep - step * m[i] / (Math.sqrt(v[i]) * scale + EPS));
+        }
+    }
+
+    @Override
     double update(double theta, double g, double[][] s, int i, long t, double lr) {
         double decayed = theta * (1 - lr * decoupledWeightDecay);
         s[0][i] = BETA1 * s[0][i] + (1 - BETA1) * g;

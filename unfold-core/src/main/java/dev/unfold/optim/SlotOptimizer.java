@@ -45,14 +45,17 @@ abstract class SlotOptimizer implements Optimizer {
         return out;
     }
 
+    /** The whole float32 update of one parameter; optimizers may override it with a tighter loop. */
+    void updateAll(float[] theta, float[] grad, double[][] s, float[] next, long t, double lr) {
+        for (int i = 0; i < next.length; i++) {
+            next[i] = (float) update(theta[i], grad[i], s, i, t, lr);
+        }
+    }
+
     private Tensor updated(Tensor p, Tensor g, double[][] s, double lr) {
         if (p.dtype() == dev.unfold.tensor.DType.F32 && g.dtype() == dev.unfold.tensor.DType.F32) {
-            float[] theta = p.f32();
-            float[] grad = g.f32();
-            float[] next = new float[theta.length];
-            for (int i = 0; i < next.length; i++) {
-                next[i] = (float) update(theta[i], grad[i], s, i, steps, lr);
-            }
+            float[] next = new float[p.size()];
+            updateAll(p.f32(), g.f32(), s, next, steps, lr);
             return Tensor.wrap(p.shape(), next);
         }
         return Tensor.generate(p.dtype(), p.shape(), i -> update(p.get(i), g.get(i), s, i, steps, lr));

@@ -57,6 +57,16 @@ class OptimizerFormulaTest {
         assertArrayEquals(straight.get("w").toDoubleArray(), resumed.get("w").toDoubleArray(), 0.0);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void float32ParametersFollowTheSameFormula(Optimizer opt, double[] first, double[] second) {
+        Map<String, Tensor> p = Map.of("w", vec(THETA).to(dev.unfold.tensor.DType.F32));
+        p = opt.step(p, Map.of("w", vec(G1).to(dev.unfold.tensor.DType.F32)), LR);
+        assertArrayEquals(first, p.get("w").toDoubleArray(), 1e-6, "after step 1");
+        p = opt.step(p, Map.of("w", vec(G2).to(dev.unfold.tensor.DType.F32)), LR);
+        assertArrayEquals(second, p.get("w").toDoubleArray(), 1e-6, "after step 2");
+    }
+
     @Test
     void clippingByGlobalNormScalesAllGradientsTogether() {
         Map<String, Tensor> g = Map.of("a", vec(new double[] {3, 0}), "b", vec(new double[] {0, 4}));
