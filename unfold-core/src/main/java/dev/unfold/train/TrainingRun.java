@@ -108,7 +108,8 @@ public final class TrainingRun {
                 checkpoint(trainer, data, elapsed(startNanos, elapsedBefore));
             }
         }
-        if (trainer.updates() > 0) {
+        boolean justValidated = s.evalEvery() > 0 && trainer.updates() % s.evalEvery() == 0;
+        if (trainer.updates() > 0 && !(justValidated && validation.isPresent())) {
             validation = validate(trainer, data, eval, log);
         }
         checkpoint(trainer, data, elapsed(startNanos, elapsedBefore));
