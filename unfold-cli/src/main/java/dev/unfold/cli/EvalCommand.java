@@ -1,6 +1,5 @@
 package dev.unfold.cli;
 
-import dev.unfold.exec.Executor;
 import dev.unfold.io.TextCorpus;
 import dev.unfold.io.Vocabulary;
 import dev.unfold.tensor.DType;

@@ -9,7 +9,6 @@ import dev.unfold.tensor.Tensor;
 import dev.unfold.train.RecurrentEvaluation;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,5 @@
 package dev.unfold.cli;
 
-import dev.unfold.exec.Executor;
 import dev.unfold.tensor.Rng;
 import dev.unfold.train.Sampler;
 import dev.unfold.train.SavedModel;

@@ -65,7 +65,7 @@ final class ShowCommand implements Callable<Integer> {
         ProbeGraph.Probe probe = ProbeGraph.probe(rs, steps, network.batch, DType.F32);
         Detail d = detail == DetailOption.cell ? Detail.CELL : Detail.STEP;
         String content = switch (format) {
-            case text -> text(rs, probe.graph());
+            case text -> text(rs);
             case dot -> DotWriter.write(UnfoldedView.of(networkOnly(rs)), d);
             case svg -> SvgDrawing.render(UnfoldedView.of(networkOnly(rs)), d);
             case html -> html(rs, probe, d);
@@ -85,7 +85,7 @@ final class ShowCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private String text(RecurrentSpec rs, Graph unused) {
+    private String text(RecurrentSpec rs) {
         RecurrentNetwork net = new RecurrentNetwork(rs);
         StringBuilder text = new StringBuilder();
         for (int l = 0; l < rs.layers(); l++) {

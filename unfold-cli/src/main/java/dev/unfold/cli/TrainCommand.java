@@ -1,6 +1,5 @@
 package dev.unfold.cli;
 
-import dev.unfold.exec.Executor;
 import dev.unfold.train.Checkpointing;
 import dev.unfold.train.TrainConfig;
 import dev.unfold.train.TrainingDivergedException;

@@ -124,18 +124,26 @@ public final class Benchmark {
         Arrays.fill(all, true);
         WindowGraph window = WindowGraph.build(model, c.batch(), all, DType.F32, WindowGraph.Mode.FORWARD);
         Episode episode = data(c).episode(0, new Rng(0), DType.F32);
-        int[] position = {0};
-        @SuppressWarnings("unchecked")
-        Map<String, Tensor>[] state = new Map[] {WindowRun.zeroStates(window)};
+        Carry carry = new Carry(WindowRun.zeroStates(window));
         return () -> {
-            if (position[0] + c.seq() > episode.length()) {
-                position[0] = 0;
-                state[0] = WindowRun.zeroStates(window);
+            if (carry.position + c.seq() > episode.length()) {
+                carry.position = 0;
+                carry.state = WindowRun.zeroStates(window);
             }
-            WindowRun run = WindowRun.execute(executor, window, params, episode, position[0], state[0]);
-            state[0] = run.statesAfter(c.seq() - 1);
-            position[0] += c.seq();
+            WindowRun run = WindowRun.execute(executor, window, params, episode, carry.position, carry.state);
+            carry.state = run.statesAfter(c.seq() - 1);
+            carry.position += c.seq();
         };
+    }
+
+    /** The position and state inference carries from one window to the next. */
+    private static final class Carry {
+        int position;
+        Map<String, Tensor> state;
+
+        Carry(Map<String, Tensor> state) {
+            this.state = state;
+        }
     }
 
     /** Peak resident set size (Linux VmHWM), or the heap in use elsewhere. */
