@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code unfold bench}: the reference character-model configurations, timed. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Time one of the reference configurations of shared/reference/BENCH.md: rnn_h100_b1_t25, lstm_h256_b32_t64,",
-            "gru_h256_b32_t64, lstm_h512_b64_t128_l2. Prints the median tokens/s of the timed repetitions on its last line."})
+        description = {"Time a reference character-model configuration in tokens per second.",
+            "Configurations: rnn_h100_b1_t25, lstm_h256_b32_t64, gru_h256_b32_t64, lstm_h512_b64_t128_l2 (as the project's",
+            "reference benchmark defines them). The last line is the median of the timed repetitions: tokens_per_s=N."})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Configuration name.")
     String config;

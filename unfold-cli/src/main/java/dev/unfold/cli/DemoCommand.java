@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
  * graph of the trained model, gradient flow over time before and after training, and samples.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Train a character LSTM on the embedded King James text (Genesis to Ruth) for about two minutes,",
-            "print a few generated lines, and write an interactive report to DIR/index.html."})
+        description = {"Train a character LSTM for about two minutes and write an interactive report.",
+            "Trains on the embedded King James text (Genesis to Ruth), prints a few generated lines, and writes DIR/index.html."})
 final class DemoCommand implements Callable<Integer> {
     static final int FLOW_STEPS = 24;
     static final int FLOW_BATCH = 4;

@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code unfold eval}: bits per character of a text, or a task model's score against its baseline. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate a trained model: bits per character on --text FILE (last line 'bits_per_char=...'),",
-            "or, for a task model, its metric on fresh test sequences against the memoryless baseline."})
+        description = {"Evaluate a trained model: bits per character, or a task's metric and baseline.",
+            "Character models score --text FILE (last line 'bits_per_char=...'); task models score fresh test sequences",
+            "against the memoryless baseline."})
 final class EvalCommand implements Callable<Integer> {
     static final int STREAMS = 16;
     static final int WINDOW = 256;

@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code unfold flow}: per-step gradient norms of a trained model, the numbers behind vanishing gradients. */
 @Command(name = "flow", mixinStandardHelpOptions = true,
-        description = {"Print ||dL/dh_t|| and ||dh_T/dh_t|| for each step t of a trained model: on fresh test sequences for a",
-            "task model, on the first characters of --text FILE for a character model."})
+        description = {"Print the per-step gradient norms ||dL/dh_t|| and ||dh_T/dh_t|| of a trained model.",
+            "Task models are measured on fresh test sequences, character models on the first characters of --text FILE."})
 final class FlowCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Run folder with a checkpoint.")
     Path model;

@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code unfold show}: the folded and the unfolded graph of a network, as text, DOT, SVG or interactive HTML. */
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = {"Show the folded graph (the cell and its delay edges) and the unfolded graph over T steps,",
-            "as text, DOT (Graphviz), a standalone SVG, or one self-contained interactive HTML file.",
+        description = {"Show the folded and the unfolded graph as text, DOT, SVG or interactive HTML.",
+            "The folded graph is the cell with its delay edges; the unfolded graph has one column per step.",
             "The HTML runs the network once on random weights and inputs to show values and gradients over time."})
 final class ShowCommand implements Callable<Integer> {
     static final int MAX_STEPS = 10_000;

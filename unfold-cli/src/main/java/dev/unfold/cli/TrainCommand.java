@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code unfold train}: train a character model or a long-memory task with full or truncated BPTT. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a recurrent model on text (the embedded King James corpus by default, or --text FILE)",
-            "or on a generated long-memory task, with full or truncated BPTT.",
+        description = {"Train a model on text or on a long-memory task, with full or truncated BPTT.",
+            "Text is the embedded King James corpus by default, or --text FILE; tasks are adding, copy and parity.",
             "Writes DIR/checkpoint.safetensors and DIR/metrics.jsonl; Ctrl-C saves a checkpoint; --resume continues."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin
