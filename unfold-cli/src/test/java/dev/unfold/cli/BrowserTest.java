@@ -42,7 +42,7 @@ class BrowserTest {
     static void startBrowser() throws IOException {
         Files.createDirectories(SHOTS);
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(Path.of(System.getProperty("unfold.chromium", "/usr/bin/chromium")).toFile());
+        options.setBinary(onPath("chromium").toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1000",
                 "--user-data-dir=" + tmp.resolve("chrome-profile"));
@@ -50,8 +50,19 @@ class BrowserTest {
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(System.getProperty("unfold.chromedriver", "/usr/bin/chromedriver")).toFile()).build();
+                .usingDriverExecutable(onPath("chromedriver").toFile()).build();
         driver = new ChromeDriver(service, options);
+    }
+
+    /** The program {@code name} found on the PATH (the test script installs Debian's chromium and chromium-driver). */
+    static Path onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException(name + " is not on the PATH; ./run-tests installs it");
     }
 
     @AfterAll
