@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** The options that describe a network's shape, shared by {@code gradcheck} and {@code show}. */
 final class NetworkOptions {
-    @Option(names = "--cell", required = true, converter = CellConverter.class,
+    @Option(names = "--cell", converter = CellConverter.class,
             description = "Cell: rnn_tanh, rnn_relu, lstm, gru or jordan.")
     CellType cell;
 
@@ -26,6 +26,9 @@ final class NetworkOptions {
     int batch;
 
     RecurrentSpec spec() {
+        if (cell == null) {
+            throw new IllegalArgumentException("--cell is required (rnn_tanh, rnn_relu, lstm, gru or jordan)");
+        }
         Limits.range("--layers", layers, 1, 16);
         Limits.range("--hidden", hidden, 1, 4096);
         Limits.range("--input-size", inputSize, 1, 1 << 16);

@@ -55,12 +55,22 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Write to this file instead of standard output.")
     Path out;
 
+    @Option(names = "--model", description = {"Draw a trained model from this run folder, with its values and gradients:",
+        "on fresh test sequences for a task model, on the first --steps characters of --text (default: the embedded corpus's end) for a character model."})
+    Path model;
+
+    @Option(names = "--text", description = "Text for --model with a character model.")
+    Path text;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
         Limits.range("--steps", steps, 1, MAX_STEPS);
+        if (model != null) {
+            return trained();
+        }
         RecurrentSpec rs = network.spec();
         ProbeGraph.Probe probe = ProbeGraph.probe(rs, steps, network.batch, DType.F32);
         Detail d = detail == DetailOption.cell ? Detail.CELL : Detail.STEP;
@@ -70,13 +80,46 @@ final class ShowCommand implements Callable<Integer> {
             case svg -> SvgDrawing.render(UnfoldedView.of(networkOnly(rs)), d);
             case html -> html(rs, probe, d);
         };
+        emit(content);
+        return 0;
+    }
+
+    /** The trained model's own unfolded graph, annotated with one pass of values and gradients. */
+    private int trained() throws IOException {
+        dev.unfold.train.SavedModel saved = dev.unfold.train.SavedModel.load(model);
+        GradientFlow.Measured m;
+        String source;
+        if (saved.vocabulary().isPresent()) {
+            String corpus = text == null ? dev.unfold.io.TextCorpus.embedded() : dev.unfold.io.TextCorpus.read(text);
+            String sample = text == null ? corpus.substring(corpus.length() - corpus.length() / 20) : corpus;
+            m = GradientFlow.onText(saved.model(), saved.params(), sample, saved.vocabulary().get(), steps, 1);
+            source = steps + " characters of " + (text == null ? "the embedded corpus's validation part" : text.getFileName().toString());
+        } else {
+            m = GradientFlow.onTask(saved);
+            source = "one batch of fresh " + saved.config().data().task() + " sequences";
+        }
+        UnfoldedView view = UnfoldedView.of(m.graph());
+        Detail d = detail == DetailOption.cell ? Detail.CELL : Detail.STEP;
+        String content = switch (format) {
+            case text -> TextListing.unfolded(m.graph());
+            case dot -> DotWriter.write(view, d);
+            case svg -> SvgDrawing.render(view, d);
+            case html -> new HtmlPage("Trained model in " + model.getFileName() + " after " + saved.step() + " updates")
+                    .graph(view, d, new Annotations("Values and gradients of the trained model on " + source + ".",
+                            m.flow().states(), m.flow().gradientNorms(), m.flow().jacobianNorms(), m.flow().stats()))
+                    .render();
+        };
+        emit(content);
+        return 0;
+    }
+
+    private void emit(String content) throws IOException {
         if (out == null) {
             spec.commandLine().getOut().print(content);
         } else {
             AtomicFiles.write(out, content.getBytes(StandardCharsets.UTF_8));
             spec.commandLine().getOut().println("wrote " + out);
         }
-        return 0;
     }
 
     private Graph networkOnly(RecurrentSpec rs) {

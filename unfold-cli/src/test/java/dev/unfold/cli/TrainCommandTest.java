@@ -52,6 +52,12 @@ class TrainCommandTest {
 
         Path other = tmp.resolve("other.txt");
         Files.writeString(other, "Light & darkness: 42 zebras.\n");
+        Path drawing = tmp.resolve("trained.html");
+        CliRun show = CliRun.of("show", "--model", out.toString(), "--steps", "5", "--format", "html", "--out", drawing.toString());
+        assertEquals(0, show.exitCode(), show.err());
+        String html = Files.readString(drawing);
+        assertTrue(html.contains("after 6 updates") && html.split("class=\"step\"", -1).length - 1 == 5, "the trained model over 5 steps");
+
         CliRun eval = CliRun.of("eval", "--model", out.toString(), "--text", other.toString());
         assertEquals(0, eval.exitCode(), eval.err());
         String last = eval.out().strip().lines().reduce((a, b) -> b).orElseThrow();
@@ -66,6 +72,9 @@ class TrainCommandTest {
         assertEquals(0, train.exitCode(), train.err());
         CliRun eval = CliRun.of("eval", "--model", out.toString());
         assertEquals(0, eval.exitCode(), eval.err());
+        CliRun show = CliRun.of("show", "--model", out.toString(), "--format", "svg");
+        assertEquals(0, show.exitCode(), show.err());
+        assertEquals(10, show.out().split("class=\"step\"", -1).length - 1, "one column per step of the task");
         assertTrue(eval.out().contains("baseline=0.166667"), eval.out());
         assertTrue(eval.out().strip().lines().reduce((a, b) -> b).orElseThrow().startsWith("mse="), eval.out());
     }
