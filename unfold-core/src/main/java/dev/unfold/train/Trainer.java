@@ -105,11 +105,19 @@ public final class Trainer {
         return step;
     }
 
-    /** Runs windows until one updates the parameters, and returns that update. */
+    /**
+     * Runs windows until one updates the parameters, and returns that update. A whole episode without a
+     * single target in any window is a configuration that can never learn, and fails.
+     */
     public Update step() {
+        long emptyEpisodes = 0;
         while (true) {
             Optional<TruncatedBptt.Window> next = tbptt.windowAt(position, episode.length());
             if (next.isEmpty()) {
+                if (++emptyEpisodes > 1) {
+                    throw new IllegalArgumentException("no window of --tbptt " + tbptt.k1() + "," + tbptt.k2()
+                            + " ever holds a step with a target; nothing can be learned");
+                }
                 startEpisode(episodeIndex + 1, rng.nextLong());
                 continue;
             }

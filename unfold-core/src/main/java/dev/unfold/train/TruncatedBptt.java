@@ -33,13 +33,16 @@ public record TruncatedBptt(int k1, int k2) {
         }
     }
 
-    /** The update whose k1 new steps begin at {@code position}, or none when fewer than k1 steps remain. */
+    /**
+     * The update whose k1 new steps begin at {@code position}; at the end of a sequence the last window
+     * takes the fewer steps that remain; none once the sequence is done.
+     */
     public java.util.Optional<Window> windowAt(int position, int length) {
-        int end = position + k1;
-        if (end > length) {
+        if (position >= length) {
             return java.util.Optional.empty();
         }
-        int start = Math.max(0, end - k2);
+        int end = Math.min(position + k1, length);
+        int start = Math.max(Math.max(0, end - k2), position - Math.max(0, k2 - k1));
         int advanceFrom = Math.min(position, start);
         return java.util.Optional.of(new Window(advanceFrom, start, Math.max(position, start), end));
     }

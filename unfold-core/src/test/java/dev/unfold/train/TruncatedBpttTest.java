@@ -39,10 +39,12 @@ class TruncatedBpttTest {
 
     @Test
     void planCoversEveryStepOnceAndCarriesState() {
-        assertEquals(List.of(new TruncatedBptt.Window(0, 0, 0, 3), new TruncatedBptt.Window(3, 3, 3, 6)), new TruncatedBptt(3, 3).plan(7));
+        assertEquals(List.of(new TruncatedBptt.Window(0, 0, 0, 3), new TruncatedBptt.Window(3, 3, 3, 6), new TruncatedBptt.Window(6, 6, 6, 7)),
+                new TruncatedBptt(3, 3).plan(7), "the last window takes the step that remains");
         assertEquals(List.of(new TruncatedBptt.Window(0, 0, 0, 2), new TruncatedBptt.Window(0, 0, 2, 4), new TruncatedBptt.Window(1, 1, 4, 6)),
                 new TruncatedBptt(2, 5).plan(6));
-        assertEquals(List.of(new TruncatedBptt.Window(0, 2, 2, 4), new TruncatedBptt.Window(4, 6, 6, 8)), new TruncatedBptt(4, 2).plan(9));
+        assertEquals(List.of(new TruncatedBptt.Window(0, 2, 2, 4), new TruncatedBptt.Window(4, 6, 6, 8), new TruncatedBptt.Window(8, 8, 8, 9)),
+                new TruncatedBptt(4, 2).plan(9));
     }
 
     @Test
@@ -62,13 +64,62 @@ class TruncatedBpttTest {
         Setup s = new Setup(cell, k1, k2);
         TruncatedBptt tbptt = new TruncatedBptt(k1, k2);
         int length = s.streams.steps();
-        for (TruncatedBptt.Window w : tbptt.plan(length).subList(0, 3)) {
+        List<TruncatedBptt.Window> plan = tbptt.plan(length);
+        assertEquals(length, plan.get(plan.size() - 1).end(), "the plan reaches the last step");
+        for (TruncatedBptt.Window w : plan) {
             Map<String, Tensor> before = s.trainer.params();
             Map<String, Tensor> state = carriedState(s, before, w);
             Map<String, Tensor> expected = windowGradient(s, before, w.start(), w.end(), w.lossFrom(), state);
             s.trainer.step();
             assertSame(expected, usedGradient(before, s.trainer.params()));
         }
+    }
+
+    @Test
+    void aSourceWithoutTargetsFailsInsteadOfLoopingForever() {
+        Setup s = new Setup(CellType.GRU, 3, 3);
+        SequenceSource silent = new SequenceSource() {
+            @Override
+            public int batch() {
+                return BATCH;
+            }
+
+            @Override
+            public dev.unfold.nn.SequenceModelSpec.Input input(int embedding) {
+                return s.streams.input(embedding);
+            }
+
+            @Override
+            public dev.unfold.nn.SequenceModelSpec.Output output() {
+                return s.streams.output();
+            }
+
+            @Override
+            public Episode episode(long index, Rng rng, DType dtype) {
+                Episode e = s.streams.episode(index, rng, dtype);
+                return new Episode() {
+                    @Override
+                    public int length() {
+                        return 6;
+                    }
+
+                    @Override
+                    public Tensor input(int t) {
+                        return e.input(t);
+                    }
+
+                    @Override
+                    public java.util.Optional<Tensor> target(int t) {
+                        return java.util.Optional.empty();
+                    }
+                };
+            }
+        };
+        Trainer t = new Trainer(new Trainer.Setup(s.model, silent, new TruncatedBptt(3, 3), new Sgd(0, Sgd.Momentum.HEAVY_BALL, 0),
+                new LearningRateSchedule.Constant(1), Clipping.none(), Executor.reference(), DType.F64));
+        t.initialize(InitScheme.PYTORCH, 1);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, t::step);
+        assertTrue(e.getMessage().contains("nothing can be learned"), e.getMessage());
     }
 
     @Test
