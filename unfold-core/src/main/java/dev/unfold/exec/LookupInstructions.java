@@ -59,19 +59,9 @@ final class LookupInstructions {
             float[] out = v[o];
             for (int r = 0; r < rows; r++) {
                 int base = r * cols;
-                float max = Float.NEGATIVE_INFINITY;
+                double lse = logSumExp(x, base, cols);
                 for (int c = 0; c < cols; c++) {
-                    max = Math.max(max, x[base + c]);
-                }
-                double sum = 0;
-                for (int c = 0; c < cols; c++) {
-                    float e = (float) Math.exp(x[base + c] - max);
-                    out[base + c] = e;
-                    sum += e;
-                }
-                float inv = (float) (1.0 / sum);
-                for (int c = 0; c < cols; c++) {
-                    out[base + c] *= inv;
+                    out[base + c] = (float) Math.exp(x[base + c] - lse);
                 }
             }
         };
@@ -86,18 +76,23 @@ final class LookupInstructions {
             double total = 0;
             for (int r = 0; r < rows; r++) {
                 int base = r * cols;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < cols; c++) {
-                    max = Math.max(max, z[base + c]);
-                }
-                double sum = 0;
-                for (int c = 0; c < cols; c++) {
-                    sum += Math.exp(z[base + c] - max);
-                }
-                total += Math.log(sum) + max - z[base + index(t[r], cols)];
+                total += logSumExp(z, base, cols) - z[base + index(t[r], cols)];
             }
             v[o][0] = (float) (total / rows);
         };
+    }
+
+    /** {@code log Σ_c exp(x[base + c])} over one row, stably: the row's maximum is taken out first. */
+    private static double logSumExp(float[] x, int base, int cols) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < cols; c++) {
+            max = Math.max(max, x[base + c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < cols; c++) {
+            sum += Math.exp(x[base + c] - max);
+        }
+        return max + Math.log(sum);
     }
 
     private static int index(float value, int bound) {

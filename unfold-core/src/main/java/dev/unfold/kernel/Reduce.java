@@ -29,17 +29,9 @@ public final class Reduce {
         double[] out = new double[x.size()];
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
-            double max = Double.NEGATIVE_INFINITY;
+            double lse = logSumExp(x, base, cols);
             for (int j = 0; j < cols; j++) {
-                max = Math.max(max, x.get(base + j));
-            }
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                out[base + j] = Math.exp(x.get(base + j) - max);
-                sum += out[base + j];
-            }
-            for (int j = 0; j < cols; j++) {
-                out[base + j] /= sum;
+                out[base + j] = Math.exp(x.get(base + j) - lse);
             }
         }
         return fromDoubles(x.dtype(), x.shape(), out);
@@ -55,17 +47,22 @@ public final class Reduce {
         double total = 0;
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, logits.get(base + j));
-            }
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                sum += Math.exp(logits.get(base + j) - max);
-            }
-            total += Math.log(sum) + max - logits.get(base + Rows.index(targets, r, cols));
+            total += logSumExp(logits, base, cols) - logits.get(base + Rows.index(targets, r, cols));
         }
         return total / rows;
+    }
+
+    /** {@code log Σ_j exp(x[base + j])} over one row, stably: the row's maximum is taken out first. */
+    static double logSumExp(Tensor x, int base, int cols) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < cols; j++) {
+            max = Math.max(max, x.get(base + j));
+        }
+        double sum = 0;
+        for (int j = 0; j < cols; j++) {
+            sum += Math.exp(x.get(base + j) - max);
+        }
+        return max + Math.log(sum);
     }
 
     static Tensor fromDoubles(DType dtype, Shape shape, double[] values) {

@@ -28,7 +28,7 @@ public final class WindowGraph {
     private final boolean[] lossAt;
 
     /** One carried state: the label of its initial-state leaf and its value after each step. */
-    public record CarriedState(String label, Shape shape, List<Var> afterStep) {
+    public record CarriedState(String label, Shape shape, DType dtype, List<Var> afterStep) {
     }
 
     private WindowGraph(Graph graph, Vjp.Gradients gradients, SequenceModel.Unfolded parts, List<CarriedState> states, boolean[] lossAt) {
@@ -84,8 +84,9 @@ public final class WindowGraph {
             for (int i = 0; i < specs.size(); i++) {
                 int index = i;
                 List<Var> after = run.states().stream().map(s -> s.get(index)).toList();
+                Var initial = run.initialState().get(i);
                 out.add(new CarriedState(RecurrentNetwork.initialStateName(specs.get(i).name(), run.layer(), d),
-                        run.initialState().get(i).shape(), after));
+                        initial.shape(), initial.dtype(), after));
             }
         }
         return out;

@@ -2,7 +2,6 @@ package dev.unfold.train;
 
 import dev.unfold.exec.Executor;
 import dev.unfold.exec.Values;
-import dev.unfold.graph.Node;
 import dev.unfold.tensor.Tensor;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -67,8 +66,7 @@ final class WindowRun {
     static Map<String, Tensor> zeroStates(WindowGraph window) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (WindowGraph.CarriedState s : window.states()) {
-            out.put(s.label(), Tensor.zeros(window.graph().nodes().stream()
-                    .filter(n -> n.name().equals(s.label())).findFirst().map(Node::dtype).orElseThrow(), s.shape()));
+            out.put(s.label(), Tensor.zeros(s.dtype(), s.shape()));
         }
         return out;
     }
