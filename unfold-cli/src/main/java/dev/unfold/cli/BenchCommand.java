@@ -1,6 +1,7 @@
 package dev.unfold.cli;
 
 import dev.unfold.exec.CompiledExecutor;
+import dev.unfold.exec.ExecutionProfile;
 import dev.unfold.kernel.Gemm;
 import dev.unfold.train.Benchmark;
 import java.io.IOException;
@@ -35,6 +36,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "3", description = "Length of one repetition in seconds (default: ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--profile", description = "Also print where the compiled executor spends its time, per kind of unit.")
+    boolean profile;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -59,8 +63,24 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("config=%s mode=%s gemm=%s%n", c.name(), mode, Gemm.backends().active().name());
         out.flush();
-        Benchmark.Result r = Benchmark.run(c, m, new CompiledExecutor(), repetitions, seconds,
-                i -> spec.commandLine().getErr().printf("repetition %d done%n", i + 1));
+        ExecutionProfile times = new ExecutionProfile();
+        long[] timedStart = new long[1];
+        Benchmark.Result r = Benchmark.run(c, m, profile ? CompiledExecutor.profiling(times) : new CompiledExecutor(), repetitions, seconds,
+                new Benchmark.Progress() {
+                    @Override
+                    public void warmedUp() {
+                        times.clear();
+                        timedStart[0] = System.nanoTime();
+                    }
+
+                    @Override
+                    public void repetitionDone(int repetition) {
+                        spec.commandLine().getErr().printf("repetition %d done%n", repetition + 1);
+                    }
+                });
+        if (profile) {
+            printProfile(out, times, System.nanoTime() - timedStart[0]);
+        }
         for (int i = 0; i < r.repetitions().length; i++) {
             out.printf(Locale.ROOT, "repetition=%d tokens_per_s=%.0f%n", i + 1, r.repetitions()[i]);
         }
@@ -69,6 +89,15 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "peak_rss_mb=%d%n", r.peakResidentBytes() >> 20);
         out.printf(Locale.ROOT, "tokens_per_s=%.0f%n", r.median());
         return 0;
+    }
+
+    private static void printProfile(PrintWriter out, ExecutionProfile times, long wallNanos) {
+        long inside = 0;
+        for (ExecutionProfile.Entry e : times.entries()) {
+            inside += e.nanos();
+            out.printf(Locale.ROOT, "profile kind=\"%s\" share=%.1f%% ms=%.0f runs=%d%n", e.kind(), 100.0 * e.nanos() / wallNanos, e.nanos() / 1e6, e.runs());
+        }
+        out.printf(Locale.ROOT, "profile kind=\"outside the executor\" share=%.1f%% ms=%.0f%n", 100.0 * (wallNanos - inside) / wallNanos, (wallNanos - inside) / 1e6);
     }
 
     /** OpenBLAS fixes its thread count when it loads, so a different count needs a fresh JVM. */
@@ -82,6 +111,9 @@ final class BenchCommand implements Callable<Integer> {
         command.add(UnfoldCommand.class.getName());
         command.addAll(List.of("bench", config, "--mode", mode, "--threads", threads.toString(), "--repetitions",
                 Integer.toString(repetitions), "--seconds", Double.toString(seconds)));
+        if (profile) {
+            command.add("--profile");
+        }
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
         pb.environment().put("OPENBLAS_NUM_THREADS", threads.toString());
         return pb.start().waitFor();

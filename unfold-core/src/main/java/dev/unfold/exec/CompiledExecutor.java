@@ -21,18 +21,29 @@ import java.util.stream.IntStream;
 public final class CompiledExecutor implements Executor {
     private final Map<Graph, Map<Set<Integer>, Program>> programs = Collections.synchronizedMap(new WeakHashMap<>());
     private final int maxStackedFloats;
+    private final ExecutionProfile profile;
 
     /** An executor whose grouped GEMMs stack at most 8 MiB per operand. */
     public CompiledExecutor() {
-        this(MatMulGroups.MAX_STACK);
+        this(MatMulGroups.MAX_STACK, null);
     }
 
     /** An executor whose grouped GEMMs stack at most {@code maxStackedFloats} floats per operand, in chunks of steps beyond. */
     public CompiledExecutor(int maxStackedFloats) {
+        this(maxStackedFloats, null);
+    }
+
+    private CompiledExecutor(int maxStackedFloats, ExecutionProfile profile) {
         if (maxStackedFloats <= 0) {
             throw new IllegalArgumentException("the stacking limit must be positive, got " + maxStackedFloats);
         }
         this.maxStackedFloats = maxStackedFloats;
+        this.profile = profile;
+    }
+
+    /** An executor that times every unit it runs into {@code profile}. */
+    public static CompiledExecutor profiling(ExecutionProfile profile) {
+        return new CompiledExecutor(MatMulGroups.MAX_STACK, java.util.Objects.requireNonNull(profile));
     }
 
     @Override
@@ -45,7 +56,7 @@ public final class CompiledExecutor implements Executor {
         if (graph.nodes().stream().anyMatch(n -> n.dtype() != DType.F32)) {
             return Interpreter.run(graph, feeds);
         }
-        Program p = programs.computeIfAbsent(graph, g -> new HashMap<>()).computeIfAbsent(Set.copyOf(keep), k -> Program.compile(graph, k, maxStackedFloats));
+        Program p = programs.computeIfAbsent(graph, g -> new HashMap<>()).computeIfAbsent(Set.copyOf(keep), k -> Program.compile(graph, k, maxStackedFloats, profile));
         return p.run(feeds);
     }
 
@@ -58,6 +69,6 @@ public final class CompiledExecutor implements Executor {
 
     /** The plan of {@code graph} with {@code keep} kept (compiled afresh, not cached). */
     public static Plan plan(Graph graph, Set<Integer> keep) {
-        return Program.compile(graph, keep, MatMulGroups.MAX_STACK).plan();
+        return Program.compile(graph, keep, MatMulGroups.MAX_STACK, null).plan();
     }
 }

@@ -147,7 +147,7 @@ final class MatMulGroups {
             }
         };
         int[] reads = Arrays.stream(concat(toList(gs), toList(xs))).distinct().toArray();
-        return new Unit(sum.id(), covers, new int[] {out}, reads, ins);
+        return new Unit(sum.id(), covers, new int[] {out}, reads, ins, "MatMul, accumulated");
     }
 
     private static Unit hoistedUnit(Graph g, List<Integer> members, int maxStack) {
@@ -182,7 +182,7 @@ final class MatMulGroups {
         };
         List<Integer> reads = new ArrayList<>(toList(as));
         reads.add(w);
-        return new Unit(members.get(0), outs.clone(), outs, reads.stream().mapToInt(Integer::intValue).distinct().toArray(), ins);
+        return new Unit(members.get(0), outs.clone(), outs, reads.stream().mapToInt(Integer::intValue).distinct().toArray(), ins, "MatMul, hoisted");
     }
 
     private static List<Integer> toList(int[] a) {

@@ -29,8 +29,10 @@ final class Program {
     private final boolean[] kept;
     private final int hoisted;
     private final int accumulated;
+    private final ExecutionProfile profile;
 
-    private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, int hoisted, int accumulated) {
+    private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, int hoisted, int accumulated,
+            ExecutionProfile profile) {
         this.graph = graph;
         this.schedule = schedule;
         this.physical = physical;
@@ -38,9 +40,10 @@ final class Program {
         this.kept = kept;
         this.hoisted = hoisted;
         this.accumulated = accumulated;
+        this.profile = profile;
     }
 
-    static Program compile(Graph g, Set<Integer> keep, int maxStack) {
+    static Program compile(Graph g, Set<Integer> keep, int maxStack, ExecutionProfile profile) {
         boolean[] kept = new boolean[g.size()];
         keep.forEach(k -> kept[k] = true);
         g.outputs().values().forEach(k -> kept[k] = true);
@@ -53,14 +56,14 @@ final class Program {
         for (Node n : g.nodes()) {
             if (needed[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {
                 int[] reads = n.inputs().stream().mapToInt(Integer::intValue).distinct().toArray();
-                units.add(new Unit(n.id(), new int[] {n.id()}, new int[] {n.id()}, reads, NodeInstructions.of(n, g)));
+                units.add(new Unit(n.id(), new int[] {n.id()}, new int[] {n.id()}, reads, NodeInstructions.of(n, g), n.op().name()));
             }
         }
         List<Unit> schedule = schedule(g, units);
         int[] physical = new int[g.size()];
         Arrays.fill(physical, -1);
         float[][] buffers = plan(g, schedule, kept, physical);
-        return new Program(g, schedule, physical, buffers, kept, hoisted.size(), accumulations.size());
+        return new Program(g, schedule, physical, buffers, kept, hoisted.size(), accumulations.size(), profile);
     }
 
     synchronized Values run(Map<String, Tensor> feeds) {
@@ -72,8 +75,16 @@ final class Program {
                 v[n.id()] = buffers[physical[n.id()]];
             }
         }
-        for (Unit u : schedule) {
-            u.instruction().run(v);
+        if (profile == null) {
+            for (Unit u : schedule) {
+                u.instruction().run(v);
+            }
+        } else {
+            for (Unit u : schedule) {
+                long start = System.nanoTime();
+                u.instruction().run(v);
+                profile.add(u.kind(), System.nanoTime() - start);
+            }
         }
         Tensor[] out = new Tensor[graph.size()];
         for (int id = 0; id < out.length; id++) {

@@ -5,5 +5,5 @@ package dev.unfold.exec;
  * values it stores ({@code writes}), the values it reads from outside itself ({@code reads}), and the
  * instruction that does it. {@code priority} orders units that are ready at the same time.
  */
-record Unit(int priority, int[] covers, int[] writes, int[] reads, Instruction instruction) {
+record Unit(int priority, int[] covers, int[] writes, int[] reads, Instruction instruction, String kind) {
 }

@@ -56,6 +56,26 @@ public final class Elementwise {
         return Tensor.generate(x.dtype(), shape, i -> x.get(src[i]));
     }
 
+    /** σ(x): exact in float64; in float32 the rational form of {@link Activations}, as every float32 path computes it. */
+    public static Tensor sigmoid(Tensor x) {
+        if (x.dtype() == DType.F32) {
+            float[] out = new float[x.size()];
+            Activations.sigmoid(x.f32(), out, out.length);
+            return Tensor.wrap(x.shape(), out);
+        }
+        return map(x, Elementwise::sigmoid);
+    }
+
+    /** tanh(x): exact in float64; in float32 the rational form of {@link Activations}. */
+    public static Tensor tanh(Tensor x) {
+        if (x.dtype() == DType.F32) {
+            float[] out = new float[x.size()];
+            Activations.tanh(x.f32(), out, out.length);
+            return Tensor.wrap(x.shape(), out);
+        }
+        return map(x, Math::tanh);
+    }
+
     public static double sigmoid(double v) {
         return v >= 0 ? 1.0 / (1.0 + Math.exp(-v)) : Math.exp(v) / (1.0 + Math.exp(v));
     }

@@ -69,18 +69,13 @@ public final class FloatOps {
         }
     }
 
-    /** tanh through one exponential: {@code 1 − 2 / (e^{2x} + 1)}, exact to float rounding. */
+    /** See {@link Activations} for the rational forms and their error. */
     public static void tanh(float[] x, float[] out, int n) {
-        for (int i = 0; i < n; i++) {
-            double e = Math.exp(2.0 * x[i]);
-            out[i] = (float) (1.0 - 2.0 / (e + 1.0));
-        }
+        Activations.tanh(x, out, n);
     }
 
     public static void sigmoid(float[] x, float[] out, int n) {
-        for (int i = 0; i < n; i++) {
-            out[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
-        }
+        Activations.sigmoid(x, out, n);
     }
 
     public static void relu(float[] x, float[] out, int n) {

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
 
 /**
  * The character-model throughput benchmark of the project's reference (shared/reference/BENCH.md):
@@ -67,8 +66,16 @@ public final class Benchmark {
                 "unknown configuration '" + name + "'; known: " + CONFIGS.stream().map(Config::name).toList()));
     }
 
+    /** What a run reports as it goes: the end of the warm-up, then each timed repetition. */
+    public interface Progress {
+        default void warmedUp() {
+        }
+
+        void repetitionDone(int repetition);
+    }
+
     /** Runs {@code repetitions} timed repetitions of about {@code seconds} each after a warm-up. */
-    public static Result run(Config c, Mode mode, Executor executor, int repetitions, double seconds, IntConsumer progress) {
+    public static Result run(Config c, Mode mode, Executor executor, int repetitions, double seconds, Progress progress) {
         Step step = mode == Mode.TRAIN ? trainer(c, executor) : inference(c, executor);
         long warmStart = System.nanoTime();
         int warm = 0;
@@ -79,13 +86,14 @@ public final class Benchmark {
         double perStep = (System.nanoTime() - warmStart) / 1e9 / warm;
         int steps = Math.max(1, (int) Math.round(seconds / perStep));
         double[] rates = new double[repetitions];
+        progress.warmedUp();
         for (int r = 0; r < repetitions; r++) {
             long t0 = System.nanoTime();
             for (int s = 0; s < steps; s++) {
                 step.run();
             }
             rates[r] = (double) c.batch() * c.seq() * steps / ((System.nanoTime() - t0) / 1e9);
-            progress.accept(r);
+            progress.repetitionDone(r);
         }
         double[] sorted = rates.clone();
         Arrays.sort(sorted);

@@ -135,7 +135,8 @@ public final class Trainer {
     }
 
     private Update update(TruncatedBptt.Window w, boolean[] lossAt, Map<String, Tensor> state) {
-        WindowRun run = WindowRun.execute(executor, graphs.get(lossAt, WindowGraph.Mode.GRADIENTS), params, episode, w.start(), state);
+        WindowRun run = WindowRun.execute(executor, graphs.get(lossAt, WindowGraph.Mode.GRADIENTS), params, episode, w.start(), state,
+                firstRemembered(w.start()), false);
         remember(run, w.start(), w.length());
         double loss = run.loss();
         Map<String, Tensor> grads = run.parameterGradients();
@@ -162,7 +163,8 @@ public final class Trainer {
     }
 
     private Map<String, Tensor> runForward(int start, int length, Map<String, Tensor> state) {
-        WindowRun run = WindowRun.execute(executor, graphs.get(new boolean[length], WindowGraph.Mode.FORWARD), params, episode, start, state);
+        WindowRun run = WindowRun.execute(executor, graphs.get(new boolean[length], WindowGraph.Mode.FORWARD), params, episode, start, state,
+                Math.min(length - 1, firstRemembered(start)), false);
         remember(run, start, length);
         return run.statesAfter(length - 1);
     }
@@ -178,9 +180,18 @@ public final class Trainer {
         return s;
     }
 
+    /** The first step of a window starting at {@code start} whose state {@link #remember} keeps. */
+    private int firstRemembered(int start) {
+        return keepFrom() - start - 1;
+    }
+
+    private int keepFrom() {
+        return position - Math.max(0, tbptt.k2() - tbptt.k1());
+    }
+
     /** Keeps the states after each step that a later window may start from; drops older ones. */
     private void remember(WindowRun run, int start, int length) {
-        int keepFrom = position - Math.max(0, tbptt.k2() - tbptt.k1());
+        int keepFrom = keepFrom();
         for (int t = 0; t < length; t++) {
             int pos = start + t + 1;
             if (pos >= keepFrom) {

@@ -120,12 +120,22 @@ public final class WindowGraph {
         return lossAt.length;
     }
 
-    /** The values a run of this window needs kept: loss, parameter gradients, carried states and outputs. */
+    /** Every value a run of this window can report: loss, parameter gradients, all carried states and outputs. */
     public java.util.Set<Integer> results() {
+        return results(0, true);
+    }
+
+    /**
+     * The values a run keeps: loss, parameter gradients, the carried states after steps {@code statesFrom}
+     * onwards, and the outputs of every step when asked. Keeping less saves copying them out of the run.
+     */
+    public java.util.Set<Integer> results(int statesFrom, boolean outputs) {
         java.util.Set<Integer> keep = new java.util.HashSet<>();
         graph.outputs().values().forEach(keep::add);
-        parts.outputs().forEach(v -> keep.add(v.id()));
-        states.forEach(s -> s.afterStep().forEach(v -> keep.add(v.id())));
+        if (outputs) {
+            parts.outputs().forEach(v -> keep.add(v.id()));
+        }
+        states.forEach(s -> s.afterStep().subList(Math.max(0, statesFrom), s.afterStep().size()).forEach(v -> keep.add(v.id())));
         if (gradients != null) {
             parts.params().values().forEach(v -> {
                 if (gradients.has(v.id())) {

@@ -19,9 +19,18 @@ final class WindowRun {
         this.values = values;
     }
 
-    /** Runs {@code window} on the episode's steps from {@code start}, starting from {@code initial} states. */
+    /** Runs {@code window} on the episode's steps from {@code start}, keeping the state after its last step only. */
     static WindowRun execute(Executor executor, WindowGraph window, Map<String, Tensor> params, Episode episode,
             int start, Map<String, Tensor> initial) {
+        return execute(executor, window, params, episode, start, initial, window.length() - 1, false);
+    }
+
+    /**
+     * Runs {@code window} on the episode's steps from {@code start}, starting from {@code initial} states,
+     * keeping the states after steps {@code statesFrom} onwards and, when asked, every step's output.
+     */
+    static WindowRun execute(Executor executor, WindowGraph window, Map<String, Tensor> params, Episode episode,
+            int start, Map<String, Tensor> initial, int statesFrom, boolean outputs) {
         Map<String, Tensor> feeds = new HashMap<>(params);
         feeds.putAll(initial);
         for (int t = 0; t < window.length(); t++) {
@@ -32,7 +41,7 @@ final class WindowRun {
                 feeds.put("target[" + t + "]", target.orElseThrow(() -> new IllegalStateException("no target at step " + step)));
             }
         }
-        return new WindowRun(window, executor.run(window.graph(), feeds, window.results()));
+        return new WindowRun(window, executor.run(window.graph(), feeds, window.results(statesFrom, outputs)));
     }
 
     double loss() {
