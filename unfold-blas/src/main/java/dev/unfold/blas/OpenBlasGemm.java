@@ -5,15 +5,13 @@ import dev.unfold.kernel.GemmBackend;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.Map;
-import java.util.WeakHashMap;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 
 /**
  * {@code cblas_sgemm} from OpenBLAS on direct buffers: operands are copied into per-thread scratch
  * buffers (JNI's array path would copy every operand in and back out), and an immutable right operand
- * (a parameter read by all T steps) is copied once and reused while its array lives. OpenBLAS picks its
+ * (a parameter read by all T steps) is copied once per update into its {@link Gemm.OperandCache}. OpenBLAS picks its
  * own thread count (all cores, or {@code OPENBLAS_NUM_THREADS}, read when the library loads).
  */
 public final class OpenBlasGemm implements GemmBackend {
@@ -21,7 +19,6 @@ public final class OpenBlasGemm implements GemmBackend {
     private static final float[] B = {5, 6, 7, 8};
     private static final float[] AB = {19, 22, 43, 50};
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-    private final Map<float[], FloatBuffer> immutable = new WeakHashMap<>();
 
     @Override
     public String name() {
@@ -53,13 +50,22 @@ public final class OpenBlasGemm implements GemmBackend {
         run(s, opA, opB, m, n, k, a, db, c, accumulate);
     }
 
+    /** The cached copy is refreshed in place when a new array comes: no allocation per parameter update. */
     @Override
-    public void sgemmImmutableB(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate) {
+    public void sgemmImmutableB(Gemm.OperandCache cache, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c,
+            boolean accumulate) {
         FloatBuffer db;
-        synchronized (immutable) {
-            db = immutable.computeIfAbsent(b, OpenBlasGemm::copy);
+        synchronized (cache) {
+            if (cache.source() != b) {
+                FloatBuffer old = (FloatBuffer) cache.copy();
+                FloatBuffer fresh = old != null && old.capacity() >= k * n ? old : Scratch.allocate(k * n);
+                fresh.clear();
+                fresh.put(b, 0, k * n).rewind();
+                cache.hold(b, fresh);
+            }
+            db = ((FloatBuffer) cache.copy()).duplicate();
         }
-        run(SCRATCH.get(), opA, opB, m, n, k, a, db.duplicate(), c, accumulate);
+        run(SCRATCH.get(), opA, opB, m, n, k, a, db, c, accumulate);
     }
 
     private static void run(Scratch s, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, FloatBuffer db, float[] c, boolean accumulate) {
@@ -90,12 +96,6 @@ public final class OpenBlasGemm implements GemmBackend {
         } else {
             openblas.cblas_sgemv(openblas.CblasRowMajor, openblas.CblasNoTrans, n, k, 1f, b, k, a, 1, beta, c, 1);
         }
-    }
-
-    private static FloatBuffer copy(float[] x) {
-        FloatBuffer f = ByteBuffer.allocateDirect(4 * x.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        f.put(x).rewind();
-        return f;
     }
 
     private static int trans(Gemm.Op op) {

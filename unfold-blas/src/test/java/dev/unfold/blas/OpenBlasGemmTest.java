@@ -34,14 +34,24 @@ class OpenBlasGemmTest {
         float[] actual = c0.clone();
         new JavaGemm().sgemm(opA, opB, m, n, k, a, b, expected, accumulate);
         blas.sgemm(opA, opB, m, n, k, a, b, actual, accumulate);
+        Gemm.OperandCache cache = new Gemm.OperandCache();
         float[] viaImmutable = c0.clone();
-        blas.sgemmImmutableB(opA, opB, m, n, k, a, b, viaImmutable, accumulate);
+        blas.sgemmImmutableB(cache, opA, opB, m, n, k, a, b, viaImmutable, accumulate);
         float[] again = c0.clone();
-        blas.sgemmImmutableB(opA, opB, m, n, k, a, b, again, accumulate);
+        blas.sgemmImmutableB(cache, opA, opB, m, n, k, a, b, again, accumulate);
+        float[] updatedB = b.clone();
+        for (int i = 0; i < updatedB.length; i++) {
+            updatedB[i] += 0.25f;
+        }
+        float[] updatedExpected = c0.clone();
+        blas.sgemm(opA, opB, m, n, k, a, updatedB, updatedExpected, accumulate);
+        float[] updated = c0.clone();
+        blas.sgemmImmutableB(cache, opA, opB, m, n, k, a, updatedB, updated, accumulate);
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-4 * Math.max(1, Math.abs(expected[i])));
             assertEquals(actual[i], viaImmutable[i], 0f);
             assertEquals(actual[i], again[i], 0f, "the cached copy of B gives the same product");
+            assertEquals(updatedExpected[i], updated[i], 0f, "a new array in the cache's role is copied afresh");
         }
     }
 }

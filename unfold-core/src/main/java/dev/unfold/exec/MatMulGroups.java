@@ -164,6 +164,7 @@ final class MatMulGroups {
         float[] stackedA = new float[chunk * r * k];
         float[] stackedOut = new float[chunk * r * n];
         boolean parameter = g.node(w).is(dev.unfold.op.Leaf.Kind.PARAMETER);
+        Gemm.OperandCache cache = new Gemm.OperandCache();
         Instruction ins = v -> {
             for (int from = 0; from < count; from += chunk) {
                 int c = Math.min(chunk, count - from);
@@ -171,7 +172,7 @@ final class MatMulGroups {
                     System.arraycopy(v[as[from + i]], 0, stackedA, i * r * k, r * k);
                 }
                 if (parameter) {
-                    Gemm.mmImmutableB(stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, c * r, n, k);
+                    Gemm.mmImmutableB(cache, stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, c * r, n, k);
                 } else {
                     Gemm.mm(stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, c * r, n, k, false);
                 }

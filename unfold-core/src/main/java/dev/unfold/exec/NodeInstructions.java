@@ -135,7 +135,8 @@ final class NodeInstructions {
         int n = out.dim(1);
         int k = mm.opA() == Gemm.Op.N ? a.dim(1) : a.dim(0);
         if (parameterRight) {
-            return v -> Gemm.mmImmutableB(v[in[0]], mm.opA(), v[in[1]], mm.opB(), v[o], m, n, k);
+            Gemm.OperandCache cache = new Gemm.OperandCache();
+            return v -> Gemm.mmImmutableB(cache, v[in[0]], mm.opA(), v[in[1]], mm.opB(), v[o], m, n, k);
         }
         return v -> Gemm.mm(v[in[0]], mm.opA(), v[in[1]], mm.opB(), v[o], m, n, k, false);
     }

@@ -31,12 +31,38 @@ public final class Gemm {
 
     /**
      * As {@link #mm(float[], Op, float[], Op, float[], int, int, int, boolean)} for a {@code b} that is
-     * never modified (a parameter's array): the backend may reuse its own copy of it across calls.
+     * never modified (a parameter's array): the backend keeps its copy of {@code b} in {@code cache} and
+     * copies again only when a different array comes (the parameter was updated).
      */
-    public static float[] mmImmutableB(float[] a, Op opA, float[] b, Op opB, float[] c, int m, int n, int k) {
+    public static float[] mmImmutableB(OperandCache cache, float[] a, Op opA, float[] b, Op opB, float[] c, int m, int n, int k) {
         checkAlias(a, b, c);
-        BACKENDS.active().sgemmImmutableB(opA, opB, m, n, k, a, b, c, false);
+        BACKENDS.active().sgemmImmutableB(cache, opA, opB, m, n, k, a, b, c, false);
         return c;
+    }
+
+    /**
+     * Where a backend keeps its own copy of one immutable right operand, reused by every product that
+     * reads the same array and refreshed in place when another array takes its role. One per use site
+     * (a compiled program's parameter), so the copies neither pile up nor outlive their use.
+     */
+    public static final class OperandCache {
+        private float[] source;
+        private Object copy;
+
+        /** The array the copy was made from, or null. */
+        public synchronized float[] source() {
+            return source;
+        }
+
+        /** The backend's copy, or null. */
+        public synchronized Object copy() {
+            return copy;
+        }
+
+        public synchronized void hold(float[] source, Object copy) {
+            this.source = source;
+            this.copy = copy;
+        }
     }
 
     /** C (m x n) = op(A) (m x k) * op(B) (k x n). */

@@ -20,9 +20,10 @@ public interface GemmBackend {
 
     /**
      * As {@link #sgemm}, with the promise that {@code b} will never be modified (a parameter's array), so a
-     * backend may keep its own copy of it, made once, for all the calls that reuse it.
+     * backend may keep its own copy of it in {@code cache} for all the calls that pass the same array.
      */
-    default void sgemmImmutableB(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate) {
+    default void sgemmImmutableB(Gemm.OperandCache cache, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c,
+            boolean accumulate) {
         sgemm(opA, opB, m, n, k, a, b, c, accumulate);
     }
 

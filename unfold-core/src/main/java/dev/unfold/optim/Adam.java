@@ -46,17 +46,22 @@ public final class Adam extends SlotOptimizer {
     }
 
     @Override
-    void updateAll(float[] theta, float[] grad, double[][] s, float[] next, long t, double lr) {
-        double[] m = s[0];
-        double[] v = s[1];
-        double keep = 1 - lr * decoupledWeightDecay;
-        double step = lr / correction1;
-        double scale = 1 / Math.sqrt(correction2);
+    void updateAll(float[] theta, float[] grad, float[][] s, float[] next, long t, double lr) {
+        float[] m = s[0];
+        float[] v = s[1];
+        float keep = (float) (1 - lr * decoupledWeightDecay);
+        float step = (float) (lr / correction1);
+        float scale = (float) (1 / Math.sqrt(correction2));
+        float b1 = (float) BETA1;
+        float b2 = (float) BETA2;
+        float c1 = (float) (1 - BETA1);
+        float c2 = (float) (1 - BETA2);
+        float eps = (float) EPS;
         for (int i = 0; i < next.length; i++) {
-            double g = grad[i];
-            m[i] = BETA1 * m[i] + (1 - BETA1) * g;
-            v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
-            next[i] = (float) (theta[i] * keep - step * m[i] / (Math.sqrt(v[i]) * scale + EPS));
+            float g = grad[i];
+            m[i] = b1 * m[i] + c1 * g;
+            v[i] = b2 * v[i] + c2 * g * g;
+            next[i] = theta[i] * keep - step * m[i] / ((float) Math.sqrt(v[i]) * scale + eps);
         }
     }
 

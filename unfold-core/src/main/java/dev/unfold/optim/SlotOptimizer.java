@@ -1,5 +1,7 @@
 package dev.unfold.optim;
 
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,10 +10,12 @@ import java.util.Map;
 
 /**
  * The common frame of element-wise optimizers: per-parameter slots (momentum, squared averages) kept in
- * double precision, a step counter, and an update rule applied element by element.
+ * the parameter's precision (float32 slots for float32 parameters, as PyTorch keeps them, so the update
+ * loop vectorises), a step counter, and an update rule applied element by element.
  */
 abstract class SlotOptimizer implements Optimizer {
     private final Map<String, double[]> slots = new HashMap<>();
+    private final Map<String, float[]> floatSlots = new HashMap<>();
     private long steps;
 
     /** Names of the slots this optimizer keeps per parameter. */
@@ -39,25 +43,35 @@ abstract class SlotOptimizer implements Optimizer {
                 out.put(e.getKey(), p);
                 continue;
             }
-            double[][] s = slotsOf(e.getKey(), p.size());
-            out.put(e.getKey(), updated(p, g, s, lr));
+            out.put(e.getKey(), updated(e.getKey(), p, g, lr));
         }
         return out;
     }
 
-    /** The whole float32 update of one parameter; optimizers may override it with a tighter loop. */
-    void updateAll(float[] theta, float[] grad, double[][] s, float[] next, long t, double lr) {
+    /**
+     * The whole float32 update of one parameter with float32 slots; optimizers override it with a tight
+     * loop. This default runs {@link #update} element by element in double precision.
+     */
+    void updateAll(float[] theta, float[] grad, float[][] s, float[] next, long t, double lr) {
+        double[][] one = new double[s.length][1];
         for (int i = 0; i < next.length; i++) {
-            next[i] = (float) update(theta[i], grad[i], s, i, t, lr);
+            for (int k = 0; k < s.length; k++) {
+                one[k][0] = s[k][i];
+            }
+            next[i] = (float) update(theta[i], grad[i], one, 0, t, lr);
+            for (int k = 0; k < s.length; k++) {
+                s[k][i] = (float) one[k][0];
+            }
         }
     }
 
-    private Tensor updated(Tensor p, Tensor g, double[][] s, double lr) {
-        if (p.dtype() == dev.unfold.tensor.DType.F32 && g.dtype() == dev.unfold.tensor.DType.F32) {
+    private Tensor updated(String name, Tensor p, Tensor g, double lr) {
+        if (p.dtype() == DType.F32 && g.dtype() == DType.F32) {
             float[] next = new float[p.size()];
-            updateAll(p.f32(), g.f32(), s, next, steps, lr);
+            updateAll(p.f32(), g.f32(), floatSlotsOf(name, p.size()), next, steps, lr);
             return Tensor.wrap(p.shape(), next);
         }
+        double[][] s = slotsOf(name, p.size());
         return Tensor.generate(p.dtype(), p.shape(), i -> update(p.get(i), g.get(i), s, i, steps, lr));
     }
 
@@ -65,7 +79,20 @@ abstract class SlotOptimizer implements Optimizer {
         List<String> names = slotNames();
         double[][] s = new double[names.size()][];
         for (int k = 0; k < s.length; k++) {
-            s[k] = slots.computeIfAbsent(names.get(k) + "/" + param, n -> new double[size]);
+            String key = names.get(k) + "/" + param;
+            float[] f = floatSlots.remove(key);
+            s[k] = slots.computeIfAbsent(key, n -> f != null ? Tensor.wrap(Shape.of(f.length), f).toDoubleArray() : new double[size]);
+        }
+        return s;
+    }
+
+    private float[][] floatSlotsOf(String param, int size) {
+        List<String> names = slotNames();
+        float[][] s = new float[names.size()][];
+        for (int k = 0; k < s.length; k++) {
+            String key = names.get(k) + "/" + param;
+            double[] d = slots.remove(key);
+            s[k] = floatSlots.computeIfAbsent(key, n -> d != null ? Tensor.wrap(Shape.of(d.length), d).to(DType.F32).f32() : new float[size]);
         }
         return s;
     }
@@ -73,7 +100,8 @@ abstract class SlotOptimizer implements Optimizer {
     @Override
     public OptimizerState state() {
         Map<String, Tensor> saved = new HashMap<>();
-        slots.forEach((k, v) -> saved.put(k, Tensor.wrap(dev.unfold.tensor.Shape.of(v.length), v.clone())));
+        slots.forEach((k, v) -> saved.put(k, Tensor.wrap(Shape.of(v.length), v.clone())));
+        floatSlots.forEach((k, v) -> saved.put(k, Tensor.wrap(Shape.of(v.length), v.clone())));
         return new OptimizerState(name(), steps, saved);
     }
 
@@ -83,13 +111,21 @@ abstract class SlotOptimizer implements Optimizer {
             throw new IllegalArgumentException("optimizer state is for " + state.optimizer() + ", not " + name());
         }
         slots.clear();
-        state.slots().forEach((k, v) -> slots.put(k, v.toDoubleArray()));
+        floatSlots.clear();
+        state.slots().forEach((k, v) -> {
+            if (v.dtype() == DType.F32) {
+                floatSlots.put(k, v.f32().clone());
+            } else {
+                slots.put(k, v.toDoubleArray());
+            }
+        });
         steps = state.steps();
     }
 
     @Override
     public void reset() {
         slots.clear();
+        floatSlots.clear();
         steps = 0;
     }
 }

@@ -59,6 +59,22 @@ class OptimizerFormulaTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
+    void float32ParametersKeepFloat32SlotsAndTakeSavedFloat64Ones(Optimizer opt) {
+        dev.unfold.tensor.DType f32 = dev.unfold.tensor.DType.F32;
+        Map<String, Tensor> p = opt.step(Map.of("w", vec(THETA).to(f32)), Map.of("w", vec(G1).to(f32)), LR);
+        OptimizerState saved = opt.state();
+        org.junit.jupiter.api.Assertions.assertTrue(saved.slots().values().stream().allMatch(t -> t.dtype() == f32), "slots in the parameter's precision");
+        Map<String, Tensor> widened = new java.util.HashMap<>();
+        saved.slots().forEach((k, v) -> widened.put(k, v.to(dev.unfold.tensor.DType.F64)));
+        Map<String, Tensor> straight = opt.step(p, Map.of("w", vec(G2).to(f32)), LR);
+        opt.reset();
+        opt.restore(new OptimizerState(saved.optimizer(), saved.steps(), widened));
+        Map<String, Tensor> resumed = opt.step(p, Map.of("w", vec(G2).to(f32)), LR);
+        assertArrayEquals(straight.get("w").toDoubleArray(), resumed.get("w").toDoubleArray(), 0.0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
     void float32ParametersFollowTheSameFormula(Optimizer opt, double[] first, double[] second) {
         Map<String, Tensor> p = Map.of("w", vec(THETA).to(dev.unfold.tensor.DType.F32));
         p = opt.step(p, Map.of("w", vec(G1).to(dev.unfold.tensor.DType.F32)), LR);
