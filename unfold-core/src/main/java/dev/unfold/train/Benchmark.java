@@ -52,10 +52,7 @@ public final class Benchmark {
             new Config("rnn_h100_b1_t25", CellType.RNN_TANH, 100, 1, 0, 1, 25),
             new Config("lstm_h256_b32_t64", CellType.LSTM, 256, 1, 64, 32, 64),
             new Config("gru_h256_b32_t64", CellType.GRU, 256, 1, 64, 32, 64),
-            new Config("lstm_h512_b64_t128_l2", CellType.LSTM, 512, 2, 128, 64, 128),
-            new Config("lstm_h256_b16_t64", CellType.LSTM, 256, 1, 64, 16, 64),
-            new Config("gru_h256_b16_t64", CellType.GRU, 256, 1, 64, 16, 64),
-            new Config("lstm_h512_b32_t128_l2", CellType.LSTM, 512, 2, 128, 32, 128));
+            new Config("lstm_h512_b64_t128_l2", CellType.LSTM, 512, 2, 128, 64, 128));
 
     /** What to time. */
     public enum Mode { TRAIN, INFER }
