@@ -54,7 +54,7 @@ final class MatMulGroups {
     }
 
     /** Finds hoistable groups among the products not yet covered, marks them, and returns their units. */
-    static List<Unit> hoisted(Graph g, boolean[] needed, boolean[] covered, int maxStack) {
+    static List<Unit> hoisted(Graph g, boolean[] needed, boolean[] covered, int maxStack, Map<Integer, Gemm.OperandCache> caches) {
         Map<String, List<Integer>> byKey = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
             if (needed[n.id()] && !covered[n.id()] && n.op() instanceof MatMul mm && mm.opA() == Gemm.Op.N) {
@@ -68,7 +68,7 @@ final class MatMulGroups {
                 for (int m : members) {
                     covered[m] = true;
                 }
-                units.add(hoistedUnit(g, members, maxStack));
+                units.add(hoistedUnit(g, members, maxStack, caches));
             }
         }
         return units;
@@ -150,7 +150,7 @@ final class MatMulGroups {
         return new Unit(sum.id(), covers, new int[] {out}, reads, ins, "MatMul, accumulated");
     }
 
-    private static Unit hoistedUnit(Graph g, List<Integer> members, int maxStack) {
+    private static Unit hoistedUnit(Graph g, List<Integer> members, int maxStack, Map<Integer, Gemm.OperandCache> caches) {
         Node first = g.node(members.get(0));
         MatMul mm = (MatMul) first.op();
         int w = first.inputs().get(1);
@@ -164,7 +164,7 @@ final class MatMulGroups {
         float[] stackedA = new float[chunk * r * k];
         float[] stackedOut = new float[chunk * r * n];
         boolean parameter = g.node(w).is(dev.unfold.op.Leaf.Kind.PARAMETER);
-        Gemm.OperandCache cache = new Gemm.OperandCache();
+        Gemm.OperandCache cache = parameter ? caches.computeIfAbsent(w, id -> new Gemm.OperandCache()) : null;
         Instruction ins = v -> {
             for (int from = 0; from < count; from += chunk) {
                 int c = Math.min(chunk, count - from);

@@ -25,13 +25,15 @@ import dev.unfold.op.Step;
 import dev.unfold.op.SumTo;
 import dev.unfold.op.Tanh;
 import dev.unfold.tensor.Shape;
+import java.util.Map;
 
 /** The single-precision instruction of one node, specialised at compile time to its shapes. */
 final class NodeInstructions {
     private NodeInstructions() {
     }
 
-    static Instruction of(Node n, Graph g) {
+    /** {@code caches} gives each parameter one backend copy shared by all the products that read it. */
+    static Instruction of(Node n, Graph g, Map<Integer, Gemm.OperandCache> caches) {
         int out = n.id();
         int size = n.shape().size();
         int[] in = n.inputs().stream().mapToInt(Integer::intValue).toArray();
@@ -51,7 +53,9 @@ final class NodeInstructions {
         } else if (op instanceof Step) {
             return v -> FloatOps.step(v[in[0]], v[out], size);
         } else if (op instanceof MatMul mm) {
-            return matmul(mm, g.node(in[0]).shape(), n.shape(), in, out, g.node(in[1]).is(dev.unfold.op.Leaf.Kind.PARAMETER));
+            Gemm.OperandCache cache = g.node(in[1]).is(dev.unfold.op.Leaf.Kind.PARAMETER)
+                    ? caches.computeIfAbsent(in[1], id -> new Gemm.OperandCache()) : null;
+            return matmul(mm, g.node(in[0]).shape(), n.shape(), in, out, cache);
         } else if (op instanceof SumTo) {
             return sumTo(g.node(in[0]).shape(), n.shape(), in[0], out);
         } else if (op instanceof BroadcastTo) {
@@ -130,12 +134,11 @@ final class NodeInstructions {
     }
 
     /** A parameter's array is never written, so the GEMM backend may keep one copy of it for every step. */
-    private static Instruction matmul(MatMul mm, Shape a, Shape out, int[] in, int o, boolean parameterRight) {
+    private static Instruction matmul(MatMul mm, Shape a, Shape out, int[] in, int o, Gemm.OperandCache cache) {
         int m = out.dim(0);
         int n = out.dim(1);
         int k = mm.opA() == Gemm.Op.N ? a.dim(1) : a.dim(0);
-        if (parameterRight) {
-            Gemm.OperandCache cache = new Gemm.OperandCache();
+        if (cache != null) {
             return v -> Gemm.mmImmutableB(cache, v[in[0]], mm.opA(), v[in[1]], mm.opB(), v[o], m, n, k);
         }
         return v -> Gemm.mm(v[in[0]], mm.opA(), v[in[1]], mm.opB(), v[o], m, n, k, false);

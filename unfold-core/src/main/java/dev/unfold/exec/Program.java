@@ -2,6 +2,7 @@ package dev.unfold.exec;
 
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
+import dev.unfold.kernel.Gemm;
 import dev.unfold.op.Leaf;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Tensor;
@@ -50,13 +51,14 @@ final class Program {
         boolean[] needed = needed(g, kept);
         boolean[] covered = new boolean[g.size()];
         List<Unit> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack);
-        List<Unit> hoisted = MatMulGroups.hoisted(g, needed, covered, maxStack);
+        Map<Integer, Gemm.OperandCache> caches = new HashMap<>();
+        List<Unit> hoisted = MatMulGroups.hoisted(g, needed, covered, maxStack, caches);
         List<Unit> units = new ArrayList<>(accumulations);
         units.addAll(hoisted);
         for (Node n : g.nodes()) {
             if (needed[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {
                 int[] reads = n.inputs().stream().mapToInt(Integer::intValue).distinct().toArray();
-                units.add(new Unit(n.id(), new int[] {n.id()}, new int[] {n.id()}, reads, NodeInstructions.of(n, g), n.op().name()));
+                units.add(new Unit(n.id(), new int[] {n.id()}, new int[] {n.id()}, reads, NodeInstructions.of(n, g, caches), n.op().name()));
             }
         }
         List<Unit> schedule = schedule(g, units);
