@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
+import org.bytedeco.openblas.global.openblas_full;
 
 /**
  * {@code cblas_sgemm} from OpenBLAS on direct buffers: operands are copied into per-thread scratch
@@ -22,15 +23,22 @@ public final class OpenBlasGemm implements GemmBackend {
 
     @Override
     public String name() {
-        String threads = System.getenv("OPENBLAS_NUM_THREADS");
-        return "openblas " + openblas.OPENBLAS_VERSION.trim().replace("OpenBLAS ", "") + " ("
-                + (threads == null ? Runtime.getRuntime().availableProcessors() + " threads" : threads + " thread(s), OPENBLAS_NUM_THREADS") + ")";
+        int threads = openblas_full.openblas_get_num_threads();
+        return "openblas " + openblas.OPENBLAS_VERSION.trim().replace("OpenBLAS ", "") + " (" + threads + (threads == 1 ? " thread" : " threads")
+                + " per product)";
+    }
+
+    /** OpenBLAS's thread count is process-wide; products already running keep theirs. */
+    @Override
+    public void useThreads(int threads) {
+        openblas_full.openblas_set_num_threads(threads);
     }
 
     @Override
     public Availability availability() {
         try {
             Loader.load(openblas.class);
+            Loader.load(openblas_full.class);
         } catch (LinkageError | RuntimeException e) {
             return Availability.no("native library did not load: " + e.getMessage());
         }

@@ -6,8 +6,6 @@ import dev.unfold.kernel.Gemm;
 import dev.unfold.train.Benchmark;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +25,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "train", description = "train or infer (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--threads", description = "Threads of the GEMM backend (OpenBLAS reads OPENBLAS_NUM_THREADS at start; the benchmark reruns itself with it set).")
+    @Option(names = "--threads", description = "Cores to use: the batch runs as this many shards at once, each product on one thread "
+            + "(default: all cores; a batch of 1 runs as one shard).")
     Integer threads;
 
     @Option(names = "--repetitions", defaultValue = "5", description = "Timed repetitions (default: ${DEFAULT-VALUE}).")
@@ -54,18 +53,15 @@ final class BenchCommand implements Callable<Integer> {
         if (!(seconds > 0)) {
             throw new IllegalArgumentException("--seconds must be positive");
         }
-        if (threads != null) {
-            Limits.range("--threads", threads, 1, 256);
-            if (!threads.toString().equals(System.getenv("OPENBLAS_NUM_THREADS"))) {
-                return rerunWithThreads();
-            }
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf("config=%s mode=%s gemm=%s%n", c.name(), mode, Gemm.backends().active().name());
-        out.flush();
         ExecutionProfile times = new ExecutionProfile();
+        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        Limits.range("--threads", workers, 1, 256);
+        CompiledExecutor executor = CompiledExecutor.withWorkers(workers, profile ? times : null);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("config=%s mode=%s workers=%d gemm=%s%n", c.name(), mode, Math.min(workers, c.batch()), Gemm.backends().active().name());
+        out.flush();
         long[] timedStart = new long[1];
-        Benchmark.Result r = Benchmark.run(c, m, profile ? CompiledExecutor.profiling(times) : new CompiledExecutor(), repetitions, seconds,
+        Benchmark.Result r = Benchmark.run(c, m, executor, repetitions, seconds,
                 new Benchmark.Progress() {
                     @Override
                     public void warmedUp() {
@@ -79,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
                     }
                 });
         if (profile) {
-            printProfile(out, times, System.nanoTime() - timedStart[0]);
+            printProfile(out, times, (System.nanoTime() - timedStart[0]) * Math.min(workers, c.batch()));
         }
         for (int i = 0; i < r.repetitions().length; i++) {
             out.printf(Locale.ROOT, "repetition=%d tokens_per_s=%.0f%n", i + 1, r.repetitions()[i]);
@@ -91,6 +87,7 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Shares of the workers' busy time: wall time times the shards running at once. */
     private static void printProfile(PrintWriter out, ExecutionProfile times, long wallNanos) {
         long inside = 0;
         for (ExecutionProfile.Entry e : times.entries()) {
@@ -98,24 +95,5 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "profile kind=\"%s\" share=%.1f%% ms=%.0f runs=%d%n", e.kind(), 100.0 * e.nanos() / wallNanos, e.nanos() / 1e6, e.runs());
         }
         out.printf(Locale.ROOT, "profile kind=\"outside the executor\" share=%.1f%% ms=%.0f%n", 100.0 * (wallNanos - inside) / wallNanos, (wallNanos - inside) / 1e6);
-    }
-
-    /** OpenBLAS fixes its thread count when it loads, so a different count needs a fresh JVM. */
-    private int rerunWithThreads() throws IOException, InterruptedException {
-        ProcessHandle.Info info = ProcessHandle.current().info();
-        List<String> command = new ArrayList<>();
-        command.add(info.command().orElse("java"));
-        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(UnfoldCommand.class.getName());
-        command.addAll(List.of("bench", config, "--mode", mode, "--threads", threads.toString(), "--repetitions",
-                Integer.toString(repetitions), "--seconds", Double.toString(seconds)));
-        if (profile) {
-            command.add("--profile");
-        }
-        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
-        pb.environment().put("OPENBLAS_NUM_THREADS", threads.toString());
-        return pb.start().waitFor();
     }
 }

@@ -42,7 +42,7 @@ final class EvalCommand implements Callable<Integer> {
             if (text != null) {
                 throw new IllegalArgumentException(model + " holds a model for the " + saved.config().data().task() + " task; it takes no --text");
             }
-            TaskEvaluation.Report r = TaskEvaluation.run(saved, new dev.unfold.exec.CompiledExecutor());
+            TaskEvaluation.Report r = TaskEvaluation.run(saved, dev.unfold.exec.CompiledExecutor.perCore());
             out.printf(Locale.ROOT, "task=%s length=%d%n", saved.config().data().task(), saved.config().data().length());
             r.extra().forEach((k, v) -> out.printf(Locale.ROOT, "%s=%.6f%n", k, v));
             out.printf(Locale.ROOT, "baseline=%.6f%n", r.baseline());
@@ -59,7 +59,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         int streams = Math.max(1, Math.min(STREAMS, enc.ids().length / 64));
         TextStreams s = new TextStreams(enc.ids(), streams, vocab.size());
-        Evaluation.Total total = new Evaluation(saved.model(), streams, WINDOW, new dev.unfold.exec.CompiledExecutor(), DType.F32)
+        Evaluation.Total total = new Evaluation(saved.model(), streams, WINDOW, dev.unfold.exec.CompiledExecutor.perCore(), DType.F32)
                 .run(saved.params(), s.episode(0, new dev.unfold.tensor.Rng(0), DType.F32));
         out.printf(Locale.ROOT, "characters=%d predicted=%d unknown_chars=%d%n", enc.ids().length, total.steps() * streams, enc.unknown());
         out.printf(Locale.ROOT, "bits_per_char=%.6f%n", total.mean() / Math.log(2));

@@ -70,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         TerminalProgress progress = new TerminalProgress(err, System.console() != null, config.data().isTask() ? "" : "bits/char");
         try {
-            TrainingRun.Result result = new TrainingRun(config, out, progress, stop, new dev.unfold.exec.CompiledExecutor()).run(resume);
+            TrainingRun.Result result = new TrainingRun(config, out, progress, stop, dev.unfold.exec.CompiledExecutor.perCore()).run(resume);
             progress.endLine();
             report.accept(result);
             return result;

@@ -2,8 +2,10 @@ package dev.unfold.exec;
 
 import dev.unfold.graph.Graph;
 import dev.unfold.tensor.Tensor;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Runs a graph on fed values. The {@link Interpreter} is the reference; faster executors must agree with it. */
 @FunctionalInterface
@@ -17,6 +19,19 @@ public interface Executor {
      */
     default Values run(Graph graph, Map<String, Tensor> feeds, Set<Integer> keep) {
         return run(graph, feeds);
+    }
+
+    /** How many independent runs this executor does at once; 1 runs everything on the caller's thread. */
+    default int workers() {
+        return 1;
+    }
+
+    /**
+     * Runs independent tasks (each may call {@link #run}) on the workers, and returns their results in
+     * order. A task's exception is rethrown as it was thrown.
+     */
+    default <T> List<T> runAll(List<Supplier<T>> tasks) {
+        return tasks.stream().map(Supplier::get).toList();
     }
 
     /** The reference semantics. */

@@ -27,6 +27,10 @@ public interface GemmBackend {
         sgemm(opA, opB, m, n, k, a, b, c, accumulate);
     }
 
+    /** Asks the backend to run each product on at most {@code threads} threads from now on (a hint). */
+    default void useThreads(int threads) {
+    }
+
     /** Whether a backend works here, and if not, why. */
     record Availability(boolean usable, String reason) {
         public static Availability yes() {

@@ -13,7 +13,9 @@ import dev.unfold.op.Var;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Shape;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The unfolded model over one window of L steps, with targets and a loss on the steps marked in
@@ -26,12 +28,20 @@ public final class WindowGraph {
     private final SequenceModel.Unfolded parts;
     private final List<CarriedState> states;
     private final boolean[] lossAt;
+    private final Rebuild rebuild;
+    private final Map<Integer, List<WindowGraph>> shards = new HashMap<>();
+
+    /** What built this window, so that its batch can be split into shards of the same window. */
+    private record Rebuild(SequenceModel model, int batch, DType dtype, Mode mode) {
+    }
 
     /** One carried state: the label of its initial-state leaf and its value after each step. */
     public record CarriedState(String label, Shape shape, DType dtype, List<Var> afterStep) {
     }
 
-    private WindowGraph(Graph graph, Vjp.Gradients gradients, SequenceModel.Unfolded parts, List<CarriedState> states, boolean[] lossAt) {
+    private WindowGraph(Graph graph, Vjp.Gradients gradients, SequenceModel.Unfolded parts, List<CarriedState> states, boolean[] lossAt,
+            Rebuild rebuild) {
+        this.rebuild = rebuild;
         this.graph = graph;
         this.gradients = gradients;
         this.parts = parts;
@@ -62,7 +72,8 @@ public final class WindowGraph {
         }
         Graph forward = b.build();
         Vjp.Gradients grads = mode == Mode.GRADIENTS && sum != null ? Vjp.of(forward, "loss") : null;
-        return new WindowGraph(grads != null ? grads.graph() : forward, grads, parts, carried(model, parts), lossAt.clone());
+        return new WindowGraph(grads != null ? grads.graph() : forward, grads, parts, carried(model, parts), lossAt.clone(),
+                new Rebuild(model, batch, dtype, mode));
     }
 
     /** Whether a window graph carries the backward pass. */
@@ -94,6 +105,30 @@ public final class WindowGraph {
 
     public Graph graph() {
         return graph;
+    }
+
+    public int batch() {
+        return rebuild.batch();
+    }
+
+    /** Rows {@code [from, to)} of shard {@code i} when the batch is split into {@code n} shards as evenly as can be. */
+    public static int shardStart(int batch, int n, int i) {
+        return (int) ((long) batch * i / n);
+    }
+
+    /** The same window over each of {@code n} shards of the batch (built once, then reused). */
+    public synchronized List<WindowGraph> shards(int n) {
+        if (n < 1 || n > batch()) {
+            throw new IllegalArgumentException("cannot split a batch of " + batch() + " into " + n + " shards");
+        }
+        return shards.computeIfAbsent(n, k -> {
+            List<WindowGraph> out = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                int rows = shardStart(batch(), k, i + 1) - shardStart(batch(), k, i);
+                out.add(build(rebuild.model(), rows, lossAt, rebuild.dtype(), rebuild.mode()));
+            }
+            return List.copyOf(out);
+        });
     }
 
     public boolean hasLoss() {
