@@ -51,6 +51,7 @@ final class LookupInstructions {
         };
     }
 
+    /** {@code exp(x − max) / Σ exp(x − max)} per row: one exponential per element. */
     static Instruction softmax(Shape shape, int[] in, int o) {
         int cols = shape.dim(-1);
         int rows = shape.size() / cols;
@@ -59,9 +60,19 @@ final class LookupInstructions {
             float[] out = v[o];
             for (int r = 0; r < rows; r++) {
                 int base = r * cols;
-                double lse = logSumExp(x, base, cols);
+                float max = Float.NEGATIVE_INFINITY;
                 for (int c = 0; c < cols; c++) {
-                    out[base + c] = (float) Math.exp(x[base + c] - lse);
+                    max = Math.max(max, x[base + c]);
+                }
+                double sum = 0;
+                for (int c = 0; c < cols; c++) {
+                    double e = Math.exp(x[base + c] - max);
+                    out[base + c] = (float) e;
+                    sum += e;
+                }
+                float scale = (float) (1 / sum);
+                for (int c = 0; c < cols; c++) {
+                    out[base + c] *= scale;
                 }
             }
         };
