@@ -7,6 +7,7 @@ import dev.unfold.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,7 @@ import java.util.stream.IntStream;
  */
 public final class CompiledExecutor implements Executor {
     private final Map<Graph, Map<Set<Integer>, Program>> programs = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<Graph, Boolean> singlePrecision = Collections.synchronizedMap(new WeakHashMap<>());
     private final int maxStackedFloats;
     private final ExecutionProfile profile;
     private final int workers;
@@ -135,11 +137,19 @@ public final class CompiledExecutor implements Executor {
 
     @Override
     public Values run(Graph graph, Map<String, Tensor> feeds, Set<Integer> keep) {
-        if (graph.nodes().stream().anyMatch(n -> n.dtype() != DType.F32)) {
+        return run(graph, feeds, keep, Set.of());
+    }
+
+    /** Lent values are the program's own buffers, overwritten by its next run. */
+    @Override
+    public Values run(Graph graph, Map<String, Tensor> feeds, Set<Integer> keep, Set<Integer> lent) {
+        if (!singlePrecision.computeIfAbsent(graph, g -> g.nodes().stream().allMatch(n -> n.dtype() == DType.F32))) {
             return Interpreter.run(graph, feeds);
         }
-        Program p = programs.computeIfAbsent(graph, g -> new HashMap<>()).computeIfAbsent(Set.copyOf(keep), k -> Program.compile(graph, k, maxStackedFloats, profile));
-        return p.run(feeds);
+        Set<Integer> all = new HashSet<>(keep);
+        all.addAll(lent);
+        Program p = programs.computeIfAbsent(graph, g -> new HashMap<>()).computeIfAbsent(all, k -> Program.compile(graph, k, maxStackedFloats, profile));
+        return p.run(feeds, lent);
     }
 
     /**

@@ -21,6 +21,17 @@ public interface Executor {
         return run(graph, feeds);
     }
 
+    /**
+     * As {@link #run(Graph, Map, Set)}, keeping also the values in {@code lent}, which the executor may hand
+     * out in its own storage instead of copying: they stay valid only until the next run of {@code graph}
+     * (a training step reads its gradients before it runs again).
+     */
+    default Values run(Graph graph, Map<String, Tensor> feeds, Set<Integer> keep, Set<Integer> lent) {
+        Set<Integer> all = new java.util.HashSet<>(keep);
+        all.addAll(lent);
+        return run(graph, feeds, all);
+    }
+
     /** How many independent runs this executor does at once; 1 runs everything on the caller's thread. */
     default int workers() {
         return 1;

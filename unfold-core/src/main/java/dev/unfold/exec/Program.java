@@ -68,7 +68,8 @@ final class Program {
         return new Program(g, schedule, physical, buffers, kept, hoisted.size(), accumulations.size(), profile);
     }
 
-    synchronized Values run(Map<String, Tensor> feeds) {
+    /** Runs once; kept values are copied out, except those in {@code lent}, handed out in their buffers. */
+    synchronized Values run(Map<String, Tensor> feeds, Set<Integer> lent) {
         float[][] v = new float[graph.size()][];
         for (Node n : graph.nodes()) {
             if (n.op() instanceof Leaf leaf) {
@@ -92,7 +93,8 @@ final class Program {
         for (int id = 0; id < out.length; id++) {
             if (kept[id] && v[id] != null) {
                 Node n = graph.node(id);
-                out[id] = n.op() instanceof Leaf ? Tensor.wrap(n.shape(), v[id]) : Tensor.wrap(n.shape(), Arrays.copyOf(v[id], n.shape().size()));
+                boolean shared = n.op() instanceof Leaf || (lent.contains(id) && v[id].length == n.shape().size());
+                out[id] = Tensor.wrap(n.shape(), shared ? v[id] : Arrays.copyOf(v[id], n.shape().size()));
             }
         }
         return new Values(graph, out);

@@ -74,7 +74,7 @@ public final class Sampler {
                 return Optional.empty();
             }
         };
-        WindowRun run = WindowRun.execute(executor, step, params, one, 0, state, 0, true);
+        WindowRun run = WindowRun.execute(executor, step, params, one, 0, state, new WindowRun.Keep(0, true, false));
         return new StepOut(run.values().get(step.parts().outputs().get(0)).toDoubleArray(), run.statesAfter(0));
     }
 

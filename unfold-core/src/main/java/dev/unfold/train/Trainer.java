@@ -136,7 +136,7 @@ public final class Trainer {
 
     private Update update(TruncatedBptt.Window w, boolean[] lossAt, Map<String, Tensor> state) {
         WindowRun run = WindowRun.execute(executor, graphs.get(lossAt, WindowGraph.Mode.GRADIENTS), params, episode, w.start(), state,
-                firstRemembered(w.start()), false);
+                new WindowRun.Keep(firstRemembered(w.start()), false, true));
         remember(run, w.start(), w.length());
         double loss = run.loss();
         Map<String, Tensor> grads = run.parameterGradients();
@@ -164,7 +164,7 @@ public final class Trainer {
 
     private Map<String, Tensor> runForward(int start, int length, Map<String, Tensor> state) {
         WindowRun run = WindowRun.execute(executor, graphs.get(new boolean[length], WindowGraph.Mode.FORWARD), params, episode, start, state,
-                Math.min(length - 1, firstRemembered(start)), false);
+                new WindowRun.Keep(Math.min(length - 1, firstRemembered(start)), false, false));
         remember(run, start, length);
         return run.statesAfter(length - 1);
     }

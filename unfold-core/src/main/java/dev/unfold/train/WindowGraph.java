@@ -181,6 +181,19 @@ public final class WindowGraph {
         return keep;
     }
 
+    /** The parameter gradients a run can report (empty without a backward pass). */
+    public java.util.Set<Integer> gradientResults() {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        if (gradients != null) {
+            parts.params().values().forEach(v -> {
+                if (gradients.has(v.id())) {
+                    out.add(gradients.gradOf(v.id()));
+                }
+            });
+        }
+        return out;
+    }
+
     public boolean lossAt(int t) {
         return lossAt[t];
     }

@@ -24,29 +24,39 @@ final class WindowRun {
     private final WindowGraph window;
     private final Values values;
     private final List<WindowRun> shards;
+    private final boolean lentGradients;
 
-    private WindowRun(WindowGraph window, Values values, List<WindowRun> shards) {
+    private WindowRun(WindowGraph window, Values values, List<WindowRun> shards, boolean lentGradients) {
         this.window = window;
         this.values = values;
         this.shards = shards;
+        this.lentGradients = lentGradients;
+    }
+
+    /**
+     * What a run keeps: the carried states after steps {@code statesFrom} onwards; every step's output when
+     * {@code outputs} (which keeps the run whole: outputs are read through {@link #values()}); and whether
+     * the parameter gradients may be {@code lent}: left in the executor's storage, valid only until the
+     * window runs again, which saves copying them on every update.
+     */
+    record Keep(int statesFrom, boolean outputs, boolean lentGradients) {
+        static Keep lastState(WindowGraph window) {
+            return new Keep(window.length() - 1, false, false);
+        }
     }
 
     /** Runs {@code window} on the episode's steps from {@code start}, keeping the state after its last step only. */
     static WindowRun execute(Executor executor, WindowGraph window, Map<String, Tensor> params, Episode episode,
             int start, Map<String, Tensor> initial) {
-        return execute(executor, window, params, episode, start, initial, window.length() - 1, false);
+        return execute(executor, window, params, episode, start, initial, Keep.lastState(window));
     }
 
-    /**
-     * Runs {@code window} on the episode's steps from {@code start}, starting from {@code initial} states,
-     * keeping the states after steps {@code statesFrom} onwards and, when asked, every step's output (which
-     * keeps the run whole: outputs are read through {@link #values()}).
-     */
+    /** Runs {@code window} on the episode's steps from {@code start}, starting from {@code initial} states. */
     static WindowRun execute(Executor executor, WindowGraph window, Map<String, Tensor> params, Episode episode,
-            int start, Map<String, Tensor> initial, int statesFrom, boolean outputs) {
+            int start, Map<String, Tensor> initial, Keep keep) {
         int n = Math.min(executor.workers(), window.batch());
-        if (n < 2 || outputs) {
-            return whole(executor, window, params, episode, start, initial, statesFrom, outputs);
+        if (n < 2 || keep.outputs()) {
+            return whole(executor, window, params, episode, start, initial, keep);
         }
         List<WindowGraph> parts = window.shards(n);
         List<Supplier<WindowRun>> tasks = new ArrayList<>();
@@ -54,13 +64,13 @@ final class WindowRun {
             int from = WindowGraph.shardStart(window.batch(), n, i);
             int to = WindowGraph.shardStart(window.batch(), n, i + 1);
             WindowGraph part = parts.get(i);
-            tasks.add(() -> whole(executor, part, params, rows(episode, from, to), start, rows(initial, from, to), statesFrom, false));
+            tasks.add(() -> whole(executor, part, params, rows(episode, from, to), start, rows(initial, from, to), keep));
         }
-        return new WindowRun(window, null, executor.runAll(tasks));
+        return new WindowRun(window, null, executor.runAll(tasks), keep.lentGradients());
     }
 
     private static WindowRun whole(Executor executor, WindowGraph window, Map<String, Tensor> params, Episode episode,
-            int start, Map<String, Tensor> initial, int statesFrom, boolean outputs) {
+            int start, Map<String, Tensor> initial, Keep keep) {
         Map<String, Tensor> feeds = new HashMap<>(params);
         feeds.putAll(initial);
         for (int t = 0; t < window.length(); t++) {
@@ -71,7 +81,9 @@ final class WindowRun {
                 feeds.put("target[" + t + "]", target.orElseThrow(() -> new IllegalStateException("no target at step " + step)));
             }
         }
-        return new WindowRun(window, executor.run(window.graph(), feeds, window.results(statesFrom, outputs)), null);
+        java.util.Set<Integer> lent = keep.lentGradients() ? window.gradientResults() : java.util.Set.of();
+        return new WindowRun(window, executor.run(window.graph(), feeds, window.results(keep.statesFrom(), keep.outputs()), lent), null,
+                keep.lentGradients());
     }
 
     double loss() {
@@ -85,7 +97,7 @@ final class WindowRun {
         return loss;
     }
 
-    /** dL/dθ for every parameter. */
+    /** dL/dθ for every parameter; when lent, valid until the window runs again, and to be read once. */
     Map<String, Tensor> parameterGradients() {
         if (shards == null) {
             Map<String, Tensor> grads = new LinkedHashMap<>();
@@ -98,7 +110,7 @@ final class WindowRun {
         List<Map<String, Tensor>> each = shards.stream().map(WindowRun::parameterGradients).toList();
         Map<String, Tensor> grads = new LinkedHashMap<>();
         for (String name : each.get(0).keySet()) {
-            grads.put(name, weightedSum(each.stream().map(m -> m.get(name)).toList()));
+            grads.put(name, weightedSum(each.stream().map(m -> m.get(name)).toList(), lentGradients));
         }
         return grads;
     }
@@ -144,13 +156,21 @@ final class WindowRun {
         return (double) shard.window.batch() / window.batch();
     }
 
-    /** Σ_i (rows_i / B) g_i, in the gradients' precision. */
-    private Tensor weightedSum(List<Tensor> parts) {
+    /**
+     * Σ_i (rows_i / B) g_i, in the gradients' precision. Lent float32 gradients are summed into the first
+     * shard's storage, which is the executor's to overwrite anyway: no new array per update.
+     */
+    private Tensor weightedSum(List<Tensor> parts, boolean lent) {
         Tensor first = parts.get(0);
         double[] weights = shards.stream().mapToDouble(this::share).toArray();
         if (first.dtype() == DType.F32) {
-            float[] sum = new float[first.size()];
-            for (int i = 0; i < parts.size(); i++) {
+            float[] sum = lent ? first.f32() : new float[first.size()];
+            float w0 = (float) weights[0];
+            float[] g0 = first.f32();
+            for (int j = 0; j < sum.length; j++) {
+                sum[j] = w0 * g0[j];
+            }
+            for (int i = 1; i < parts.size(); i++) {
                 float[] g = parts.get(i).f32();
                 float w = (float) weights[i];
                 for (int j = 0; j < sum.length; j++) {
