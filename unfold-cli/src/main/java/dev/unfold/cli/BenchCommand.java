@@ -26,7 +26,7 @@ final class BenchCommand implements Callable<Integer> {
     String mode;
 
     @Option(names = "--threads", description = "Cores to use: the batch runs as this many shards at once, each product on one thread "
-            + "(default: all cores; a batch of 1 runs as one shard).")
+            + "(default: all cores). With 1 (or a batch of 1) there is one shard and products keep the GEMM backend's own threads.")
     Integer threads;
 
     @Option(names = "--repetitions", defaultValue = "5", description = "Timed repetitions (default: ${DEFAULT-VALUE}).")

@@ -21,6 +21,8 @@ final class InfoCommand implements Callable<Integer> {
         Gemm.backends().report().forEach(line -> out.println("gemm backend " + line));
         out.println("gemm (float32, active): " + Gemm.backends().active().name());
         out.println("executor: compiled (hoisted input projections, one-GEMM weight gradients, planned buffers); float64 runs interpreted");
+        out.println("workers: " + Runtime.getRuntime().availableProcessors()
+                + " (train, eval and bench split a batch into one shard per core, each product on one thread)");
         return 0;
     }
 }

@@ -65,7 +65,8 @@ public final class CompiledExecutor implements Executor {
     /**
      * An executor that runs up to {@code workers} independent runs at once (the shards of a batch, one per
      * core), with {@code profile} timing every unit when not null. With more than one worker the GEMM
-     * backend is asked to run each product on one thread: the cores are busy with the shards.
+     * backend is asked to run each product on one thread (the cores are busy with the shards); with one,
+     * products keep the backend's own threads.
      */
     public static CompiledExecutor withWorkers(int workers, ExecutionProfile profile) {
         CompiledExecutor e = new CompiledExecutor(MatMulGroups.MAX_STACK, profile, workers);
