@@ -128,7 +128,7 @@ final class NodeInstructions {
     }
 
     /** Whether {@code s} is the last axis of {@code out} alone, as (C) or (1, C). */
-    private static boolean isRow(Shape s, Shape out) {
+    static boolean isRow(Shape s, Shape out) {
         int cols = out.dim(-1);
         return s.size() == cols && s.dim(-1) == cols && Broadcast.broadcastsTo(s, out);
     }

@@ -30,10 +30,12 @@ final class Program {
     private final boolean[] kept;
     private final int hoisted;
     private final int accumulated;
+    private final int fusedGroups;
     private final ExecutionProfile profile;
 
     private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, int hoisted, int accumulated,
-            ExecutionProfile profile) {
+            int fusedGroups, ExecutionProfile profile) {
+        this.fusedGroups = fusedGroups;
         this.graph = graph;
         this.schedule = schedule;
         this.physical = physical;
@@ -44,7 +46,7 @@ final class Program {
         this.profile = profile;
     }
 
-    static Program compile(Graph g, Set<Integer> keep, int maxStack, ExecutionProfile profile) {
+    static Program compile(Graph g, Set<Integer> keep, int maxStack, ExecutionProfile profile, boolean fuse) {
         boolean[] kept = new boolean[g.size()];
         keep.forEach(k -> kept[k] = true);
         g.outputs().values().forEach(k -> kept[k] = true);
@@ -53,8 +55,10 @@ final class Program {
         List<Unit> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack);
         Map<Integer, Gemm.OperandCache> caches = new HashMap<>();
         List<Unit> hoisted = MatMulGroups.hoisted(g, needed, covered, maxStack, caches);
+        List<Unit> fused = fuse ? ElementwiseFusion.groups(g, needed, kept, covered) : List.of();
         List<Unit> units = new ArrayList<>(accumulations);
         units.addAll(hoisted);
+        units.addAll(fused);
         for (Node n : g.nodes()) {
             if (needed[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {
                 int[] reads = n.inputs().stream().mapToInt(Integer::intValue).distinct().toArray();
@@ -65,7 +69,7 @@ final class Program {
         int[] physical = new int[g.size()];
         Arrays.fill(physical, -1);
         float[][] buffers = plan(g, schedule, kept, physical);
-        return new Program(g, schedule, physical, buffers, kept, hoisted.size(), accumulations.size(), profile);
+        return new Program(g, schedule, physical, buffers, kept, hoisted.size(), accumulations.size(), fused.size(), profile);
     }
 
     /** Runs once; kept values are copied out, except those in {@code lent}, handed out in their buffers. */
@@ -103,7 +107,7 @@ final class Program {
     /** What compiling did to the graph. */
     CompiledExecutor.Plan plan() {
         long ops = graph.nodes().stream().filter(n -> !(n.op() instanceof Leaf)).count();
-        return new CompiledExecutor.Plan((int) ops, schedule.size(), hoisted, accumulated,
+        return new CompiledExecutor.Plan((int) ops, schedule.size(), hoisted, accumulated, fusedGroups,
                 Arrays.stream(buffers).mapToLong(b -> b.length).sum() * Float.BYTES);
     }
 

@@ -38,6 +38,18 @@ class CompiledExecutorTest {
     }
 
     @Test
+    void eachStepsGateMathFusesIntoGroups() {
+        int steps = 6;
+        Graph g = ProbeGraph.build(new RecurrentSpec(CellType.LSTM, 3, 8, 1, RecurrentSpec.Directions.ONE), steps, 4, DType.F32);
+        CompiledExecutor.Plan forward = CompiledExecutor.plan(g, Set.of(g.output("loss").id()));
+        assertTrue(forward.fusedGroups() >= steps, "at least one fused group per step: " + forward);
+        Vjp.Gradients grads = Vjp.of(g, "loss");
+        CompiledExecutor.Plan both = CompiledExecutor.plan(grads.graph(), Set.of(grads.loss()));
+        assertTrue(both.fusedGroups() >= 2 * steps, "forward and backward gate math of every step: " + both);
+        ExecutorEquivalence.assertAgrees(new CompiledExecutor().fusingElementwise(), g, "loss", Fixtures.randomFeeds(g, Fixtures.rng()));
+    }
+
+    @Test
     void buffersAreReused() {
         Graph g = ProbeGraph.build(new RecurrentSpec(CellType.GRU, 4, 16, 2, RecurrentSpec.Directions.ONE), 32, 8, DType.F32);
         Vjp.Gradients grads = Vjp.of(g, "loss");
