@@ -38,6 +38,15 @@ class TrainingRunTest {
     }
 
     @Test
+    void resumedRunOnShardsOfTheBatchIsBitIdenticalToAnUninterruptedOne() throws IOException {
+        Path text = tmp.resolve("t.txt");
+        Files.writeString(text, "In the beginning God created the heaven and the earth.\n".repeat(40));
+        Executor shards = dev.unfold.exec.CompiledExecutor.withWorkers(2, null);
+        assertResumeIdentical(config(text.toString(), "", 8, 3, 5, "lstm"), 9, 4, shards, "-shards");
+        assertResumeIdentical(config("", "copy", 11, 5, 7, "gru"), 8, 3, shards, "-shards");
+    }
+
+    @Test
     void resumedTaskRunIsBitIdenticalToAnUninterruptedOne() throws IOException {
         assertResumeIdentical(config("", "adding", 12, 12, 12, "rnn_tanh"), 8, 3);
         assertResumeIdentical(config("", "copy", 11, 5, 7, "lstm"), 8, 3);
@@ -59,11 +68,15 @@ class TrainingRunTest {
     }
 
     private void assertResumeIdentical(TrainConfig config, long total, long first) throws IOException {
-        Path straight = tmp.resolve("straight-" + config.model().cell() + config.data().task());
-        Path split = tmp.resolve("split-" + config.model().cell() + config.data().task());
-        new TrainingRun(withSteps(config, total), straight, QUIET, new AtomicBoolean(), Executor.reference()).run(false);
-        new TrainingRun(withSteps(config, first), split, QUIET, new AtomicBoolean(), Executor.reference()).run(false);
-        new TrainingRun(withSteps(config, total), split, QUIET, new AtomicBoolean(), Executor.reference()).run(true);
+        assertResumeIdentical(config, total, first, Executor.reference(), "");
+    }
+
+    private void assertResumeIdentical(TrainConfig config, long total, long first, Executor executor, String suffix) throws IOException {
+        Path straight = tmp.resolve("straight-" + config.model().cell() + config.data().task() + suffix);
+        Path split = tmp.resolve("split-" + config.model().cell() + config.data().task() + suffix);
+        new TrainingRun(withSteps(config, total), straight, QUIET, new AtomicBoolean(), executor).run(false);
+        new TrainingRun(withSteps(config, first), split, QUIET, new AtomicBoolean(), executor).run(false);
+        new TrainingRun(withSteps(config, total), split, QUIET, new AtomicBoolean(), executor).run(true);
         List<String> a = losses(straight);
         List<String> b = losses(split);
         assertEquals(total, a.size());
