@@ -27,6 +27,11 @@ public interface GemmBackend {
         sgemm(opA, opB, m, n, k, a, b, c, accumulate);
     }
 
+    /** Among usable backends the one with the highest preference is chosen (the Java fallback is 0). */
+    default int preference() {
+        return 0;
+    }
+
     /** Asks the backend to run each product on at most {@code threads} threads from now on (a hint). */
     default void useThreads(int threads) {
     }

@@ -1,0 +1,125 @@
+package dev.unfold.kernel;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * The common frame of native CBLAS backends: operands are copied into per-thread direct buffers (JNI's
+ * array path would copy every operand in and back out), an immutable right operand (a parameter read by
+ * all T steps) is copied once per update into its {@link Gemm.OperandCache} and refreshed in place, and a
+ * batch-1 product goes to sgemv (sgemm is slow for one row). Subclasses supply the two CBLAS calls,
+ * row-major, with {@code trans} true for a transposed operand.
+ */
+public abstract class DirectBufferGemm implements GemmBackend {
+    private static final float[] A = {1, 2, 3, 4};
+    private static final float[] B = {5, 6, 7, 8};
+    private static final float[] AB = {19, 22, 43, 50};
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /** {@code c = op(a) op(b) + beta c}, row-major. */
+    protected abstract void cblasSgemm(boolean transA, boolean transB, int m, int n, int k, FloatBuffer a, int lda, FloatBuffer b, int ldb,
+            float beta, FloatBuffer c, int ldc);
+
+    /** {@code y = op(A) x + beta y} for A stored (rows × cols), row-major. */
+    protected abstract void cblasSgemv(boolean trans, int rows, int cols, FloatBuffer matrix, int ld, FloatBuffer x, float beta, FloatBuffer y);
+
+    /** Loads the native library; a failure makes the backend unavailable with that message. */
+    protected abstract void load();
+
+    @Override
+    public Availability availability() {
+        try {
+            load();
+        } catch (LinkageError | RuntimeException e) {
+            return Availability.no("native library did not load: " + e.getMessage());
+        }
+        float[] c = new float[4];
+        sgemm(Gemm.Op.N, Gemm.Op.N, 2, 2, 2, A, B, c, false);
+        if (!java.util.Arrays.equals(c, AB)) {
+            return Availability.no("a 2x2 test product came out wrong: " + java.util.Arrays.toString(c));
+        }
+        return Availability.yes();
+    }
+
+    @Override
+    public void sgemm(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c, boolean accumulate) {
+        Scratch s = scratch.get();
+        FloatBuffer db = s.b(k * n);
+        db.put(b, 0, k * n).rewind();
+        run(s, opA, opB, m, n, k, a, db, c, accumulate);
+    }
+
+    /** The cached copy is refreshed in place when a new array comes: no allocation per parameter update. */
+    @Override
+    public void sgemmImmutableB(Gemm.OperandCache cache, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c,
+            boolean accumulate) {
+        FloatBuffer db;
+        synchronized (cache) {
+            if (cache.source() != b) {
+                FloatBuffer old = (FloatBuffer) cache.copy();
+                FloatBuffer fresh = old != null && old.capacity() >= k * n ? old : Scratch.allocate(k * n);
+                fresh.clear();
+                fresh.put(b, 0, k * n).rewind();
+                cache.hold(b, fresh);
+            }
+            db = ((FloatBuffer) cache.copy()).duplicate();
+        }
+        run(scratch.get(), opA, opB, m, n, k, a, db, c, accumulate);
+    }
+
+    private void run(Scratch s, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, FloatBuffer db, float[] c, boolean accumulate) {
+        FloatBuffer da = s.a(m * k);
+        da.put(a, 0, m * k).rewind();
+        FloatBuffer dc = s.c(m * n);
+        if (accumulate) {
+            dc.put(c, 0, m * n).rewind();
+        }
+        float beta = accumulate ? 1f : 0f;
+        if (m == 1) {
+            // c (1×n) = a (1×k) op(B): with B stored (k×n) that is Bᵀ a; with B stored (n×k), B a.
+            if (opB == Gemm.Op.N) {
+                cblasSgemv(true, k, n, db, n, da, beta, dc);
+            } else {
+                cblasSgemv(false, n, k, db, k, da, beta, dc);
+            }
+        } else {
+            int lda = opA == Gemm.Op.N ? k : m;
+            int ldb = opB == Gemm.Op.N ? n : k;
+            cblasSgemm(opA == Gemm.Op.T, opB == Gemm.Op.T, m, n, k, da, lda, db, ldb, beta, dc, n);
+        }
+        dc.get(c, 0, m * n).rewind();
+    }
+
+    /** Per-thread direct buffers, grown as needed. */
+    private static final class Scratch {
+        private FloatBuffer a = allocate(1);
+        private FloatBuffer b = allocate(1);
+        private FloatBuffer c = allocate(1);
+
+        FloatBuffer a(int size) {
+            a = fit(a, size);
+            return a;
+        }
+
+        FloatBuffer b(int size) {
+            b = fit(b, size);
+            return b;
+        }
+
+        FloatBuffer c(int size) {
+            c = fit(c, size);
+            return c;
+        }
+
+        private static FloatBuffer fit(FloatBuffer f, int size) {
+            FloatBuffer r = f.capacity() >= size ? f : allocate(Math.max(size, f.capacity() * 2));
+            r.clear();
+            return r;
+        }
+
+        static FloatBuffer allocate(int size) {
+            return ByteBuffer.allocateDirect(4 * size).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+    }
+}
