@@ -166,10 +166,11 @@ public final class CompiledExecutor implements Executor {
 
     /**
      * What compiling made of a graph: its operations, the units they run as, how many groups of products
-     * were hoisted into one GEMM, how many weight-gradient sums became one GEMM, how many groups of
-     * element-wise operations run fused, and the buffer bytes.
+     * were hoisted into one GEMM (of which how many read an embedding table, projected once instead),
+     * how many weight-gradient sums became one GEMM, how many groups of element-wise operations run
+     * fused, and the buffer bytes.
      */
-    public record Plan(int operations, int units, int hoistedGroups, int accumulatedSums, int fusedGroups, long bufferBytes) {
+    public record Plan(int operations, int units, int hoistedGroups, int projectedTables, int accumulatedSums, int fusedGroups, long bufferBytes) {
     }
 
     /** The plan of {@code graph} with {@code keep} kept, fusion included (compiled afresh, not cached). */

@@ -106,7 +106,7 @@ final class LookupInstructions {
         return max + Math.log(sum);
     }
 
-    private static int index(float value, int bound) {
+    static int index(float value, int bound) {
         int i = (int) value;
         if (i != value || i < 0 || i >= bound) {
             throw new IllegalArgumentException("index " + value + " is not in [0, " + bound + ")");

@@ -152,6 +152,9 @@ final class MatMulGroups {
 
     private static Unit hoistedUnit(Graph g, List<Integer> members, int maxStack, Map<Integer, Gemm.OperandCache> caches) {
         Node first = g.node(members.get(0));
+        if (gathersOfOneTable(g, members)) {
+            return projectedTableUnit(g, members, caches);
+        }
         MatMul mm = (MatMul) first.op();
         int w = first.inputs().get(1);
         int r = g.node(first.inputs().get(0)).shape().dim(0);
@@ -184,6 +187,61 @@ final class MatMulGroups {
         List<Integer> reads = new ArrayList<>(toList(as));
         reads.add(w);
         return new Unit(members.get(0), outs.clone(), outs, reads.stream().mapToInt(Integer::intValue).distinct().toArray(), ins, "MatMul, hoisted");
+    }
+
+    /** Every member reads rows of one parameter table (an embedding) and multiplies by a parameter. */
+    private static boolean gathersOfOneTable(Graph g, List<Integer> members) {
+        int w = g.node(members.get(0)).inputs().get(1);
+        if (!g.node(w).is(dev.unfold.op.Leaf.Kind.PARAMETER)) {
+            return false;
+        }
+        Integer table = null;
+        for (int m : members) {
+            Node a = g.node(g.node(m).inputs().get(0));
+            if (!(a.op() instanceof dev.unfold.op.Gather)) {
+                return false;
+            }
+            int t = a.inputs().get(0);
+            if (!g.node(t).is(dev.unfold.op.Leaf.Kind.PARAMETER) || (table != null && table != t)) {
+                return false;
+            }
+            table = t;
+        }
+        return true;
+    }
+
+    /**
+     * {@code Gather(E, idx_t) · op(W)} for all steps as {@code Gather(E · op(W), idx_t)}: the table is
+     * projected once per run (V rows instead of B·T), then each step's rows are picked from it.
+     */
+    private static Unit projectedTableUnit(Graph g, List<Integer> members, Map<Integer, Gemm.OperandCache> caches) {
+        Node first = g.node(members.get(0));
+        MatMul mm = (MatMul) first.op();
+        int w = first.inputs().get(1);
+        int table = g.node(first.inputs().get(0)).inputs().get(0);
+        int vocabulary = g.node(table).shape().dim(0);
+        int k = g.node(table).shape().dim(1);
+        int n = first.shape().dim(1);
+        int rows = first.shape().dim(0);
+        int[] idxs = members.stream().mapToInt(m -> g.node(g.node(m).inputs().get(0)).inputs().get(1)).toArray();
+        int[] outs = members.stream().mapToInt(Integer::intValue).toArray();
+        float[] projected = new float[vocabulary * n];
+        Gemm.OperandCache cache = caches.computeIfAbsent(w, id -> new Gemm.OperandCache());
+        Instruction ins = v -> {
+            Gemm.mmImmutableB(cache, v[table], Gemm.Op.N, v[w], mm.opB(), projected, vocabulary, n, k);
+            for (int i = 0; i < outs.length; i++) {
+                float[] idx = v[idxs[i]];
+                float[] out = v[outs[i]];
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(projected, LookupInstructions.index(idx[r], vocabulary) * n, out, r * n, n);
+                }
+            }
+        };
+        List<Integer> reads = new ArrayList<>(toList(idxs));
+        reads.add(table);
+        reads.add(w);
+        return new Unit(members.get(0), outs.clone(), outs, reads.stream().mapToInt(Integer::intValue).distinct().toArray(), ins,
+                "MatMul, embedding projected");
     }
 
     private static List<Integer> toList(int[] a) {

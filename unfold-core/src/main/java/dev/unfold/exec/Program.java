@@ -107,7 +107,8 @@ final class Program {
     /** What compiling did to the graph. */
     CompiledExecutor.Plan plan() {
         long ops = graph.nodes().stream().filter(n -> !(n.op() instanceof Leaf)).count();
-        return new CompiledExecutor.Plan((int) ops, schedule.size(), hoisted, accumulated, fusedGroups,
+        int projected = (int) schedule.stream().filter(u -> u.kind().equals("MatMul, embedding projected")).count();
+        return new CompiledExecutor.Plan((int) ops, schedule.size(), hoisted, projected, accumulated, fusedGroups,
                 Arrays.stream(buffers).mapToLong(b -> b.length).sum() * Float.BYTES);
     }
 

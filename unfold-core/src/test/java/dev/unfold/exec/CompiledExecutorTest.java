@@ -50,6 +50,28 @@ class CompiledExecutorTest {
     }
 
     @Test
+    void embeddingInputsAreProjectedOnceAsATable() {
+        int steps = 5;
+        var in = new dev.unfold.nn.SequenceModelSpec.Input(dev.unfold.nn.SequenceModelSpec.InputKind.TOKENS, 7, 3);
+        var model = new dev.unfold.nn.SequenceModel(new dev.unfold.nn.SequenceModelSpec(in,
+                new RecurrentSpec(CellType.GRU, in.networkWidth(), 4, 2, RecurrentSpec.Directions.ONE),
+                new dev.unfold.nn.SequenceModelSpec.Output(dev.unfold.nn.SequenceModelSpec.OutputKind.CLASSES, 7)));
+        boolean[] lossAt = new boolean[steps];
+        java.util.Arrays.fill(lossAt, true);
+        var window = dev.unfold.train.WindowGraph.build(model, 3, lossAt, DType.F32, dev.unfold.train.WindowGraph.Mode.FORWARD);
+        Graph g = window.graph();
+        CompiledExecutor.Plan plan = CompiledExecutor.plan(g, Set.of(g.output("loss").id()));
+        assertEquals(1, plan.projectedTables(), "Gather(E, x_t) W_ihᵀ of all steps as Gather(E W_ihᵀ, x_t): " + plan);
+        var feeds = Fixtures.randomFeeds(g, Fixtures.rng());
+        dev.unfold.tensor.Rng rng = new dev.unfold.tensor.Rng(9);
+        for (int t = 0; t < steps; t++) {
+            feeds.put("in[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(7)));
+            feeds.put("target[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(7)));
+        }
+        ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", feeds);
+    }
+
+    @Test
     void buffersAreReused() {
         Graph g = ProbeGraph.build(new RecurrentSpec(CellType.GRU, 4, 16, 2, RecurrentSpec.Directions.ONE), 32, 8, DType.F32);
         Vjp.Gradients grads = Vjp.of(g, "loss");
