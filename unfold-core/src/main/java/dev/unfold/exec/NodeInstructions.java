@@ -32,13 +32,20 @@ final class NodeInstructions {
     private NodeInstructions() {
     }
 
-    /** {@code caches} gives each parameter one backend copy shared by all the products that read it. */
-    static Instruction of(Node n, Graph g, Map<Integer, Gemm.OperandCache> caches) {
+    /**
+     * {@code caches} gives each parameter one backend copy shared by all the products that read it;
+     * {@code rows} each bias one laid-out copy per row count, shared by all the steps that add it.
+     */
+    static Instruction of(Node n, Graph g, Map<Integer, Gemm.OperandCache> caches, Map<Long, TiledRow> rows) {
         int out = n.id();
         int size = n.shape().size();
         int[] in = n.inputs().stream().mapToInt(Integer::intValue).toArray();
         var op = n.op();
         if (op instanceof Add) {
+            Instruction bias = biasAdd(g, n, rows);
+            if (bias != null) {
+                return bias;
+            }
             return binary(g, n, true);
         } else if (op instanceof Mul) {
             return binary(g, n, false);
@@ -125,6 +132,49 @@ final class NodeInstructions {
                 z[i] = x[ia[i]] * y[ib[i]];
             }
         };
+    }
+
+    /**
+     * {@code x + b} with {@code b} a parameter row (a bias) added to every row of {@code x}: the row is laid
+     * out over all rows once per new parameter array and shared by every step, so each step's add reads
+     * three arrays at the same index, which the JIT vectorises (with the row read at another offset it
+     * cannot rule out aliasing, and does not).
+     */
+    private static Instruction biasAdd(Graph g, Node n, Map<Long, TiledRow> rows) {
+        int a = n.inputs().get(0);
+        int b = n.inputs().get(1);
+        Shape out = n.shape();
+        if (!g.node(a).shape().equals(out) || out.rank() < 2 || !isRow(g.node(b).shape(), out)
+                || !g.node(b).is(dev.unfold.op.Leaf.Kind.PARAMETER)) {
+            return null;
+        }
+        int o = n.id();
+        int size = out.size();
+        int cols = out.dim(-1);
+        TiledRow tiled = rows.computeIfAbsent(((long) b << 32) | (size / cols), k -> new TiledRow(size, cols));
+        return v -> FloatOps.add(v[a], tiled.of(v[b]), v[o], size);
+    }
+
+    /** A row repeated over all rows of a matrix, laid out again only when a new row array comes. */
+    static final class TiledRow {
+        private final float[] tiled;
+        private final int cols;
+        private float[] source;
+
+        TiledRow(int size, int cols) {
+            this.tiled = new float[size];
+            this.cols = cols;
+        }
+
+        synchronized float[] of(float[] row) {
+            if (row != source) {
+                for (int r = 0; r < tiled.length; r += cols) {
+                    System.arraycopy(row, 0, tiled, r, cols);
+                }
+                source = row;
+            }
+            return tiled;
+        }
     }
 
     /** Whether {@code s} is the last axis of {@code out} alone, as (C) or (1, C). */

@@ -54,6 +54,7 @@ final class Program {
         boolean[] covered = new boolean[g.size()];
         List<Unit> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack);
         Map<Integer, Gemm.OperandCache> caches = new HashMap<>();
+        Map<Long, NodeInstructions.TiledRow> tiledRows = new HashMap<>();
         List<Unit> hoisted = MatMulGroups.hoisted(g, needed, covered, maxStack, caches);
         List<Unit> fused = fuse ? ElementwiseFusion.groups(g, needed, kept, covered) : List.of();
         List<Unit> units = new ArrayList<>(accumulations);
@@ -62,7 +63,7 @@ final class Program {
         for (Node n : g.nodes()) {
             if (needed[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {
                 int[] reads = n.inputs().stream().mapToInt(Integer::intValue).distinct().toArray();
-                units.add(new Unit(n.id(), new int[] {n.id()}, new int[] {n.id()}, reads, NodeInstructions.of(n, g, caches), n.op().name()));
+                units.add(new Unit(n.id(), new int[] {n.id()}, new int[] {n.id()}, reads, NodeInstructions.of(n, g, caches, tiledRows), n.op().name()));
             }
         }
         List<Unit> schedule = schedule(g, units);
