@@ -171,13 +171,7 @@ public final class WindowGraph {
             parts.outputs().forEach(v -> keep.add(v.id()));
         }
         states.forEach(s -> s.afterStep().subList(Math.max(0, statesFrom), s.afterStep().size()).forEach(v -> keep.add(v.id())));
-        if (gradients != null) {
-            parts.params().values().forEach(v -> {
-                if (gradients.has(v.id())) {
-                    keep.add(gradients.gradOf(v.id()));
-                }
-            });
-        }
+        keep.addAll(gradientResults());
         return keep;
     }
 

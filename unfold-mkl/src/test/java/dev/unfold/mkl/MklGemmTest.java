@@ -1,57 +1,12 @@
 package dev.unfold.mkl;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.unfold.kernel.GemmBackend;
+import dev.unfold.testkit.GemmBackendContract;
 
-import dev.unfold.kernel.Gemm;
-import dev.unfold.kernel.JavaGemm;
-import java.util.Random;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-/** OpenBLAS against the pure-Java kernel for every transpose form, at RNN shapes and odd ones. */
-class MklGemmTest {
-    @ParameterizedTest(name = "{0}{1} {2}x{3}x{4} accumulate={5}")
-    @CsvSource({"N,N,32,1024,256,false", "N,T,32,1024,256,false", "T,N,256,1024,32,true", "T,T,7,5,3,false",
-        "N,N,1,100,100,false", "N,T,1,65,100,true", "T,N,1,100,40,false", "T,T,1,7,9,true", "N,T,2048,256,64,true"})
-    void agreesWithTheJavaKernel(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, boolean accumulate) {
-        MklGemm blas = new MklGemm();
-        assertTrue(blas.availability().usable(), blas.availability().reason());
-        Random rng = new Random(5);
-        float[] a = new float[m * k];
-        float[] b = new float[k * n];
-        float[] c0 = new float[m * n];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = rng.nextFloat() - 0.5f;
-        }
-        for (int i = 0; i < b.length; i++) {
-            b[i] = rng.nextFloat() - 0.5f;
-        }
-        for (int i = 0; i < c0.length; i++) {
-            c0[i] = rng.nextFloat();
-        }
-        float[] expected = c0.clone();
-        float[] actual = c0.clone();
-        new JavaGemm().sgemm(opA, opB, m, n, k, a, b, expected, accumulate);
-        blas.sgemm(opA, opB, m, n, k, a, b, actual, accumulate);
-        Gemm.OperandCache cache = new Gemm.OperandCache();
-        float[] viaImmutable = c0.clone();
-        blas.sgemmImmutableB(cache, opA, opB, m, n, k, a, b, viaImmutable, accumulate);
-        float[] again = c0.clone();
-        blas.sgemmImmutableB(cache, opA, opB, m, n, k, a, b, again, accumulate);
-        float[] updatedB = b.clone();
-        for (int i = 0; i < updatedB.length; i++) {
-            updatedB[i] += 0.25f;
-        }
-        float[] updatedExpected = c0.clone();
-        blas.sgemm(opA, opB, m, n, k, a, updatedB, updatedExpected, accumulate);
-        float[] updated = c0.clone();
-        blas.sgemmImmutableB(cache, opA, opB, m, n, k, a, updatedB, updated, accumulate);
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], 1e-4 * Math.max(1, Math.abs(expected[i])));
-            assertEquals(actual[i], viaImmutable[i], 0f);
-            assertEquals(actual[i], again[i], 0f, "the cached copy of B gives the same product");
-            assertEquals(updatedExpected[i], updated[i], 0f, "a new array in the cache's role is copied afresh");
-        }
+/** MKL against the pure-Java kernel, and the compiled executor on it against the interpreter. */
+class MklGemmTest extends GemmBackendContract {
+    @Override
+    protected GemmBackend backend() {
+        return new MklGemm();
     }
 }
