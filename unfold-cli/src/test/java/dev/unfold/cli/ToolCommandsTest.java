@@ -61,5 +61,22 @@ class ToolCommandsTest {
         assertTrue(bench.out().contains("peak_rss_mb="), bench.out());
         assertEquals(UnfoldCommand.BAD_INPUT, CliRun.of("bench", "lstm_h1").exitCode());
         assertEquals(UnfoldCommand.BAD_INPUT, CliRun.of("bench", "rnn_h100_b1_t25", "--mode", "fast").exitCode());
+        CliRun zero = CliRun.of("bench", "rnn_h100_b1_t25", "--threads", "0");
+        assertEquals(UnfoldCommand.BAD_INPUT, zero.exitCode());
+        assertTrue(zero.err().contains("--threads"), zero.err());
+    }
+
+    @Test
+    void benchProfilesShardsAndFusedPasses() {
+        CliRun bench = CliRun.of("bench", "gru_h256_b32_t64", "--mode", "train", "--threads", "2", "--fuse", "--profile",
+                "--repetitions", "1", "--seconds", "0.2");
+        assertEquals(0, bench.exitCode(), bench.err());
+        String out = bench.out();
+        assertTrue(out.contains("workers=2"), out);
+        assertTrue(out.contains("profile kind=\"fused element-wise\""), out);
+        assertTrue(out.contains("profile kind=\"MatMul, embedding projected\""), out);
+        assertTrue(out.contains("profile kind=\"outside the executor\""), out);
+        String last = out.strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(last.matches("tokens_per_s=\\d+"), last);
     }
 }
