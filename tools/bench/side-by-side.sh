@@ -8,6 +8,8 @@ torch_script="${1:?usage: side-by-side.sh PATH/TO/bench_train.py [unfold bench f
 shift
 configs=(rnn_h100_b1_t25 lstm_h256_b32_t64 gru_h256_b32_t64 lstm_h512_b64_t128_l2)
 declare -A ours theirs rss
+kernels="$("$root/unfold" info 2>/dev/null | sed -n 's/^gemm (float32, active): //p')"
+torch_kernels="$(/usr/bin/python3 -c 'import torch, ctypes; l = ctypes.CDLL("libopenblas.so.0"); l.openblas_get_corename.restype = ctypes.c_char_p; print("torch", torch.__version__, "over openblas,", l.openblas_get_corename().decode(), "kernels")' 2>/dev/null || echo unknown)"
 for c in "${configs[@]}"; do
   for m in train infer; do
     out="$("$root/unfold" bench "$c" --mode "$m" "$@" 2>/dev/null)"
@@ -22,6 +24,8 @@ while read -r line; do
   tps="$(echo "$line" | sed -n 's/.* tokens_per_s=\([0-9.]*\).*/\1/p')"
   [ -n "$name" ] && theirs[$name/$mode]="${tps%.*}"
 done < <(/usr/bin/python3 "$torch_script" --threads 1 --modes train,infer --reps 5 --target-s 3 --only "$only" 2>/dev/null | grep '^name=')
+echo "unfold: $kernels"
+echo "pytorch: $torch_kernels"
 printf '%-24s %-6s %12s %12s %7s %9s\n' configuration mode unfold pytorch ratio peak_mb
 for c in "${configs[@]}"; do
   for m in train infer; do

@@ -14,7 +14,8 @@ public final class OpenBlasGemm extends DirectBufferGemm {
     @Override
     public String name() {
         int threads = openblas_full.openblas_get_num_threads();
-        return "openblas " + openblas.OPENBLAS_VERSION.trim().replace("OpenBLAS ", "") + " (" + threads + (threads == 1 ? " thread" : " threads")
+        return "openblas " + openblas.OPENBLAS_VERSION.trim().replace("OpenBLAS ", "") + ", " + openblas_full.openblas_get_corename().getString()
+                + " kernels (" + threads + (threads == 1 ? " thread" : " threads")
                 + " per product)";
     }
 
