@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.openblas.global.openblas;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,8 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Single-precision GEMM at the RNN shapes: Unfold's entry point ({@link Gemm#mm}, the active backend on
- * on-heap arrays), the pure-Java kernel, and the ceiling, OpenBLAS's {@code cblas_sgemm} on direct
- * buffers (no copies). GFLOP/s = 2·m·n·k / (time per operation).
+ * on-heap arrays), the pure-Java kernel, and the bare native calls on direct buffers (no copies):
+ * OpenBLAS's {@code cblas_sgemm}, the issue's ceiling, and oneDNN's {@code dnnl_sgemm}, the default
+ * backend's. 16x1024x256 is one shard's per-step product. GFLOP/s = 2·m·n·k / (time per operation).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class GemmBenchmark {
     /** m x n x k. */
-    @Param({"512x512x512", "32x1024x256", "1x100x100", "2048x1024x64"})
+    @Param({"512x512x512", "32x1024x256", "16x1024x256", "1x100x100", "2048x1024x64"})
     public String shape;
 
     int m;
@@ -96,6 +98,12 @@ public class GemmBenchmark {
     @Benchmark
     public FloatBuffer openBlasDirectCeiling() {
         openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, m, n, k, 1f, da, k, db, n, 0f, dc, n);
+        return dc;
+    }
+
+    @Benchmark
+    public FloatBuffer oneDnnDirect() {
+        dnnl.dnnl_sgemm((byte) 'N', (byte) 'N', m, n, k, 1f, da, k, db, n, 0f, dc, n);
         return dc;
     }
 }

@@ -8,7 +8,7 @@ import java.util.ServiceLoader;
 /**
  * The single-precision GEMM backends found on the class path and the one chosen: the usable one with the
  * highest {@link GemmBackend#preference()}, else the Java fallback. The environment variable
- * {@code UNFOLD_GEMM} names one to use instead ({@code java}, {@code openblas}, {@code mkl}).
+ * {@code UNFOLD_GEMM} names one to use instead ({@code java}, {@code onednn}, {@code openblas}, {@code mkl}).
  */
 public record GemmBackends(GemmBackend active, List<String> report) {
     public static GemmBackends discover() {
