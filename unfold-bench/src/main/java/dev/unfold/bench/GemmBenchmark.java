@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Single-precision GEMM at the RNN shapes: Unfold's entry point ({@link Gemm#mm}, the active backend on
  * on-heap arrays), the pure-Java kernel, and the bare native calls on direct buffers (no copies):
- * OpenBLAS's {@code cblas_sgemm}, the issue's ceiling, and oneDNN's {@code dnnl_sgemm}, the default
+ * OpenBLAS's {@code cblas_sgemm}, the reference ceiling, and oneDNN's {@code dnnl_sgemm}, the default
  * backend's. 16x1024x256 is one shard's per-step product. GFLOP/s = 2·m·n·k / (time per operation).
  */
 @State(Scope.Thread)
