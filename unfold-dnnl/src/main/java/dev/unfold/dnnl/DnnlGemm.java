@@ -24,7 +24,7 @@ public final class DnnlGemm extends DirectBufferGemm {
     public String name() {
         dnnl_version_t v = dnnl.dnnl_version();
         int perProduct = threads.perProduct();
-        return "onednn " + v.major() + "." + v.minor() + "." + v.patch() + ", " + isaName(dnnl.dnnl_get_effective_cpu_isa()) + " kernels ("
+        return "onednn " + v.major() + "." + v.minor() + "." + v.patch() + ", kernels compiled for " + isaName(dnnl.dnnl_get_effective_cpu_isa()) + " ("
                 + (perProduct > 0 ? perProduct + (perProduct == 1 ? " thread" : " threads") : "OpenMP's threads") + " per product)";
     }
 
