@@ -24,7 +24,7 @@ import java.util.stream.IntStream;
  * The fast path: compiles a float32 graph into a {@link Program} on first use (cached per graph and set
  * of kept values) and runs that. Products of all steps that do not depend on each other run as one GEMM,
  * per-step weight-gradient contributions are summed by one GEMM, GEMMs go to the fastest backend
- * (OpenBLAS on both cores when present), and buffers are planned and reused. Float64 graphs run on
+ * (oneDNN or OpenBLAS when present), and buffers are planned and reused. Float64 graphs run on
  * the {@link Interpreter}. The equivalence tests hold this executor to the interpreter's results.
  */
 public final class CompiledExecutor implements Executor {

@@ -5,7 +5,8 @@ package dev.unfold.kernel;
  * transpose. A and B are not modified; C is overwritten and returned. C must not alias A or B.
  *
  * <p>One entry point per precision. Single precision goes to the fastest {@link GemmBackend} that works
- * on this machine (OpenBLAS when the {@code unfold-blas} module is present, else {@link JavaGemm});
+ * on this machine (oneDNN with the {@code unfold-dnnl} module, OpenBLAS with {@code unfold-blas}, else
+ * {@link JavaGemm});
  * double precision, used by gradient checks, stays in plain Java.
  */
 public final class Gemm {
