@@ -52,6 +52,15 @@ class ToolCommandsTest {
         assertTrue(info.out().contains("gemm (float32, active): "), info.out());
     }
 
+    /** The fast kernels are a promise of the default build on Linux x86-64: losing them must not go unseen. */
+    @Test
+    void onLinuxX86TheActiveKernelIsOneDnn() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+                && System.getProperty("os.arch").equals("amd64") && System.getenv("UNFOLD_GEMM") == null);
+        CliRun info = CliRun.of("info");
+        assertTrue(info.out().contains("gemm (float32, active): onednn"), info.out());
+    }
+
     @Test
     void benchRunsAConfigurationAndRejectsUnknownOnes() {
         CliRun bench = CliRun.of("bench", "rnn_h100_b1_t25", "--mode", "infer", "--repetitions", "1", "--seconds", "0.2");

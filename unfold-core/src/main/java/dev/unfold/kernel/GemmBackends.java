@@ -12,16 +12,20 @@ import java.util.ServiceLoader;
  */
 public record GemmBackends(GemmBackend active, List<String> report) {
     public static GemmBackends discover() {
+        return choose(ServiceLoader.load(GemmBackend.class), System.getenv("UNFOLD_GEMM"));
+    }
+
+    /** The usable backend of {@code found} with the highest preference, or the one {@code wanted} names. */
+    static GemmBackends choose(Iterable<GemmBackend> found, String wanted) {
         List<String> report = new ArrayList<>();
-        String wanted = System.getenv("UNFOLD_GEMM");
         boolean forceJava = "java".equalsIgnoreCase(wanted);
         GemmBackend chosen = null;
-        ServiceLoader<GemmBackend> loader = ServiceLoader.load(GemmBackend.class);
         try {
-            for (GemmBackend b : loader) {
+            for (GemmBackend b : found) {
                 GemmBackend.Availability a = b.availability();
-                report.add(b.name() + ": " + (a.usable() ? "usable" : "not usable, " + a.reason()));
-                boolean named = wanted == null || wanted.isBlank() || b.name().toLowerCase(java.util.Locale.ROOT).startsWith(wanted.toLowerCase(java.util.Locale.ROOT));
+                String name = nameOf(b);
+                report.add(name + ": " + (a.usable() ? "usable" : "not usable, " + a.reason()));
+                boolean named = wanted == null || wanted.isBlank() || name.toLowerCase(java.util.Locale.ROOT).startsWith(wanted.toLowerCase(java.util.Locale.ROOT));
                 if (a.usable() && !forceJava && named && (chosen == null || b.preference() > chosen.preference())) {
                     chosen = b;
                 }
@@ -35,5 +39,14 @@ public record GemmBackends(GemmBackend active, List<String> report) {
             report.add("UNFOLD_GEMM=" + wanted + " names no usable backend; the pure-Java kernel runs");
         }
         return new GemmBackends(chosen != null ? chosen : new JavaGemm(), List.copyOf(report));
+    }
+
+    /** A backend whose native library did not load may fail to say its own name (it asks the library). */
+    private static String nameOf(GemmBackend b) {
+        try {
+            return b.name();
+        } catch (LinkageError | RuntimeException e) {
+            return b.getClass().getSimpleName();
+        }
     }
 }
