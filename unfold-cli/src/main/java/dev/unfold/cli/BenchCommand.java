@@ -38,9 +38,6 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Also print where the compiled executor spends its time, per kind of unit.")
     boolean profile;
 
-    @Option(names = "--fuse", description = "Fuse each step's element-wise operations into one tiled pass (off by default: slower on JDK 17).")
-    boolean fuse;
-
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -60,9 +57,6 @@ final class BenchCommand implements Callable<Integer> {
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Limits.range("--threads", workers, 1, 256);
         CompiledExecutor executor = CompiledExecutor.withWorkers(workers, profile ? times : null);
-        if (fuse) {
-            executor.fusingElementwise();
-        }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("config=%s mode=%s workers=%d gemm=%s%n", c.name(), mode, Math.min(workers, c.batch()), Gemm.backends().active().name());
         out.flush();

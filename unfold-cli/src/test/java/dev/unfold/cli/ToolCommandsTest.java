@@ -76,13 +76,13 @@ class ToolCommandsTest {
     }
 
     @Test
-    void benchProfilesShardsAndFusedPasses() {
-        CliRun bench = CliRun.of("bench", "gru_h256_b32_t64", "--mode", "train", "--threads", "2", "--fuse", "--profile",
+    void benchProfilesShards() {
+        CliRun bench = CliRun.of("bench", "gru_h256_b32_t64", "--mode", "train", "--threads", "2", "--profile",
                 "--repetitions", "1", "--seconds", "0.2");
         assertEquals(0, bench.exitCode(), bench.err());
         String out = bench.out();
         assertTrue(out.contains("workers=2"), out);
-        assertTrue(out.contains("profile kind=\"fused element-wise\""), out);
+        assertTrue(out.contains("profile kind=\"sigmoid\""), out);
         assertTrue(out.contains("profile kind=\"MatMul, embedding projected\""), out);
         assertTrue(out.contains("profile kind=\"outside the executor\""), out);
         String last = out.strip().lines().reduce((a, b) -> b).orElseThrow();

@@ -34,7 +34,6 @@ public final class CompiledExecutor implements Executor {
     private final ExecutionProfile profile;
     private final int workers;
     private final ExecutorService pool;
-    private volatile boolean fuseElementwise;
 
     /** A single-threaded executor whose grouped GEMMs stack at most 8 MiB per operand. */
     public CompiledExecutor() {
@@ -85,16 +84,6 @@ public final class CompiledExecutor implements Executor {
     /** An executor that times every unit it runs into {@code profile}. */
     public static CompiledExecutor profiling(ExecutionProfile profile) {
         return new CompiledExecutor(MatMulGroups.MAX_STACK, java.util.Objects.requireNonNull(profile), 1);
-    }
-
-    /**
-     * Also fuses each step's element-wise operations into one tiled pass ({@link ElementwiseFusion}). Off by
-     * default: on JDK 17 the unfused loops write straight into their buffers and vectorise, while the fused
-     * pass stages operands through tiles, and measured slower (docs/PERFORMANCE.md). Returns this executor.
-     */
-    public CompiledExecutor fusingElementwise() {
-        fuseElementwise = true;
-        return this;
     }
 
     @Override
@@ -160,21 +149,20 @@ public final class CompiledExecutor implements Executor {
         }
         Set<Integer> all = new HashSet<>(keep);
         all.addAll(lent);
-        Program p = programs.computeIfAbsent(graph, g -> new HashMap<>()).computeIfAbsent(all, k -> Program.compile(graph, k, maxStackedFloats, profile, fuseElementwise));
+        Program p = programs.computeIfAbsent(graph, g -> new HashMap<>()).computeIfAbsent(all, k -> Program.compile(graph, k, maxStackedFloats, profile));
         return p.run(feeds, lent);
     }
 
     /**
      * What compiling made of a graph: its operations, the units they run as, how many groups of products
      * were hoisted into one GEMM (of which how many read an embedding table, projected once instead),
-     * how many weight-gradient sums became one GEMM, how many groups of element-wise operations run
-     * fused, and the buffer bytes.
+     * how many weight-gradient sums became one GEMM, and the buffer bytes.
      */
-    public record Plan(int operations, int units, int hoistedGroups, int projectedTables, int accumulatedSums, int fusedGroups, long bufferBytes) {
+    public record Plan(int operations, int units, int hoistedGroups, int projectedTables, int accumulatedSums, long bufferBytes) {
     }
 
-    /** The plan of {@code graph} with {@code keep} kept, fusion included (compiled afresh, not cached). */
+    /** The plan of {@code graph} with {@code keep} kept: the program a run compiles (compiled afresh here, not cached). */
     public static Plan plan(Graph graph, Set<Integer> keep) {
-        return Program.compile(graph, keep, MatMulGroups.MAX_STACK, null, true).plan();
+        return Program.compile(graph, keep, MatMulGroups.MAX_STACK, null).plan();
     }
 }

@@ -233,7 +233,7 @@ final class MatMulGroups {
                 float[] idx = v[idxs[i]];
                 float[] out = v[outs[i]];
                 for (int r = 0; r < rows; r++) {
-                    System.arraycopy(projected, LookupInstructions.index(idx[r], vocabulary) * n, out, r * n, n);
+                    System.arraycopy(projected, LookupLowerings.index(idx[r], vocabulary) * n, out, r * n, n);
                 }
             }
         };

@@ -30,12 +30,10 @@ final class Program {
     private final boolean[] kept;
     private final int hoisted;
     private final int accumulated;
-    private final int fusedGroups;
     private final ExecutionProfile profile;
 
     private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, int hoisted, int accumulated,
-            int fusedGroups, ExecutionProfile profile) {
-        this.fusedGroups = fusedGroups;
+            ExecutionProfile profile) {
         this.graph = graph;
         this.schedule = schedule;
         this.physical = physical;
@@ -46,7 +44,7 @@ final class Program {
         this.profile = profile;
     }
 
-    static Program compile(Graph g, Set<Integer> keep, int maxStack, ExecutionProfile profile, boolean fuse) {
+    static Program compile(Graph g, Set<Integer> keep, int maxStack, ExecutionProfile profile) {
         boolean[] kept = new boolean[g.size()];
         keep.forEach(k -> kept[k] = true);
         g.outputs().values().forEach(k -> kept[k] = true);
@@ -54,23 +52,21 @@ final class Program {
         boolean[] covered = new boolean[g.size()];
         List<Unit> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack);
         Map<Integer, Gemm.OperandCache> caches = new HashMap<>();
-        Map<Long, NodeInstructions.TiledRow> tiledRows = new HashMap<>();
+        Lowering.Context context = new Lowering.Context(g, caches, new HashMap<>());
         List<Unit> hoisted = MatMulGroups.hoisted(g, needed, covered, maxStack, caches);
-        List<Unit> fused = fuse ? ElementwiseFusion.groups(g, needed, kept, covered) : List.of();
         List<Unit> units = new ArrayList<>(accumulations);
         units.addAll(hoisted);
-        units.addAll(fused);
         for (Node n : g.nodes()) {
             if (needed[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {
                 int[] reads = n.inputs().stream().mapToInt(Integer::intValue).distinct().toArray();
-                units.add(new Unit(n.id(), new int[] {n.id()}, new int[] {n.id()}, reads, NodeInstructions.of(n, g, caches, tiledRows), n.op().name()));
+                units.add(new Unit(n.id(), new int[] {n.id()}, new int[] {n.id()}, reads, Lowerings.of(n, context), n.op().name()));
             }
         }
         List<Unit> schedule = schedule(g, units);
         int[] physical = new int[g.size()];
         Arrays.fill(physical, -1);
         float[][] buffers = plan(g, schedule, kept, physical);
-        return new Program(g, schedule, physical, buffers, kept, hoisted.size(), accumulations.size(), fused.size(), profile);
+        return new Program(g, schedule, physical, buffers, kept, hoisted.size(), accumulations.size(), profile);
     }
 
     /** Runs once; kept values are copied out, except those in {@code lent}, handed out in their buffers. */
@@ -109,7 +105,7 @@ final class Program {
     CompiledExecutor.Plan plan() {
         long ops = graph.nodes().stream().filter(n -> !(n.op() instanceof Leaf)).count();
         int projected = (int) schedule.stream().filter(u -> u.kind().equals("MatMul, embedding projected")).count();
-        return new CompiledExecutor.Plan((int) ops, schedule.size(), hoisted, projected, accumulated, fusedGroups,
+        return new CompiledExecutor.Plan((int) ops, schedule.size(), hoisted, projected, accumulated,
                 Arrays.stream(buffers).mapToLong(b -> b.length).sum() * Float.BYTES);
     }
 

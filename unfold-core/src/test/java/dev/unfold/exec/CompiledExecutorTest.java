@@ -38,18 +38,6 @@ class CompiledExecutorTest {
     }
 
     @Test
-    void eachStepsGateMathFusesIntoGroups() {
-        int steps = 6;
-        Graph g = ProbeGraph.build(new RecurrentSpec(CellType.LSTM, 3, 8, 1, RecurrentSpec.Directions.ONE), steps, 4, DType.F32);
-        CompiledExecutor.Plan forward = CompiledExecutor.plan(g, Set.of(g.output("loss").id()));
-        assertTrue(forward.fusedGroups() >= steps, "at least one fused group per step: " + forward);
-        Vjp.Gradients grads = Vjp.of(g, "loss");
-        CompiledExecutor.Plan both = CompiledExecutor.plan(grads.graph(), Set.of(grads.loss()));
-        assertTrue(both.fusedGroups() >= 2 * steps, "forward and backward gate math of every step: " + both);
-        ExecutorEquivalence.assertAgrees(new CompiledExecutor().fusingElementwise(), g, "loss", Fixtures.randomFeeds(g, Fixtures.rng()));
-    }
-
-    @Test
     void embeddingInputsAreProjectedOnceAsATable() {
         int steps = 5;
         var in = new dev.unfold.nn.SequenceModelSpec.Input(dev.unfold.nn.SequenceModelSpec.InputKind.TOKENS, 7, 3);

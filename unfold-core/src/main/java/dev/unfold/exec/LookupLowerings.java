@@ -1,15 +1,19 @@
 package dev.unfold.exec;
 
+import dev.unfold.graph.Node;
 import dev.unfold.op.OneHot;
 import dev.unfold.op.ScatterAdd;
 import dev.unfold.tensor.Shape;
 
-/** Instructions that index by class or row: gather, scatter-add, one-hot, softmax and cross-entropy. */
-final class LookupInstructions {
-    private LookupInstructions() {
+/** Primitives that index by class or row: gather, scatter-add, one-hot, softmax and cross-entropy. */
+final class LookupLowerings {
+    private LookupLowerings() {
     }
 
-    static Instruction gather(Shape table, int[] in, int o) {
+    static Instruction gather(Node n, Lowering.Context c) {
+        Shape table = c.input(n, 0).shape();
+        int[] in = c.inputs(n);
+        int o = n.id();
         int rows = table.dim(0);
         int width = table.dim(1);
         return v -> {
@@ -21,28 +25,33 @@ final class LookupInstructions {
         };
     }
 
-    static Instruction scatterAdd(ScatterAdd s, Shape src, int[] in, int o) {
+    static Instruction scatterAdd(Node n, Lowering.Context c) {
+        Shape src = c.input(n, 0).shape();
+        int[] in = c.inputs(n);
+        int o = n.id();
         int width = src.dim(1);
-        int n = src.dim(0);
-        int rows = s.rows();
+        int count = src.dim(0);
+        int rows = ((ScatterAdd) n.op()).rows();
         return v -> {
             float[] out = v[o];
             java.util.Arrays.fill(out, 0, rows * width, 0f);
             float[] x = v[in[0]];
             float[] idx = v[in[1]];
-            for (int r = 0; r < n; r++) {
+            for (int r = 0; r < count; r++) {
                 int base = index(idx[r], rows) * width;
-                for (int c = 0; c < width; c++) {
-                    out[base + c] += x[r * width + c];
+                for (int k = 0; k < width; k++) {
+                    out[base + k] += x[r * width + k];
                 }
             }
         };
     }
 
-    static Instruction oneHot(OneHot h, int[] in, int o) {
-        int classes = h.classes();
+    static Instruction oneHot(Node n, Lowering.Context c) {
+        int classes = ((OneHot) n.op()).classes();
+        int x = n.inputs().get(0);
+        int o = n.id();
         return v -> {
-            float[] idx = v[in[0]];
+            float[] idx = v[x];
             float[] out = v[o];
             java.util.Arrays.fill(out, 0, idx.length * classes, 0f);
             for (int r = 0; r < idx.length; r++) {
@@ -52,33 +61,38 @@ final class LookupInstructions {
     }
 
     /** {@code exp(x − max) / Σ exp(x − max)} per row: one exponential per element. */
-    static Instruction softmax(Shape shape, int[] in, int o) {
-        int cols = shape.dim(-1);
-        int rows = shape.size() / cols;
+    static Instruction softmax(Node n, Lowering.Context c) {
+        int cols = n.shape().dim(-1);
+        int rows = n.shape().size() / cols;
+        int in = n.inputs().get(0);
+        int o = n.id();
         return v -> {
-            float[] x = v[in[0]];
+            float[] x = v[in];
             float[] out = v[o];
             for (int r = 0; r < rows; r++) {
                 int base = r * cols;
                 float max = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < cols; c++) {
-                    max = Math.max(max, x[base + c]);
+                for (int k = 0; k < cols; k++) {
+                    max = Math.max(max, x[base + k]);
                 }
                 double sum = 0;
-                for (int c = 0; c < cols; c++) {
-                    double e = Math.exp(x[base + c] - max);
-                    out[base + c] = (float) e;
+                for (int k = 0; k < cols; k++) {
+                    double e = Math.exp(x[base + k] - max);
+                    out[base + k] = (float) e;
                     sum += e;
                 }
                 float scale = (float) (1 / sum);
-                for (int c = 0; c < cols; c++) {
-                    out[base + c] *= scale;
+                for (int k = 0; k < cols; k++) {
+                    out[base + k] *= scale;
                 }
             }
         };
     }
 
-    static Instruction crossEntropy(Shape logits, int[] in, int o) {
+    static Instruction crossEntropy(Node n, Lowering.Context c) {
+        Shape logits = c.input(n, 0).shape();
+        int[] in = c.inputs(n);
+        int o = n.id();
         int rows = logits.dim(0);
         int cols = logits.dim(1);
         return v -> {
@@ -96,12 +110,12 @@ final class LookupInstructions {
     /** {@code log Σ_c exp(x[base + c])} over one row, stably: the row's maximum is taken out first. */
     private static double logSumExp(float[] x, int base, int cols) {
         float max = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < cols; c++) {
-            max = Math.max(max, x[base + c]);
+        for (int k = 0; k < cols; k++) {
+            max = Math.max(max, x[base + k]);
         }
         double sum = 0;
-        for (int c = 0; c < cols; c++) {
-            sum += Math.exp(x[base + c] - max);
+        for (int k = 0; k < cols; k++) {
+            sum += Math.exp(x[base + k] - max);
         }
         return max + Math.log(sum);
     }
