@@ -1,6 +1,7 @@
 package dev.unfold.blas;
 
 import dev.unfold.kernel.DirectBufferGemm;
+import dev.unfold.kernel.Gemm;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
@@ -11,8 +12,12 @@ import org.bytedeco.openblas.global.openblas_full;
  * OpenBLAS picks its own thread count (all cores, or {@code OPENBLAS_NUM_THREADS}) until told otherwise.
  */
 public final class OpenBlasGemm extends DirectBufferGemm {
+    private volatile int ownThreads;
+    private volatile int current;
+
     @Override
     public String name() {
+        applyThreads(Gemm.callerThreads());
         int threads = openblas_full.openblas_get_num_threads();
         return "openblas " + openblas.OPENBLAS_VERSION.trim().replace("OpenBLAS ", "") + ", " + openblas_full.openblas_get_corename().getString()
                 + " kernels (" + threads + (threads == 1 ? " thread" : " threads")
@@ -24,16 +29,27 @@ public final class OpenBlasGemm extends DirectBufferGemm {
         return 1;
     }
 
-    /** OpenBLAS's thread count is process-wide; products already running keep theirs. */
+    /**
+     * OpenBLAS's thread count is process-wide, so it is set before a product whenever the caller wants
+     * another count than the one last set; products already running keep theirs.
+     */
     @Override
-    public void useThreads(int threads) {
-        openblas_full.openblas_set_num_threads(threads);
+    protected void applyThreads(int threads) {
+        int want = threads > 0 ? threads : ownThreads;
+        if (want != current) {
+            openblas_full.openblas_set_num_threads(want);
+            current = want;
+        }
     }
 
     @Override
     protected void load() {
         Loader.load(openblas.class);
         Loader.load(openblas_full.class);
+        if (ownThreads == 0) {
+            ownThreads = openblas_full.openblas_get_num_threads();
+            current = ownThreads;
+        }
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.unfold.cli;
 import dev.unfold.exec.CompiledExecutor;
 import dev.unfold.exec.ExecutionProfile;
 import dev.unfold.kernel.Gemm;
-import dev.unfold.train.Benchmark;
+import dev.unfold.window.WindowRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -56,12 +56,31 @@ final class BenchCommand implements Callable<Integer> {
         ExecutionProfile times = new ExecutionProfile();
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Limits.range("--threads", workers, 1, 256);
-        CompiledExecutor executor = CompiledExecutor.withWorkers(workers, profile ? times : null);
+        CompiledExecutor executor = profile ? CompiledExecutor.profiling(times) : new CompiledExecutor();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("config=%s mode=%s workers=%d gemm=%s%n", c.name(), mode, Math.min(workers, c.batch()), Gemm.backends().active().name());
+        String gemm = workers > 1 ? Gemm.withThreads(1, () -> Gemm.backends().active().name()) : Gemm.backends().active().name();
+        out.printf("config=%s mode=%s workers=%d gemm=%s%n", c.name(), mode, Math.min(workers, c.batch()), gemm);
         out.flush();
         long[] timedStart = new long[1];
-        Benchmark.Result r = Benchmark.run(c, m, executor, repetitions, seconds,
+        Benchmark.Result r;
+        try (WindowRunner runner = WindowRunner.sharded(executor, workers)) {
+            r = run(c, m, runner, times, timedStart);
+        }
+        if (profile) {
+            printProfile(out, times, (System.nanoTime() - timedStart[0]) * Math.min(workers, c.batch()));
+        }
+        for (int i = 0; i < r.repetitions().length; i++) {
+            out.printf(Locale.ROOT, "repetition=%d tokens_per_s=%.0f%n", i + 1, r.repetitions()[i]);
+        }
+        double flops = m == Benchmark.Mode.TRAIN ? c.trainFlopPerToken() : c.trainFlopPerToken() / 3;
+        out.printf(Locale.ROOT, "model_gflop_per_s=%.1f%n", r.median() * flops / 1e9);
+        out.printf(Locale.ROOT, "peak_rss_mb=%d%n", r.peakResidentBytes() >> 20);
+        out.printf(Locale.ROOT, "tokens_per_s=%.0f%n", r.median());
+        return 0;
+    }
+
+    private Benchmark.Result run(Benchmark.Config c, Benchmark.Mode m, WindowRunner runner, ExecutionProfile times, long[] timedStart) {
+        return Benchmark.run(c, m, runner, repetitions, seconds,
                 new Benchmark.Progress() {
                     @Override
                     public void warmedUp() {
@@ -74,17 +93,6 @@ final class BenchCommand implements Callable<Integer> {
                         spec.commandLine().getErr().printf("repetition %d done%n", repetition + 1);
                     }
                 });
-        if (profile) {
-            printProfile(out, times, (System.nanoTime() - timedStart[0]) * Math.min(workers, c.batch()));
-        }
-        for (int i = 0; i < r.repetitions().length; i++) {
-            out.printf(Locale.ROOT, "repetition=%d tokens_per_s=%.0f%n", i + 1, r.repetitions()[i]);
-        }
-        double flops = m == Benchmark.Mode.TRAIN ? c.trainFlopPerToken() : c.trainFlopPerToken() / 3;
-        out.printf(Locale.ROOT, "model_gflop_per_s=%.1f%n", r.median() * flops / 1e9);
-        out.printf(Locale.ROOT, "peak_rss_mb=%d%n", r.peakResidentBytes() >> 20);
-        out.printf(Locale.ROOT, "tokens_per_s=%.0f%n", r.median());
-        return 0;
     }
 
     /** Shares of the workers' busy time: wall time times the shards running at once. */

@@ -1,18 +1,23 @@
 package dev.unfold.cli;
 
-import dev.unfold.exec.CompiledExecutor;
+import dev.unfold.eval.GradientFlow;
+import dev.unfold.eval.Sampler;
 import dev.unfold.io.AtomicFiles;
 import dev.unfold.io.TextCorpus;
 import dev.unfold.io.Vocabulary;
+import dev.unfold.nn.CellType;
+import dev.unfold.nn.InitScheme;
+import dev.unfold.nn.Weights;
+import dev.unfold.optim.Clipping;
+import dev.unfold.optim.OptimizerConfig;
+import dev.unfold.run.TrainingRun;
+import dev.unfold.store.MetricsHistory;
+import dev.unfold.store.TrainedModel;
 import dev.unfold.tensor.DType;
-import dev.unfold.tensor.Rng;
-import dev.unfold.train.GradientFlow;
-import dev.unfold.train.MetricsHistory;
-import dev.unfold.train.Sampler;
-import dev.unfold.train.SavedModel;
-import dev.unfold.train.TrainConfig;
-import dev.unfold.train.Trainer;
-import dev.unfold.train.TrainingRun;
+import dev.unfold.train.DataSpec;
+import dev.unfold.train.ModelSettings;
+import dev.unfold.train.RunConfig;
+import dev.unfold.train.TrainingPlan;
 import dev.unfold.viz.Annotations;
 import dev.unfold.viz.Detail;
 import dev.unfold.viz.HeatMap;
@@ -67,16 +72,16 @@ final class DemoCommand implements Callable<Integer> {
         Limits.range("--hidden", hidden, 1, 4096);
         Files.createDirectories(out);
         Path model = out.resolve("model");
-        TrainConfig config = config();
+        RunConfig config = config();
         PrintWriter stdout = spec.commandLine().getOut();
         GradientFlow.Measured before = flow(config, null);
         TrainingRun.Result r = TrainCommand.runWithCtrlC(config, model, false, spec.commandLine().getErr(), result -> { });
-        SavedModel saved = SavedModel.load(model);
+        TrainedModel saved = TrainedModel.load(model);
         GradientFlow.Measured after = flow(config, saved);
         Map<Double, String> samples = new LinkedHashMap<>();
+        Sampler sampler = Sampler.of(saved);
         for (double temperature : new double[] {0.5, 0.8, 1.0}) {
-            samples.put(temperature, new Sampler(saved.model(), saved.params(), new CompiledExecutor())
-                    .sample(saved.vocabulary().orElseThrow(), "\n", 400, temperature, 0, new Rng(seed)));
+            samples.put(temperature, sampler.sample("\n", 400, new Sampler.Sampling(temperature, 0, seed)));
         }
         stdout.printf(Locale.ROOT, "trained %d updates in %s; validation %.3f bits/char%n", r.steps(), TerminalProgress.duration(r.seconds()),
                 r.validation().orElse(Double.NaN));
@@ -88,23 +93,24 @@ final class DemoCommand implements Callable<Integer> {
         return r.stopped() ? 130 : 0;
     }
 
-    private TrainConfig config() {
-        return new TrainConfig(new TrainConfig.Data("", "", 0, 0.05), new TrainConfig.Model("lstm", hidden, 1, 64, "pytorch"),
-                new TrainConfig.Schedule(64, 32, 64, 64, 0, minutes, 10, 200, 500),
-                new TrainConfig.Optimization("adam", 0.002, 0.9, 0, "constant", 0, 1000, 0.5, 5.0, 0), seed);
+    private RunConfig config() {
+        TrainingPlan plan = TrainingPlan.builder().batch(32).sequenceLength(64).optimizer(OptimizerConfig.adam()).learningRate(0.002)
+                .clipping(Clipping.byNorm(5.0)).budget(TrainingPlan.Budget.minutes(minutes)).intervals(new TrainingPlan.Intervals(10, 200, 500))
+                .init(InitScheme.PYTORCH).seed(seed).build();
+        return new RunConfig(new DataSpec.Text(java.util.Optional.empty(), 0.05), new ModelSettings(CellType.LSTM, hidden, 1, 64), plan);
     }
 
     /** Gradient flow on the first validation characters; {@code saved} null means the initial parameters. */
-    private GradientFlow.Measured flow(TrainConfig config, SavedModel saved) {
+    private GradientFlow.Measured flow(RunConfig config, TrainedModel saved) {
         String text = TextCorpus.embedded();
         Vocabulary vocab = saved == null ? Vocabulary.of(text) : saved.vocabulary().orElseThrow();
-        var data = dev.unfold.train.RunData.forText(config, "flow", text, vocab, DType.F32);
+        var data = dev.unfold.run.RunData.forText(config, "flow", text, vocab, DType.F32);
         var m = data.model();
-        var params = saved == null ? Trainer.initialParameters(m, config.model().initScheme(), config.seed(), DType.F32) : saved.params();
-        return GradientFlow.onText(m, params, text.substring(text.length() - text.length() / 20), vocab, FLOW_STEPS, FLOW_BATCH);
+        Weights weights = saved == null ? Weights.initial(m.parameters(), config.plan().init(), config.plan().seed(), DType.F32) : saved.weights();
+        return GradientFlow.onText(m, weights, text.substring(text.length() - text.length() / 20), vocab, FLOW_STEPS, FLOW_BATCH);
     }
 
-    private String report(TrainConfig c, TrainingRun.Result r, SavedModel saved, GradientFlow.Measured measuredBefore,
+    private String report(RunConfig c, TrainingRun.Result r, TrainedModel saved, GradientFlow.Measured measuredBefore,
             GradientFlow.Measured measuredAfter, Map<Double, String> samples) throws IOException {
         GradientFlow before = measuredBefore.flow();
         GradientFlow after = measuredAfter.flow();
@@ -112,8 +118,8 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("corpus", TextCorpus.DEFAULT_NAME + ", last 5% for validation");
         conf.put("model", "embedding 64 → LSTM " + c.model().hidden() + " → linear → softmax over " + saved.vocabulary().get().size() + " symbols");
-        conf.put("training", "BPTT over " + c.schedule().seq() + " steps, batch " + c.schedule().batch() + ", Adam lr "
-                + c.optimization().lr() + ", clip norm " + c.optimization().clipNorm() + ", " + c.schedule().minutes() + " min budget");
+        conf.put("training", "BPTT over " + c.plan().sequenceLength() + " steps, batch " + c.plan().batch() + ", Adam lr "
+                + c.plan().schedule().at(0) + ", clip norm " + c.plan().clipping().maxNorm().orElse(0) + ", " + c.plan().budget().minutes() + " min budget");
         conf.put("result", String.format(Locale.ROOT, "%d updates, %,d characters, %s; validation %.3f bits/char", r.steps(), r.tokens(),
                 TerminalProgress.duration(r.seconds()), r.validation().orElse(Double.NaN)));
         conf.put("kernels", "GEMM: " + dev.unfold.kernel.Gemm.backends().active().name());

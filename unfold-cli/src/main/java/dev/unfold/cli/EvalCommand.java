@@ -1,12 +1,14 @@
 package dev.unfold.cli;
 
+import dev.unfold.data.TextStreams;
+import dev.unfold.eval.Evaluation;
+import dev.unfold.eval.TaskEvaluation;
+import dev.unfold.exec.CompiledExecutor;
 import dev.unfold.io.TextCorpus;
 import dev.unfold.io.Vocabulary;
 import dev.unfold.tensor.DType;
-import dev.unfold.train.Evaluation;
-import dev.unfold.train.SavedModel;
-import dev.unfold.train.TaskEvaluation;
-import dev.unfold.train.TextStreams;
+import dev.unfold.tensor.Rng;
+import dev.unfold.window.WindowRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -36,33 +38,36 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SavedModel saved = SavedModel.load(model);
+        ModelFolder folder = ModelFolder.load(model);
         PrintWriter out = spec.commandLine().getOut();
-        if (saved.vocabulary().isEmpty()) {
-            if (text != null) {
-                throw new IllegalArgumentException(model + " holds a model for the " + saved.config().data().task() + " task; it takes no --text");
+        try (WindowRunner runner = WindowRunner.perCore(new CompiledExecutor())) {
+            if (!folder.isCharacterModel()) {
+                if (text != null) {
+                    throw new IllegalArgumentException(model + " holds a model for the " + folder.taskName() + " task; it takes no --text");
+                }
+                var task = folder.requireTask();
+                TaskEvaluation.Report r = TaskEvaluation.run(folder.trained().model(), folder.trained().weights(), task, runner);
+                out.printf(Locale.ROOT, "task=%s length=%d%n", task.name(), folder.taskLength());
+                r.extra().forEach((k, v) -> out.printf(Locale.ROOT, "%s=%.6f%n", k, v));
+                out.printf(Locale.ROOT, "baseline=%.6f%n", r.baseline());
+                out.printf(Locale.ROOT, "%s=%.6f%n", r.metric(), r.value());
+                return 0;
             }
-            TaskEvaluation.Report r = TaskEvaluation.run(saved, dev.unfold.exec.CompiledExecutor.perCore());
-            out.printf(Locale.ROOT, "task=%s length=%d%n", saved.config().data().task(), saved.config().data().length());
-            r.extra().forEach((k, v) -> out.printf(Locale.ROOT, "%s=%.6f%n", k, v));
-            out.printf(Locale.ROOT, "baseline=%.6f%n", r.baseline());
-            out.printf(Locale.ROOT, "%s=%.6f%n", r.metric(), r.value());
+            if (text == null) {
+                throw new IllegalArgumentException("a character model needs --text FILE to score");
+            }
+            Vocabulary vocab = folder.trained().vocabulary().orElseThrow();
+            Vocabulary.Encoded enc = vocab.encode(TextCorpus.read(text));
+            if (enc.ids().length < 2) {
+                throw new IllegalArgumentException(text + " has fewer than 2 characters; nothing to predict");
+            }
+            int streams = Math.max(1, Math.min(STREAMS, enc.ids().length / 64));
+            TextStreams s = new TextStreams(enc.ids(), streams, vocab.size());
+            Evaluation.Total total = new Evaluation(folder.trained().model(), streams, WINDOW, runner, DType.F32)
+                    .run(folder.trained().weights(), s.episode(0, new Rng(0), DType.F32));
+            out.printf(Locale.ROOT, "characters=%d predicted=%d unknown_chars=%d%n", enc.ids().length, total.steps() * streams, enc.unknown());
+            out.printf(Locale.ROOT, "bits_per_char=%.6f%n", total.mean() / Math.log(2));
             return 0;
         }
-        if (text == null) {
-            throw new IllegalArgumentException("a character model needs --text FILE to score");
-        }
-        Vocabulary vocab = saved.vocabulary().get();
-        Vocabulary.Encoded enc = vocab.encode(TextCorpus.read(text));
-        if (enc.ids().length < 2) {
-            throw new IllegalArgumentException(text + " has fewer than 2 characters; nothing to predict");
-        }
-        int streams = Math.max(1, Math.min(STREAMS, enc.ids().length / 64));
-        TextStreams s = new TextStreams(enc.ids(), streams, vocab.size());
-        Evaluation.Total total = new Evaluation(saved.model(), streams, WINDOW, dev.unfold.exec.CompiledExecutor.perCore(), DType.F32)
-                .run(saved.params(), s.episode(0, new dev.unfold.tensor.Rng(0), DType.F32));
-        out.printf(Locale.ROOT, "characters=%d predicted=%d unknown_chars=%d%n", enc.ids().length, total.steps() * streams, enc.unknown());
-        out.printf(Locale.ROOT, "bits_per_char=%.6f%n", total.mean() / Math.log(2));
-        return 0;
     }
 }

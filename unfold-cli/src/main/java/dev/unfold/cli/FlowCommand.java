@@ -1,8 +1,9 @@
 package dev.unfold.cli;
 
+import dev.unfold.eval.GradientFlow;
+import dev.unfold.eval.TaskEvaluation;
+import dev.unfold.graph.Role;
 import dev.unfold.io.TextCorpus;
-import dev.unfold.train.GradientFlow;
-import dev.unfold.train.SavedModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -36,22 +37,23 @@ final class FlowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Limits.range("--every", every, 1, 100_000);
-        SavedModel saved = SavedModel.load(model);
+        ModelFolder folder = ModelFolder.load(model);
         GradientFlow flow;
-        if (saved.vocabulary().isPresent()) {
+        if (folder.isCharacterModel()) {
             if (text == null) {
                 throw new IllegalArgumentException("a character model needs --text FILE");
             }
             Limits.range("--steps", steps, 1, 10_000);
-            flow = GradientFlow.onText(saved.model(), saved.params(), TextCorpus.read(text), saved.vocabulary().get(), steps, 4).flow();
+            flow = GradientFlow.onText(folder.trained().model(), folder.trained().weights(), TextCorpus.read(text),
+                    folder.trained().vocabulary().orElseThrow(), steps, 4).flow();
         } else {
-            flow = GradientFlow.onTask(saved).flow();
+            flow = GradientFlow.onTask(folder.trained().model(), folder.trained().weights(), folder.requireTask(), TaskEvaluation.TEST_SEED).flow();
         }
         PrintWriter out = spec.commandLine().getOut();
-        for (Map.Entry<String, double[]> e : flow.gradientNorms().entrySet()) {
+        for (Map.Entry<Role.Layer, double[]> e : flow.gradientNorms().entrySet()) {
             double[] g = e.getValue();
             double[] j = flow.jacobianNorms().get(e.getKey());
-            out.printf("layer %s%n%6s %14s %14s%n", e.getKey(), "t", "|dL/dh_t|", "|dh_T/dh_t|");
+            out.printf("layer %s%n%6s %14s %14s%n", e.getKey().scope(), "t", "|dL/dh_t|", "|dh_T/dh_t|");
             for (int t = 0; t < g.length; t++) {
                 if (t % every == 0 || t == g.length - 1) {
                     out.printf(Locale.ROOT, "%6d %14.4e %14.4e%n", t + 1, g[t], j[t]);

@@ -1,12 +1,13 @@
 package dev.unfold.cli;
 
+import dev.unfold.eval.RecurrentEvaluation;
 import dev.unfold.io.SafeTensors;
 import dev.unfold.io.TorchWeights;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.RecurrentSpec;
+import dev.unfold.nn.Weights;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Tensor;
-import dev.unfold.train.RecurrentEvaluation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
 final class ForwardCommand implements Callable<Integer> {
     private static final Set<String> INPUTS = Set.of("input", "h0", "c0", "R");
 
-    @Option(names = "--cell", required = true, converter = CellConverter.class, description = "Cell: rnn_tanh, rnn_relu, lstm or gru.")
+    @Option(names = "--cell", required = true, converter = Choices.Cell.class, description = "Cell: rnn_tanh, rnn_relu, lstm or gru.")
     CellType cell;
 
     @Option(names = "--layers", defaultValue = "1", description = "Stacked layers (default: ${DEFAULT-VALUE}).")
@@ -64,7 +65,7 @@ final class ForwardCommand implements Callable<Integer> {
             throw new IllegalArgumentException(input + ": missing tensor 'input' [T,B,I]");
         }
         RecurrentSpec rs = TorchWeights.inferSpec(cell, layers, bidirectional ? RecurrentSpec.Directions.BOTH : RecurrentSpec.Directions.ONE, w);
-        Map<String, Tensor> params = TorchWeights.match(rs, w);
+        Weights params = TorchWeights.match(rs, w);
         RecurrentEvaluation.Request request = new RecurrentEvaluation.Request(rs, params, x.get("input"),
                 Optional.ofNullable(x.get("h0")), Optional.ofNullable(x.get("c0")), Optional.ofNullable(x.get("R")));
         RecurrentEvaluation.Result r = RecurrentEvaluation.run(request, DType.F64);

@@ -1,14 +1,13 @@
 package dev.unfold.cli;
 
 import dev.unfold.autodiff.GradCheck;
+import dev.unfold.exec.Feeds;
 import dev.unfold.graph.Graph;
 import dev.unfold.nn.ProbeGraph;
 import dev.unfold.nn.RecurrentSpec;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Tensor;
 import java.io.PrintWriter;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,10 +37,10 @@ final class GradcheckCommand implements Callable<Integer> {
         RecurrentSpec rs = network.spec();
         Graph g = ProbeGraph.build(rs, steps, network.batch, DType.F64);
         Random rng = new Random(seed);
-        Map<String, Tensor> feeds = new HashMap<>();
+        Feeds.Builder feeds = Feeds.builder();
         g.nodes().stream().filter(n -> n.op() instanceof dev.unfold.op.Leaf l && l.kind() != dev.unfold.op.Leaf.Kind.CONSTANT)
-                .forEach(n -> feeds.put(n.name(), Tensor.uniform(DType.F64, n.shape(), -1, 1, rng)));
-        GradCheck.Report report = GradCheck.check(g, "loss", feeds);
+                .forEach(n -> feeds.put(n.id(), Tensor.uniform(DType.F64, n.shape(), -1, 1, rng)));
+        GradCheck.Report report = GradCheck.check(g, "loss", feeds.build());
         PrintWriter out = spec.commandLine().getOut();
         out.printf("gradcheck %s, %d layer(s)%s, T=%d, B=%d, H=%d, I=%d, eps=%.0e%n", rs.cell().id(), rs.layers(),
                 rs.directions() == RecurrentSpec.Directions.BOTH ? ", bidirectional" : "", steps, network.batch,

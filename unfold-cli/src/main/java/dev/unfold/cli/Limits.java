@@ -11,4 +11,26 @@ final class Limits {
         }
         return value;
     }
+
+    static double finite(String option, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(option + " must be a finite number, got " + value);
+        }
+        return value;
+    }
+
+    static double positive(String option, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(option + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    static double notNegative(String option, double value) {
+        finite(option, value);
+        if (value < 0) {
+            throw new IllegalArgumentException(option + " must not be negative, got " + value);
+        }
+        return value;
+    }
 }

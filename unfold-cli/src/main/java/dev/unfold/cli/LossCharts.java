@@ -1,6 +1,6 @@
 package dev.unfold.cli;
 
-import dev.unfold.train.MetricsHistory;
+import dev.unfold.store.MetricsHistory;
 import dev.unfold.viz.LossChart;
 import java.util.List;
 

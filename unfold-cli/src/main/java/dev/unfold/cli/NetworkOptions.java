@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** The options that describe a network's shape, shared by {@code gradcheck} and {@code show}. */
 final class NetworkOptions {
-    @Option(names = "--cell", converter = CellConverter.class,
+    @Option(names = "--cell", converter = Choices.Cell.class,
             description = "Cell: rnn_tanh, rnn_relu, lstm, gru or jordan.")
     CellType cell;
 

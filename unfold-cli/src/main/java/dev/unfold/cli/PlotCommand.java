@@ -1,7 +1,7 @@
 package dev.unfold.cli;
 
 import dev.unfold.io.AtomicFiles;
-import dev.unfold.train.MetricsHistory;
+import dev.unfold.store.MetricsHistory;
 import dev.unfold.viz.LossChart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,6 @@
 package dev.unfold.cli;
 
-import dev.unfold.tensor.Rng;
-import dev.unfold.train.Sampler;
-import dev.unfold.train.SavedModel;
+import dev.unfold.eval.Sampler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -37,11 +35,15 @@ final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Limits.range("--length", length, 0, 10_000_000);
-        SavedModel saved = SavedModel.load(model);
-        var vocab = saved.vocabulary().orElseThrow(() -> new IllegalArgumentException(
-                model + " holds a model for the " + saved.config().data().task() + " task, not a character model"));
-        String text = new Sampler(saved.model(), saved.params(), new dev.unfold.exec.CompiledExecutor())
-                .sample(vocab, prime, length, temperature, topK, new Rng(seed));
+        Limits.positive("--temperature", temperature);
+        if (topK < 0) {
+            throw new IllegalArgumentException("--top-k must be 0 (all) or positive, got " + topK);
+        }
+        ModelFolder folder = ModelFolder.load(model);
+        if (!folder.isCharacterModel()) {
+            throw new IllegalArgumentException(model + " holds a model for the " + folder.taskName() + " task, not a character model");
+        }
+        String text = Sampler.of(folder.trained()).sample(prime, length, new Sampler.Sampling(temperature, topK, seed));
         spec.commandLine().getOut().println(prime + text);
         return 0;
     }

@@ -1,12 +1,12 @@
 package dev.unfold.cli;
 
+import dev.unfold.eval.GradientFlow;
 import dev.unfold.graph.Graph;
 import dev.unfold.io.AtomicFiles;
 import dev.unfold.nn.ProbeGraph;
 import dev.unfold.nn.RecurrentNetwork;
 import dev.unfold.nn.RecurrentSpec;
 import dev.unfold.tensor.DType;
-import dev.unfold.train.GradientFlow;
 import dev.unfold.viz.Annotations;
 import dev.unfold.viz.Detail;
 import dev.unfold.viz.DotWriter;
@@ -86,17 +86,18 @@ final class ShowCommand implements Callable<Integer> {
 
     /** The trained model's own unfolded graph, annotated with one pass of values and gradients. */
     private int trained() throws IOException {
-        dev.unfold.train.SavedModel saved = dev.unfold.train.SavedModel.load(model);
+        ModelFolder folder = ModelFolder.load(model);
+        dev.unfold.store.TrainedModel saved = folder.trained();
         GradientFlow.Measured m;
         String source;
-        if (saved.vocabulary().isPresent()) {
+        if (folder.isCharacterModel()) {
             String corpus = text == null ? dev.unfold.io.TextCorpus.embedded() : dev.unfold.io.TextCorpus.read(text);
             String sample = text == null ? corpus.substring(corpus.length() - corpus.length() / 20) : corpus;
-            m = GradientFlow.onText(saved.model(), saved.params(), sample, saved.vocabulary().get(), steps, 1);
+            m = GradientFlow.onText(saved.model(), saved.weights(), sample, saved.vocabulary().get(), steps, 1);
             source = steps + " characters of " + (text == null ? "the embedded corpus's validation part" : text.getFileName().toString());
         } else {
-            m = GradientFlow.onTask(saved);
-            source = "one batch of fresh " + saved.config().data().task() + " sequences";
+            m = GradientFlow.onTask(saved.model(), saved.weights(), folder.requireTask(), dev.unfold.eval.TaskEvaluation.TEST_SEED);
+            source = "one batch of fresh " + folder.taskName() + " sequences";
         }
         UnfoldedView view = UnfoldedView.of(m.graph());
         Detail d = detail == DetailOption.cell ? Detail.CELL : Detail.STEP;

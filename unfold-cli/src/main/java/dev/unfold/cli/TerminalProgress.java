@@ -1,6 +1,6 @@
 package dev.unfold.cli;
 
-import dev.unfold.train.TrainingRun;
+import dev.unfold.run.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,9 +1,12 @@
 package dev.unfold.cli;
 
-import dev.unfold.train.Checkpointing;
-import dev.unfold.train.TrainConfig;
+import dev.unfold.exec.CompiledExecutor;
+import dev.unfold.run.TrainingRun;
+import dev.unfold.store.Checkpointing;
+import dev.unfold.train.DataSpec;
+import dev.unfold.train.RunConfig;
 import dev.unfold.train.TrainingDivergedException;
-import dev.unfold.train.TrainingRun;
+import dev.unfold.window.WindowRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -37,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        TrainConfig config = resume ? options.resumed(Checkpointing.load(out).manifest().config()) : options.config();
+        RunConfig config = resume ? options.resumed(savedRun()) : options.config();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         TrainingRun.Result r = runWithCtrlC(config, out, resume, err, result -> {
@@ -51,11 +54,16 @@ final class TrainCommand implements Callable<Integer> {
         return r.stopped() ? 130 : 0;
     }
 
+    private RunConfig savedRun() throws IOException {
+        return Checkpointing.load(out).manifest().run().orElseThrow(() -> new IllegalArgumentException(
+                out + " holds a model saved without a run configuration; it cannot be resumed"));
+    }
+
     /**
      * Runs training; Ctrl-C asks it to stop at the next update, and the JVM waits until the checkpoint is
      * written and {@code report} has printed the outcome.
      */
-    static TrainingRun.Result runWithCtrlC(TrainConfig config, Path out, boolean resume, PrintWriter err,
+    static TrainingRun.Result runWithCtrlC(RunConfig config, Path out, boolean resume, PrintWriter err,
             java.util.function.Consumer<TrainingRun.Result> report) throws IOException {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
@@ -68,9 +76,9 @@ final class TrainCommand implements Callable<Integer> {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        TerminalProgress progress = new TerminalProgress(err, System.console() != null, config.data().isTask() ? "" : "bits/char");
-        try {
-            TrainingRun.Result result = new TrainingRun(config, out, progress, stop, dev.unfold.exec.CompiledExecutor.perCore()).run(resume);
+        TerminalProgress progress = new TerminalProgress(err, System.console() != null, config.data() instanceof DataSpec.Task ? "" : "bits/char");
+        try (WindowRunner runner = WindowRunner.perCore(new CompiledExecutor())) {
+            TrainingRun.Result result = new TrainingRun(config, out, progress, stop, runner).run(resume);
             progress.endLine();
             report.accept(result);
             return result;

@@ -1,24 +1,33 @@
 package dev.unfold.cli;
 
+import dev.unfold.data.TaskKind;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.InitScheme;
-import dev.unfold.train.TrainConfig;
+import dev.unfold.optim.Clipping;
+import dev.unfold.optim.LearningRateSchedule;
+import dev.unfold.optim.OptimizerConfig;
+import dev.unfold.train.DataSpec;
+import dev.unfold.train.ModelSettings;
+import dev.unfold.train.RunConfig;
+import dev.unfold.train.TrainingPlan;
 import dev.unfold.train.TruncatedBptt;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import picocli.CommandLine.Option;
 
-/** The options of a training run, shared by {@code train} and {@code demo}. */
+/** The options of a training run, shared by {@code train} and {@code demo}, translated into the library's {@link RunConfig}. */
 final class TrainOptions {
     @Option(names = "--text", description = "UTF-8 text to train on (default: the embedded King James text of Genesis to Ruth).")
     Path text;
 
-    @Option(names = "--task", description = "A generated long-memory task instead of text: adding, copy or parity.")
-    String task;
+    @Option(names = "--task", converter = Choices.Task.class, description = "A generated long-memory task instead of text: adding, copy or parity.")
+    TaskKind task;
 
     @Option(names = "--length", defaultValue = "100", description = "Task length T (default: ${DEFAULT-VALUE}).")
     int length;
 
-    @Option(names = "--cell", defaultValue = "lstm", converter = CellConverter.class, description = "Cell (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cell", defaultValue = "lstm", converter = Choices.Cell.class, description = "Cell (default: ${DEFAULT-VALUE}).")
     CellType cell;
 
     @Option(names = "--hidden", defaultValue = "128", description = "Hidden units (default: ${DEFAULT-VALUE}).")
@@ -45,8 +54,9 @@ final class TrainOptions {
     @Option(names = "--tbptt", description = "k1,k2: every k1 steps backpropagate through the last k2 (default: --seq,--seq; a whole episode for tasks).")
     String tbptt;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "sgd, nesterov, adagrad, rmsprop, adam or adamw (default: ${DEFAULT-VALUE}).")
-    String optimizer;
+    @Option(names = "--optimizer", defaultValue = "adam", converter = Choices.Optimizer.class,
+            description = "sgd, nesterov, adagrad, rmsprop, adam or adamw (default: ${DEFAULT-VALUE}).")
+    OptimizerConfig.Kind optimizer;
 
     @Option(names = "--lr", defaultValue = "0.002", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
@@ -57,8 +67,9 @@ final class TrainOptions {
     @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay for sgd; decoupled decay for adamw (default: 0, adamw 0.01).")
     double weightDecay;
 
-    @Option(names = "--schedule", defaultValue = "constant", description = "Learning-rate schedule: constant, step or cosine (default: ${DEFAULT-VALUE}).")
-    String schedule;
+    @Option(names = "--schedule", defaultValue = "constant", converter = Choices.ScheduleName.class,
+            description = "Learning-rate schedule: constant, step or cosine (default: ${DEFAULT-VALUE}).")
+    Choices.Schedule schedule;
 
     @Option(names = "--warmup", defaultValue = "0", description = "Warm-up updates of the cosine schedule.")
     long warmup;
@@ -75,8 +86,9 @@ final class TrainOptions {
     @Option(names = "--clip-value", defaultValue = "0", description = "Clip each gradient element to [-X, X] (0: off).")
     double clipValue;
 
-    @Option(names = "--init", defaultValue = "pytorch", description = "Initialisation: pytorch, xavier or orthogonal (default: ${DEFAULT-VALUE}).")
-    String init;
+    @Option(names = "--init", defaultValue = "pytorch", converter = Choices.Init.class,
+            description = "Initialisation: pytorch, xavier or orthogonal (default: ${DEFAULT-VALUE}).")
+    InitScheme init;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the initialisation and the task data (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -93,12 +105,13 @@ final class TrainOptions {
     @Option(names = "--checkpoint-every", defaultValue = "500", description = "Updates between checkpoints; 0 only at the end (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
-    TrainConfig config() {
+    /** The run these flags describe; a flag out of range is named in the message. */
+    RunConfig config() {
         if (text != null && task != null) {
             throw new IllegalArgumentException("give --text or --task, not both");
         }
-        budget();
-        if (steps == 0 && minutes == 0) {
+        TrainingPlan.Budget budget = budget();
+        if (budget.unlimited()) {
             throw new IllegalArgumentException("give a budget: --steps N or --minutes M");
         }
         Limits.range("--hidden", hidden, 1, 8192);
@@ -110,63 +123,110 @@ final class TrainOptions {
         Limits.range("--log-every", logEvery, 1, Integer.MAX_VALUE);
         Limits.range("--eval-every", evalEvery, 0, Integer.MAX_VALUE);
         Limits.range("--checkpoint-every", checkpointEvery, 0, Integer.MAX_VALUE);
-        positive("--lr", lr);
-        InitScheme.parse(init);
+        Limits.positive("--lr", lr);
+        Limits.finite("--momentum", momentum);
         if (momentum < 0 || momentum >= 1) {
             throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
         }
-        if (clipNorm < 0 || clipValue < 0 || weightDecay < 0) {
-            throw new IllegalArgumentException("--clip-norm, --clip-value and --weight-decay must not be negative");
+        Limits.notNegative("--clip-norm", clipNorm);
+        Limits.notNegative("--clip-value", clipValue);
+        Limits.notNegative("--weight-decay", weightDecay);
+        Limits.finite("--decay-gamma", decayGamma);
+        if (!(valFraction > 0 && valFraction < 1)) {
+            throw new IllegalArgumentException("--val-fraction must be between 0 and 1, got " + valFraction);
         }
-        boolean isTask = task != null;
-        int episode = isTask ? taskSteps() : seq;
-        TruncatedBptt windows = tbptt == null ? new TruncatedBptt(episode, episode) : TruncatedBptt.parse(tbptt);
-        if (isTask && windows.k1() > episode) {
+        if (task != null && length < task.minimumLength()) {
+            throw new IllegalArgumentException("--length must be at least " + task.minimumLength() + " for the " + Choices.name(task) + " task, got " + length);
+        }
+        int episode = task != null ? task.create(length, 1).length() : seq;
+        TruncatedBptt windows = tbptt == null ? new TruncatedBptt(episode, episode) : parseTbptt(tbptt);
+        if (task != null && windows.k1() > episode) {
             throw new IllegalArgumentException("--tbptt k1 = " + windows.k1() + " is longer than the task's " + episode + " steps");
         }
-        double decay = optimizer.equals("adamw") && weightDecay == 0 ? 0.01 : weightDecay;
-        TrainConfig.Data data = new TrainConfig.Data(text == null ? "" : text.toString(), isTask ? task : "", length, valFraction);
-        TrainConfig.Model model = new TrainConfig.Model(cell.id(), hidden, layers, isTask ? 0 : embed, init);
-        TrainConfig.Schedule sched = new TrainConfig.Schedule(isTask ? episode : seq, batch, windows.k1(), windows.k2(), steps, minutes,
-                logEvery, evalEvery, checkpointEvery);
-        TrainConfig.Optimization opt = new TrainConfig.Optimization(optimizer, lr, momentum, decay, schedule, warmup, decayEvery,
-                decayGamma, clipNorm, clipValue);
-        TrainConfig config = new TrainConfig(data, model, sched, opt, seed);
-        opt.createOptimizer();
-        opt.createSchedule(steps);
-        opt.clipping();
-        if (isTask) {
-            dev.unfold.train.LongMemoryTask.create(task, length, batch);
-        }
-        return config;
+        DataSpec data = task != null ? new DataSpec.Task(task, length)
+                : new DataSpec.Text(Optional.ofNullable(text).map(p -> p.toAbsolutePath().normalize()), valFraction);
+        ModelSettings model = new ModelSettings(cell, hidden, layers, task != null ? 0 : embed);
+        TrainingPlan plan = TrainingPlan.builder()
+                .batch(batch)
+                .sequenceLength(episode)
+                .windows(windows)
+                .optimizer(optimizer(optimizer, momentum, weightDecay))
+                .schedule(schedule(budget))
+                .clipping(new Clipping(clipNorm > 0 ? OptionalDouble.of(clipNorm) : OptionalDouble.empty(),
+                        clipValue > 0 ? OptionalDouble.of(clipValue) : OptionalDouble.empty()))
+                .budget(budget)
+                .intervals(new TrainingPlan.Intervals(logEvery, evalEvery, checkpointEvery))
+                .init(init)
+                .seed(seed)
+                .build();
+        return new RunConfig(data, model, plan);
     }
 
-    /** The checkpoint's configuration with a new budget, when one is given. */
-    TrainConfig resumed(TrainConfig saved) {
-        budget();
-        if (text != null && !text.toString().equals(saved.data().text())) {
-            throw new IllegalArgumentException("--resume continues on the checkpoint's text ("
-                    + (saved.data().text().isEmpty() ? "the embedded corpus" : saved.data().text()) + "); drop --text or start a new run");
+    /** AdamW without a decay given decays by PyTorch's default 0.01. */
+    static OptimizerConfig optimizer(OptimizerConfig.Kind kind, double momentum, double weightDecay) {
+        double decay = kind == OptimizerConfig.Kind.ADAMW && weightDecay == 0 ? 0.01 : weightDecay;
+        if (kind == OptimizerConfig.Kind.NESTEROV && momentum == 0) {
+            throw new IllegalArgumentException("--optimizer nesterov needs a positive --momentum");
         }
-        TrainConfig.Schedule s = saved.schedule();
-        TrainConfig.Schedule budget = new TrainConfig.Schedule(s.seq(), s.batch(), s.k1(), s.k2(), steps > 0 ? steps : s.steps(),
-                minutes > 0 ? minutes : s.minutes(), s.logEvery(), s.evalEvery(), s.checkpointEvery());
-        return new TrainConfig(saved.data(), saved.model(), budget, saved.optimization(), saved.seed());
+        return new OptimizerConfig(kind, momentum, decay);
     }
 
-    private void budget() {
+    private LearningRateSchedule schedule(TrainingPlan.Budget budget) {
+        return switch (schedule) {
+            case CONSTANT -> new LearningRateSchedule.Constant(lr);
+            case STEP -> {
+                if (decayEvery <= 0) {
+                    throw new IllegalArgumentException("--decay-every must be positive, got " + decayEvery);
+                }
+                yield new LearningRateSchedule.StepDecay(lr, decayEvery, decayGamma);
+            }
+            case COSINE -> {
+                if (budget.updates() <= 0) {
+                    throw new IllegalArgumentException("--schedule cosine needs --steps to know where the cosine ends");
+                }
+                if (warmup < 0 || warmup >= budget.updates()) {
+                    throw new IllegalArgumentException("--warmup must be at least 0 and less than --steps, got " + warmup);
+                }
+                yield new LearningRateSchedule.CosineWithWarmup(lr, warmup, budget.updates(), lr * 0.01);
+            }
+        };
+    }
+
+    /** The checkpoint's run with a new budget, when one is given. */
+    RunConfig resumed(RunConfig saved) {
+        TrainingPlan.Budget given = budget();
+        if (text != null && !(saved.data() instanceof DataSpec.Text t && t.file().equals(Optional.of(text.toAbsolutePath().normalize())))) {
+            String was = saved.data() instanceof DataSpec.Text t ? t.file().map(Path::toString).orElse("the embedded corpus") : "a generated task";
+            throw new IllegalArgumentException("--resume continues on the checkpoint's text (" + was + "); drop --text or start a new run");
+        }
+        TrainingPlan.Budget old = saved.plan().budget();
+        return saved.withBudget(new TrainingPlan.Budget(steps > 0 ? steps : old.updates(), minutes > 0 ? minutes : old.minutes()));
+    }
+
+    private TrainingPlan.Budget budget() {
+        Limits.finite("--minutes", minutes);
         if (steps < 0 || minutes < 0) {
             throw new IllegalArgumentException("--steps and --minutes must not be negative");
         }
+        return new TrainingPlan.Budget(steps, minutes);
     }
 
-    private int taskSteps() {
-        return dev.unfold.train.LongMemoryTask.create(task, length, 1).length();
-    }
-
-    private static void positive(String option, double v) {
-        if (!(v > 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException(option + " must be positive, got " + v);
+    static TruncatedBptt parseTbptt(String text) {
+        String[] parts = text.split(",");
+        int k1;
+        int k2;
+        try {
+            if (parts.length != 2) {
+                throw new NumberFormatException();
+            }
+            k1 = Integer.parseInt(parts[0].trim());
+            k2 = Integer.parseInt(parts[1].trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--tbptt takes k1,k2 (two positive whole numbers), got '" + dev.unfold.io.SafeText.clip(text) + "'");
         }
+        if (k1 <= 0 || k2 <= 0) {
+            throw new IllegalArgumentException("--tbptt needs positive k1 and k2, got " + k1 + "," + k2);
+        }
+        return new TruncatedBptt(k1, k2);
     }
 }

@@ -112,14 +112,14 @@ class TrainCommandTest {
         byte[] whole = Files.readAllBytes(ckpt);
 
         Files.write(ckpt, java.util.Arrays.copyOf(whole, whole.length / 2));
-        assertBad(CliRun.of(small(out, "--resume")), "checkpoint is damaged");
-        assertBad(CliRun.of("sample", "--model", out.toString()), "checkpoint is damaged");
+        assertBad(CliRun.of(small(out, "--resume")), "checkpoint damaged");
+        assertBad(CliRun.of("sample", "--model", out.toString()), "checkpoint damaged");
 
         SafeTensors.Contents c = SafeTensors.parseContents(whole);
         Map<String, String> meta = new HashMap<>(c.metadata());
-        meta.put("unfold.manifest", meta.get("unfold.manifest").replace("\"version\":1", "\"version\":7"));
+        meta.put("unfold.manifest", meta.get("unfold.manifest").replace("\"version\":2", "\"version\":7"));
         SafeTensors.write(ckpt, c.tensors(), meta);
-        assertBad(CliRun.of(small(out, "--resume")), "format version 7; this unfold reads version 1");
+        assertBad(CliRun.of(small(out, "--resume")), "format version 7; this unfold reads version 2");
 
         Files.write(ckpt, whole);
         Path otherText = tmp.resolve("other.txt");

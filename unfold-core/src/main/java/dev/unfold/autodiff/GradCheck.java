@@ -1,5 +1,6 @@
 package dev.unfold.autodiff;
 
+import dev.unfold.exec.Feeds;
 import dev.unfold.exec.Interpreter;
 import dev.unfold.exec.Values;
 import dev.unfold.graph.Graph;
@@ -10,7 +11,6 @@ import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
 import dev.unfold.tensor.TensorFormat;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,8 +45,13 @@ public final class GradCheck {
         }
     }
 
+    /** For graphs built by hand: {@link #check(Graph, String, Feeds)} with leaves fed by their labels. */
+    public static Report check(Graph graph, String loss, Map<String, Tensor> byLabel) {
+        return check(graph, loss, Feeds.byLabel(graph, byLabel));
+    }
+
     /** Checks every parameter and input leaf of {@code graph} that the scalar output {@code loss} depends on. */
-    public static Report check(Graph graph, String loss, Map<String, Tensor> feeds) {
+    public static Report check(Graph graph, String loss, Feeds feeds) {
         for (Node n : graph.nodes()) {
             if (n.dtype() != DType.F64) {
                 throw new IllegalArgumentException("gradient checks need a float64 graph; " + n.name() + " is " + n.dtype());
@@ -60,24 +65,24 @@ public final class GradCheck {
                 continue;
             }
             Tensor analytic = values.get(grads.gradOf(n.id()));
-            Tensor numeric = numericGradient(graph, loss, feeds, leaf.label());
+            Tensor numeric = numericGradient(graph, loss, feeds, n.id());
             entries.add(new Entry(leaf.label(), leaf.kind(), n.shape(), analytic.norm(), numeric.norm(),
                     TensorFormat.relativeError(analytic, numeric)));
         }
         return new Report(entries);
     }
 
-    /** {@code dL/d(feed)} by central differences. */
-    public static Tensor numericGradient(Graph graph, String loss, Map<String, Tensor> feeds, String feed) {
-        Tensor base = feeds.get(feed);
-        Map<String, Tensor> probe = new HashMap<>(feeds);
+    /** {@code dL/d(leaf)} by central differences. */
+    public static Tensor numericGradient(Graph graph, String loss, Feeds feeds, int leaf) {
+        Tensor base = feeds.get(leaf);
+        if (base == null) {
+            throw new IllegalArgumentException("no value fed for " + graph.node(leaf).name());
+        }
         double[] g = new double[base.size()];
         for (int i = 0; i < g.length; i++) {
             double v = base.get(i);
-            probe.put(feed, base.withElement(i, v + EPSILON));
-            double up = Interpreter.run(graph, probe).output(loss).get(0);
-            probe.put(feed, base.withElement(i, v - EPSILON));
-            double down = Interpreter.run(graph, probe).output(loss).get(0);
+            double up = Interpreter.run(graph, feeds.with(leaf, base.withElement(i, v + EPSILON))).output(loss).get(0);
+            double down = Interpreter.run(graph, feeds.with(leaf, base.withElement(i, v - EPSILON))).output(loss).get(0);
             g[i] = (up - down) / (2 * EPSILON);
         }
         return Tensor.wrap(base.shape(), g);

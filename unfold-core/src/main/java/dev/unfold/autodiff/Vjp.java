@@ -3,6 +3,7 @@ package dev.unfold.autodiff;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.GraphBuilder;
 import dev.unfold.graph.Node;
+import dev.unfold.graph.Role;
 import dev.unfold.graph.Verifier;
 import dev.unfold.op.Add;
 import dev.unfold.op.Op;
@@ -18,7 +19,7 @@ import java.util.Arrays;
  * {@code dL/dW = Σ_t (dL/dW)_t}: BPTT, with nothing special-cased for time.
  *
  * <p>The result holds the forward nodes with their ids unchanged plus the backward nodes, which carry
- * the step of the node they differentiate.
+ * the step and layer of the node they differentiate, with the role {@link Role.Kind#GRADIENT}.
  */
 public final class Vjp {
     private Vjp() {
@@ -50,18 +51,22 @@ public final class Vjp {
         }
         GraphBuilder b = GraphBuilder.extending(forward);
         Var[] grads = new Var[forward.size()];
-        b.at(lossNode.step());
-        grads[loss] = b.name(b.constant(Tensor.full(lossNode.dtype(), lossNode.shape(), 1.0)), "dL/dL");
+        b.at(lossNode.step()).as(gradientRole(lossNode));
+        grads[loss] = b.role(b.name(b.constant(Tensor.full(lossNode.dtype(), lossNode.shape(), 1.0)), "dL/dL"), gradientRole(lossNode));
         for (int id = loss; id >= 0; id--) {
             if (grads[id] != null) {
                 Node n = forward.node(id);
-                b.at(n.step());
+                b.at(n.step()).as(gradientRole(n));
                 n.op().vjp(new Context(b, n, grads));
             }
         }
         int[] gradOf = new int[forward.size()];
         Arrays.setAll(gradOf, i -> grads[i] == null ? -1 : grads[i].id());
         return new Gradients(Verifier.verify(b.build()), loss, gradOf);
+    }
+
+    private static Role gradientRole(Node n) {
+        return Role.of(Role.Kind.GRADIENT, n.role().layer());
     }
 
     private static final class Context implements VjpContext {
@@ -108,9 +113,10 @@ public final class Vjp {
                 throw new IllegalStateException(node.op().name() + " gave a gradient of shape " + g.shape() + " for " + t.name() + " " + t.shape());
             }
             int saved = b.step();
-            b.at(t.step());
+            Role savedRole = b.role();
+            b.at(t.step()).as(gradientRole(t));
             grads[target] = grads[target] == null ? g : b.apply("dL/d" + t.name(), new Add(), grads[target], g);
-            b.at(saved);
+            b.at(saved).as(savedRole);
         }
     }
 }

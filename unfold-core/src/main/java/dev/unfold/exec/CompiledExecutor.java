@@ -1,149 +1,67 @@
 package dev.unfold.exec;
 
 import dev.unfold.graph.Graph;
-import dev.unfold.kernel.Gemm;
 import dev.unfold.tensor.DType;
-import dev.unfold.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
  * The fast path: compiles a float32 graph into a {@link Program} on first use (cached per graph and set
- * of kept values) and runs that. Products of all steps that do not depend on each other run as one GEMM,
- * per-step weight-gradient contributions are summed by one GEMM, GEMMs go to the fastest backend
- * (oneDNN or OpenBLAS when present), and buffers are planned and reused. Float64 graphs run on
- * the {@link Interpreter}. The equivalence tests hold this executor to the interpreter's results.
+ * of kept values) and runs that on the calling thread. Products of all steps that do not depend on each
+ * other run as one GEMM, per-step weight-gradient contributions are summed by one GEMM, GEMMs go to the
+ * fastest backend (oneDNN or OpenBLAS when present), and buffers are planned and reused. Float64 graphs
+ * run on the {@link Interpreter}. The equivalence tests hold this executor to the interpreter's results.
+ * Distinct graphs may run on distinct threads at once; runs of one graph take turns.
  */
 public final class CompiledExecutor implements Executor {
     private final Map<Graph, Map<Set<Integer>, Program>> programs = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Graph, Boolean> singlePrecision = Collections.synchronizedMap(new WeakHashMap<>());
     private final int maxStackedFloats;
     private final ExecutionProfile profile;
-    private final int workers;
-    private final ExecutorService pool;
 
-    /** A single-threaded executor whose grouped GEMMs stack at most 8 MiB per operand. */
+    /** An executor whose grouped GEMMs stack at most 8 MiB per operand. */
     public CompiledExecutor() {
-        this(MatMulGroups.MAX_STACK, null, 1);
+        this(MatMulGroups.MAX_STACK, null);
     }
 
     /** An executor whose grouped GEMMs stack at most {@code maxStackedFloats} floats per operand, in chunks of steps beyond. */
     public CompiledExecutor(int maxStackedFloats) {
-        this(maxStackedFloats, null, 1);
+        this(maxStackedFloats, null);
     }
 
-    private CompiledExecutor(int maxStackedFloats, ExecutionProfile profile, int workers) {
+    private CompiledExecutor(int maxStackedFloats, ExecutionProfile profile) {
         if (maxStackedFloats <= 0) {
             throw new IllegalArgumentException("the stacking limit must be positive, got " + maxStackedFloats);
         }
-        if (workers < 1) {
-            throw new IllegalArgumentException("an executor needs at least one worker, got " + workers);
-        }
         this.maxStackedFloats = maxStackedFloats;
         this.profile = profile;
-        this.workers = workers;
-        this.pool = workers == 1 ? null : Executors.newFixedThreadPool(workers - 1, r -> {
-            Thread t = new Thread(r, "unfold-worker");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    /**
-     * An executor that runs up to {@code workers} independent runs at once (the shards of a batch, one per
-     * core), with {@code profile} timing every unit when not null. With more than one worker the GEMM
-     * backend is asked to run each product on one thread (the cores are busy with the shards); with one,
-     * products keep the backend's own threads.
-     */
-    public static CompiledExecutor withWorkers(int workers, ExecutionProfile profile) {
-        CompiledExecutor e = new CompiledExecutor(MatMulGroups.MAX_STACK, profile, workers);
-        if (workers > 1) {
-            Gemm.backends().active().useThreads(1);
-        }
-        return e;
-    }
-
-    /** An executor with one worker per core. */
-    public static CompiledExecutor perCore() {
-        return withWorkers(Runtime.getRuntime().availableProcessors(), null);
     }
 
     /** An executor that times every unit it runs into {@code profile}. */
     public static CompiledExecutor profiling(ExecutionProfile profile) {
-        return new CompiledExecutor(MatMulGroups.MAX_STACK, java.util.Objects.requireNonNull(profile), 1);
+        return new CompiledExecutor(MatMulGroups.MAX_STACK, Objects.requireNonNull(profile));
     }
 
     @Override
-    public int workers() {
-        return workers;
-    }
-
-    /** The first task runs on the caller's thread, the others on the pool's. */
-    @Override
-    public <T> List<T> runAll(List<Supplier<T>> tasks) {
-        if (pool == null || tasks.size() < 2) {
-            return Executor.super.runAll(tasks);
-        }
-        List<Future<T>> rest = new ArrayList<>();
-        for (Supplier<T> task : tasks.subList(1, tasks.size())) {
-            rest.add(pool.submit(task::get));
-        }
-        List<T> out = new ArrayList<>();
-        RuntimeException failure = null;
-        try {
-            out.add(tasks.get(0).get());
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (Future<T> f : rest) {
-            try {
-                out.add(f.get());
-            } catch (ExecutionException e) {
-                failure = failure != null ? failure : asUnchecked(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : new IllegalStateException("interrupted while waiting for a worker", e);
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return out;
-    }
-
-    private static RuntimeException asUnchecked(Throwable t) {
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
-    }
-
-    @Override
-    public Values run(Graph graph, Map<String, Tensor> feeds) {
+    public Values run(Graph graph, Feeds feeds) {
         return run(graph, feeds, IntStream.range(0, graph.size()).boxed().collect(Collectors.toSet()));
     }
 
     @Override
-    public Values run(Graph graph, Map<String, Tensor> feeds, Set<Integer> keep) {
+    public Values run(Graph graph, Feeds feeds, Set<Integer> keep) {
         return run(graph, feeds, keep, Set.of());
     }
 
     /** Lent values are the program's own buffers, overwritten by its next run. */
     @Override
-    public Values run(Graph graph, Map<String, Tensor> feeds, Set<Integer> keep, Set<Integer> lent) {
+    public Values run(Graph graph, Feeds feeds, Set<Integer> keep, Set<Integer> lent) {
         if (!singlePrecision.computeIfAbsent(graph, g -> g.nodes().stream().allMatch(n -> n.dtype() == DType.F32))) {
             return Interpreter.run(graph, feeds);
         }

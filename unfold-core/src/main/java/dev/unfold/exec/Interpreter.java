@@ -10,13 +10,13 @@ import java.util.Map;
 
 /**
  * Reference semantics of a graph: evaluate node by node in topological order, each op's forward on its
- * inputs' values. Parameters and inputs take their values from {@code feeds}, by name.
+ * inputs' values. Parameters and inputs take their values from the feeds.
  */
 public final class Interpreter {
     private Interpreter() {
     }
 
-    public static Values run(Graph graph, Map<String, Tensor> feeds) {
+    public static Values run(Graph graph, Feeds feeds) {
         Tensor[] values = new Tensor[graph.size()];
         for (Node n : graph.nodes()) {
             values[n.id()] = evaluate(n, values, feeds);
@@ -24,9 +24,14 @@ public final class Interpreter {
         return new Values(graph, values);
     }
 
-    private static Tensor evaluate(Node n, Tensor[] values, Map<String, Tensor> feeds) {
+    /** For graphs built by hand: leaves fed by their labels. */
+    public static Values run(Graph graph, Map<String, Tensor> byLabel) {
+        return run(graph, Feeds.byLabel(graph, byLabel));
+    }
+
+    private static Tensor evaluate(Node n, Tensor[] values, Feeds feeds) {
         if (n.op() instanceof Leaf leaf && leaf.kind() != Leaf.Kind.CONSTANT) {
-            return feed(n, leaf, feeds);
+            return fed(n, leaf, feeds).to(n.dtype());
         }
         List<Tensor> in = new ArrayList<>(n.inputs().size());
         for (int id : n.inputs()) {
@@ -35,14 +40,15 @@ public final class Interpreter {
         return n.op().forward(in);
     }
 
-    private static Tensor feed(Node n, Leaf leaf, Map<String, Tensor> feeds) {
-        Tensor t = feeds.get(leaf.label());
+    /** The value fed to a leaf, checked against its shape; every executor feeds through here. */
+    static Tensor fed(Node n, Leaf leaf, Feeds feeds) {
+        Tensor t = feeds.get(n.id());
         if (t == null) {
             throw new IllegalArgumentException("no value fed for " + leaf.name() + " '" + leaf.label() + "'");
         }
         if (!t.shape().equals(n.shape())) {
             throw new IllegalArgumentException(leaf.name() + " '" + leaf.label() + "' must have shape " + n.shape() + ", got " + t.shape());
         }
-        return t.to(n.dtype());
+        return t;
     }
 }

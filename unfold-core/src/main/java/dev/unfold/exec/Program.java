@@ -19,8 +19,9 @@ import java.util.Set;
 /**
  * A float32 graph compiled once and run many times: dead nodes dropped, products grouped
  * ({@link MatMulGroups}), units scheduled in dependence order, and every value given a buffer that is
- * reused once the value's last reader has run. Values asked to be kept survive the run as tensors.
- * Not thread-safe: one run at a time.
+ * reused once the value's last reader has run. Values asked to be kept survive the run as tensors; values
+ * asked to be lent are handed out in their buffers as {@link Borrowed}, valid until the next run. One run at
+ * a time.
  */
 final class Program {
     private final Graph graph;
@@ -31,6 +32,7 @@ final class Program {
     private final int hoisted;
     private final int accumulated;
     private final ExecutionProfile profile;
+    private volatile long generation;
 
     private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, int hoisted, int accumulated,
             ExecutionProfile profile) {
@@ -69,8 +71,9 @@ final class Program {
         return new Program(g, schedule, physical, buffers, kept, hoisted.size(), accumulations.size(), profile);
     }
 
-    /** Runs once; kept values are copied out, except those in {@code lent}, handed out in their buffers. */
-    synchronized Values run(Map<String, Tensor> feeds, Set<Integer> lent) {
+    /** Runs once; kept values are copied out, those in {@code lent} are lent in their buffers. */
+    synchronized Values run(Feeds feeds, Set<Integer> lent) {
+        long run = ++generation;
         float[][] v = new float[graph.size()][];
         for (Node n : graph.nodes()) {
             if (n.op() instanceof Leaf leaf) {
@@ -91,14 +94,20 @@ final class Program {
             }
         }
         Tensor[] out = new Tensor[graph.size()];
+        Borrowed[] borrowed = new Borrowed[graph.size()];
         for (int id = 0; id < out.length; id++) {
             if (kept[id] && v[id] != null) {
                 Node n = graph.node(id);
-                boolean shared = n.op() instanceof Leaf || (lent.contains(id) && v[id].length == n.shape().size());
-                out[id] = Tensor.wrap(n.shape(), shared ? v[id] : Arrays.copyOf(v[id], n.shape().size()));
+                if (n.op() instanceof Leaf) {
+                    out[id] = Tensor.wrap(n.shape(), v[id]);
+                } else if (lent.contains(id)) {
+                    borrowed[id] = Borrowed.of(n.shape(), v[id], () -> generation, run);
+                } else {
+                    out[id] = Tensor.wrap(n.shape(), Arrays.copyOf(v[id], n.shape().size()));
+                }
             }
         }
-        return new Values(graph, out);
+        return new Values(graph, out, borrowed);
     }
 
     /** What compiling did to the graph. */
@@ -109,18 +118,11 @@ final class Program {
                 Arrays.stream(buffers).mapToLong(b -> b.length).sum() * Float.BYTES);
     }
 
-    private static float[] leafValue(Node n, Leaf leaf, Map<String, Tensor> feeds) {
+    private static float[] leafValue(Node n, Leaf leaf, Feeds feeds) {
         if (leaf.kind() == Leaf.Kind.CONSTANT) {
             return leaf.value().to(DType.F32).f32();
         }
-        Tensor t = feeds.get(leaf.label());
-        if (t == null) {
-            throw new IllegalArgumentException("no value fed for " + leaf.name() + " '" + leaf.label() + "'");
-        }
-        if (!t.shape().equals(n.shape())) {
-            throw new IllegalArgumentException(leaf.name() + " '" + leaf.label() + "' must have shape " + n.shape() + ", got " + t.shape());
-        }
-        return t.to(DType.F32).f32();
+        return Interpreter.fed(n, leaf, feeds).to(DType.F32).f32();
     }
 
     private static boolean[] needed(Graph g, boolean[] kept) {

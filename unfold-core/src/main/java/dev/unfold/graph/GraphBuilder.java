@@ -26,13 +26,14 @@ import java.util.Map;
 
 /**
  * Builds a graph by plain Java calls over symbolic {@link Var}s. Shapes are checked as each node is
- * added. New nodes take the current {@link #at step} and are named {@code scope/name}.
+ * added. New nodes take the current {@link #at step} and {@link #as role}, and are named {@code scope/name}.
  */
 public final class GraphBuilder {
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, Integer> outputs = new LinkedHashMap<>();
     private int step = Node.NO_STEP;
     private String scope = "";
+    private Role role = Role.NONE;
 
     public GraphBuilder() {
     }
@@ -65,6 +66,16 @@ public final class GraphBuilder {
         return scope;
     }
 
+    /** Sets the role of the nodes added from now on; leaves take its layer with a leaf kind of their own. */
+    public GraphBuilder as(Role r) {
+        this.role = r;
+        return this;
+    }
+
+    public Role role() {
+        return role;
+    }
+
     public Node node(int id) {
         return nodes.get(id);
     }
@@ -73,32 +84,53 @@ public final class GraphBuilder {
         return nodes.size();
     }
 
+    /** A parameter leaf, in the current role's layer. */
     public Var parameter(String name, Shape shape, DType dtype) {
-        return add(Leaf.parameter(name, shape, dtype), name, List.of());
+        return parameter(name, shape, dtype, role.kind() == Role.Kind.PARAMETER ? role : Role.of(Role.Kind.PARAMETER, role.layer()));
     }
 
+    public Var parameter(String name, Shape shape, DType dtype, Role r) {
+        return add(Leaf.parameter(name, shape, dtype), name, List.of(), r);
+    }
+
+    /** A fed leaf: the current role when it is one a leaf can have (input, target, state, probe), else an input. */
     public Var input(String name, Shape shape, DType dtype) {
-        return add(Leaf.input(name, shape, dtype), name, List.of());
+        boolean fed = switch (role.kind()) {
+            case INPUT, TARGET, STATE, PROBE -> true;
+            default -> false;
+        };
+        return input(name, shape, dtype, fed ? role : Role.of(Role.Kind.INPUT, role.layer()));
+    }
+
+    public Var input(String name, Shape shape, DType dtype, Role r) {
+        return add(Leaf.input(name, shape, dtype), name, List.of(), r);
     }
 
     public Var constant(Tensor value) {
-        return add(Leaf.constant(value), "const", List.of());
+        return add(Leaf.constant(value), "const", List.of(), Role.of(Role.Kind.CONSTANT, role.layer()));
     }
 
     /** Emits {@code op(args)}, named after the op. */
     public Var apply(Op op, Var... args) {
-        return add(op, op.name(), Arrays.asList(args));
+        return add(op, op.name(), Arrays.asList(args), role);
     }
 
     /** Emits {@code op(args)} under a name of its own. */
     public Var apply(String name, Op op, Var... args) {
-        return add(op, name, Arrays.asList(args));
+        return add(op, name, Arrays.asList(args), role);
     }
 
     /** Renames the node of {@code v} (before {@link #build}); returns {@code v}. */
     public Var name(Var v, String name) {
         Node n = nodes.get(v.id());
-        nodes.set(v.id(), new Node(n.id(), n.op(), n.inputs(), n.shape(), n.dtype(), qualify(name), n.step()));
+        nodes.set(v.id(), new Node(n.id(), n.op(), n.inputs(), n.shape(), n.dtype(), qualify(name), n.step(), n.role()));
+        return v;
+    }
+
+    /** Gives the node of {@code v} another role (before {@link #build}); returns {@code v}. */
+    public Var role(Var v, Role r) {
+        Node n = nodes.get(v.id());
+        nodes.set(v.id(), new Node(n.id(), n.op(), n.inputs(), n.shape(), n.dtype(), n.name(), n.step(), r));
         return v;
     }
 
@@ -173,7 +205,7 @@ public final class GraphBuilder {
         return apply(new SumTo(Shape.scalar()), x);
     }
 
-    private Var add(Op op, String name, List<Var> args) {
+    private Var add(Op op, String name, List<Var> args, Role r) {
         int arity = op.arity();
         if (arity >= 0 && arity != args.size()) {
             throw new ShapeException(op.name() + ": takes " + arity + " inputs, got " + args.size());
@@ -195,7 +227,7 @@ public final class GraphBuilder {
         Shape shape = op.shape(shapes);
         DType dtype = op.dtype(dtypes);
         int id = nodes.size();
-        nodes.add(new Node(id, op, ids, shape, dtype, qualify(name), step));
+        nodes.add(new Node(id, op, ids, shape, dtype, qualify(name), step, r));
         return new Var(id, shape, dtype);
     }
 

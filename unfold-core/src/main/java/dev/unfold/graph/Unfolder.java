@@ -17,18 +17,20 @@ public final class Unfolder {
     private Unfolder() {
     }
 
-    /** Which way the recurrence runs through time. */
-    public enum Direction { FORWARD, REVERSE }
-
     /**
      * What to connect an unfolded loop to inside a larger graph: parameter values in the loop's
-     * {@code params} order, initial state, per-step inputs {@code inputs[t][k]} and the name prefix.
+     * {@code params} order, initial state, per-step inputs {@code inputs[t][k]}, the layer (and so the
+     * direction in time) the copies belong to, and the name prefix.
      */
-    public record Wiring(List<Var> params, List<Var> initialState, List<List<Var>> inputs, Direction direction, String scope) {
+    public record Wiring(List<Var> params, List<Var> initialState, List<List<Var>> inputs, Role.Layer layer, String scope) {
         public Wiring {
             params = List.copyOf(params);
             initialState = List.copyOf(initialState);
             inputs = inputs.stream().map(List::copyOf).toList();
+        }
+
+        public Direction direction() {
+            return layer.direction();
         }
     }
 
@@ -46,12 +48,12 @@ public final class Unfolder {
         List<Var> params = new ArrayList<>();
         for (int id : loop.params()) {
             Node p = loop.body().node(id);
-            params.add(b.parameter(p.name(), p.shape(), p.dtype()));
+            params.add(b.parameter(p.name(), p.shape(), p.dtype(), p.role()));
         }
         List<Var> state = new ArrayList<>();
         for (int id : loop.stateIn()) {
             Node s = loop.body().node(id);
-            state.add(b.input(s.name() + "0", s.shape(), s.dtype()));
+            state.add(b.input(s.name() + "0", s.shape(), s.dtype(), s.role()));
         }
         List<List<Var>> inputs = new ArrayList<>();
         for (int t = 0; t < steps; t++) {
@@ -59,12 +61,12 @@ public final class Unfolder {
             List<Var> xt = new ArrayList<>();
             for (int id : loop.inputs()) {
                 Node x = loop.body().node(id);
-                xt.add(b.input(x.name() + "[" + t + "]", x.shape(), x.dtype()));
+                xt.add(b.input(x.name() + "[" + t + "]", x.shape(), x.dtype(), x.role()));
             }
             inputs.add(xt);
         }
         b.at(Node.NO_STEP);
-        Unrolled r = into(b, loop, new Wiring(params, state, inputs, Direction.FORWARD, ""));
+        Unrolled r = into(b, loop, new Wiring(params, state, inputs, Role.Layer.NONE, ""));
         for (int t = 0; t < steps; t++) {
             for (int k = 0; k < loop.outputs().size(); k++) {
                 b.output(loop.body().node(loop.outputs().get(k)).name() + "[" + t + "]", r.outputs().get(t).get(k));
@@ -83,6 +85,7 @@ public final class Unfolder {
         checkCounts(loop, w);
         int savedStep = b.step();
         String savedScope = b.scope();
+        Role savedRole = b.role();
         Map<Integer, Var> shared = new HashMap<>();
         for (int i = 0; i < loop.params().size(); i++) {
             shared.put(loop.params().get(i), w.params().get(i));
@@ -97,16 +100,17 @@ public final class Unfolder {
         b.scope(w.scope());
         for (int k = 0; k < steps; k++) {
             int t = w.direction() == Direction.FORWARD ? k : steps - 1 - k;
-            Var[] env = copyStep(b, loop, shared, state, w.inputs().get(t), t);
+            Var[] env = copyStep(b, loop, shared, state, w.inputs().get(t), t, w.layer());
             outputs.set(t, loop.outputs().stream().map(id -> env[id]).toList());
             state = loop.stateOut().stream().map(id -> env[id]).toList();
             states.set(t, state);
         }
-        b.at(savedStep).scope(savedScope);
+        b.at(savedStep).scope(savedScope).as(savedRole);
         return new Unrolled(outputs, states, state);
     }
 
-    private static Var[] copyStep(GraphBuilder b, LoopGraph loop, Map<Integer, Var> shared, List<Var> state, List<Var> xt, int t) {
+    /** The copies keep the body's roles, placed in the wiring's layer. */
+    private static Var[] copyStep(GraphBuilder b, LoopGraph loop, Map<Integer, Var> shared, List<Var> state, List<Var> xt, int t, Role.Layer layer) {
         Graph body = loop.body();
         Var[] env = new Var[body.size()];
         for (int i = 0; i < loop.stateIn().size(); i++) {
@@ -119,12 +123,13 @@ public final class Unfolder {
             if (env[n.id()] != null) {
                 continue;
             }
+            Role role = new Role(n.role().kind(), layer, n.role().part());
             if (n.op() instanceof Leaf leaf) {
-                env[n.id()] = shared.computeIfAbsent(n.id(), id -> b.at(Node.NO_STEP).constant(leaf.value()));
+                env[n.id()] = shared.computeIfAbsent(n.id(), id -> b.at(Node.NO_STEP).as(role).constant(leaf.value()));
                 continue;
             }
             Var[] args = n.inputs().stream().map(in -> env[in]).toArray(Var[]::new);
-            env[n.id()] = b.at(t).apply(n.name(), n.op(), args);
+            env[n.id()] = b.at(t).as(role).apply(n.name(), n.op(), args);
         }
         return env;
     }

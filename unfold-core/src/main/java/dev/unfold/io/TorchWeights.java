@@ -1,9 +1,10 @@
 package dev.unfold.io;
 
 import dev.unfold.nn.CellType;
-import dev.unfold.nn.ParameterSpec;
+import dev.unfold.nn.Parameter;
 import dev.unfold.nn.RecurrentNetwork;
 import dev.unfold.nn.RecurrentSpec;
+import dev.unfold.nn.Weights;
 import dev.unfold.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,23 +32,25 @@ public final class TorchWeights {
     }
 
     /** The parameters of {@code spec} from {@code weights}; every tensor must be present, expected and of its shape. */
-    public static Map<String, Tensor> match(RecurrentSpec spec, Map<String, Tensor> weights) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
+    public static Weights match(RecurrentSpec spec, Map<String, Tensor> weights) {
+        Map<Parameter, Tensor> out = new LinkedHashMap<>();
         RecurrentNetwork net = new RecurrentNetwork(spec);
-        for (ParameterSpec p : net.parameters()) {
+        for (Parameter p : net.parameters()) {
             Tensor t = require(weights, p.name());
             if (!t.shape().equals(p.shape())) {
                 throw new IllegalArgumentException(p.name() + ": expected shape " + p.shape() + " for " + describe(spec)
                         + ", got " + t.shape() + hint(spec, p, t));
             }
-            out.put(p.name(), t);
+            out.put(p, t);
         }
+        java.util.Set<String> known = new java.util.HashSet<>();
+        out.keySet().forEach(p -> known.add(p.name()));
         for (String name : weights.keySet()) {
-            if (!out.containsKey(name)) {
-                throw new IllegalArgumentException("unexpected tensor '" + name + "' for " + describe(spec));
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("unexpected tensor '" + SafeText.clip(name) + "' for " + describe(spec));
             }
         }
-        return out;
+        return Weights.of(out);
     }
 
     private static Tensor require(Map<String, Tensor> weights, String name) {
@@ -63,7 +66,7 @@ public final class TorchWeights {
                 + s.layers() + " layer(s)" + (s.directions() == RecurrentSpec.Directions.BOTH ? ", bidirectional" : "");
     }
 
-    private static String hint(RecurrentSpec spec, ParameterSpec p, Tensor t) {
+    private static String hint(RecurrentSpec spec, Parameter p, Tensor t) {
         int rows = t.shape().rank() > 0 ? t.shape().dim(0) : 0;
         int h = spec.hiddenSize();
         if (rows == 4 * h && p.shape().dim(0) != rows) {

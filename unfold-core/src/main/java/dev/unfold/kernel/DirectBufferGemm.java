@@ -27,6 +27,12 @@ public abstract class DirectBufferGemm implements GemmBackend {
     /** Loads the native library; a failure makes the backend unavailable with that message. */
     protected abstract void load();
 
+    /**
+     * Makes the next product on the calling thread run on {@code threads} threads (the library's own choice
+     * for 0). Called before every product with the caller's {@link Gemm#callerThreads()}; cheap when nothing changes.
+     */
+    protected abstract void applyThreads(int threads);
+
     @Override
     public Availability availability() {
         try {
@@ -76,6 +82,7 @@ public abstract class DirectBufferGemm implements GemmBackend {
             dc.put(c, 0, m * n).rewind();
         }
         float beta = accumulate ? 1f : 0f;
+        applyThreads(Gemm.callerThreads());
         if (m == 1) {
             // c (1×n) = a (1×k) op(B): with B stored (k×n) that is Bᵀ a; with B stored (n×k), B a.
             if (opB == Gemm.Op.N) {

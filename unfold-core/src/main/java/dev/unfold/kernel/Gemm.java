@@ -10,6 +10,7 @@ package dev.unfold.kernel;
  * double precision, used by gradient checks, stays in plain Java.
  */
 public final class Gemm {
+    private static final ThreadLocal<int[]> THREADS = ThreadLocal.withInitial(() -> new int[1]);
     private static final GemmBackends BACKENDS = GemmBackends.discover();
 
     private Gemm() {
@@ -25,6 +26,30 @@ public final class Gemm {
         checkAlias(a, b, c);
         BACKENDS.active().sgemm(opA, opB, m, n, k, a, b, c, accumulate);
         return c;
+    }
+
+    /**
+     * Runs {@code task} with this thread's products limited to {@code threads} threads each, then restores the
+     * thread's setting. The setting belongs to the calling thread alone (a runner that splits a batch across
+     * cores gives each of its threads one); 0 means the backend's own choice.
+     */
+    public static <T> T withThreads(int threads, java.util.function.Supplier<T> task) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("a thread count must not be negative, got " + threads);
+        }
+        int[] mine = THREADS.get();
+        int saved = mine[0];
+        mine[0] = threads;
+        try {
+            return task.get();
+        } finally {
+            mine[0] = saved;
+        }
+    }
+
+    /** The calling thread's threads per product, or 0 for the backend's own choice. */
+    public static int callerThreads() {
+        return THREADS.get()[0];
     }
 
     /** Whether an operand is used as stored or transposed. */

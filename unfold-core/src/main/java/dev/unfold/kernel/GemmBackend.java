@@ -3,7 +3,8 @@ package dev.unfold.kernel;
 /**
  * A single-precision matrix product implementation: {@code C = op(A) op(B) (+ C when accumulating)},
  * row-major, whole arrays. Found with {@link java.util.ServiceLoader}; {@link JavaGemm} is the pure-Java
- * fallback that keeps every platform working.
+ * fallback that keeps every platform working. A backend that can use several threads per product runs
+ * each product on the calling thread's {@link Gemm#callerThreads()} (its own choice for 0).
  */
 public interface GemmBackend {
     /** A short name for {@code unfold info}: {@code openblas 0.3.31 (2 threads)}, {@code java}. */
@@ -30,10 +31,6 @@ public interface GemmBackend {
     /** Among usable backends the one with the highest preference is chosen (the Java fallback is 0). */
     default int preference() {
         return 0;
-    }
-
-    /** Asks the backend to run each product on at most {@code threads} threads from now on (a hint). */
-    default void useThreads(int threads) {
     }
 
     /** Whether a backend works here, and if not, why. */

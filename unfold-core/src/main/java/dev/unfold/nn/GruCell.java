@@ -27,9 +27,13 @@ public record GruCell(int inputSize, int hiddenSize) implements Cell {
         return hiddenSize;
     }
 
+    public GateParameters weights() {
+        return GateParameters.pytorch(3, inputSize, hiddenSize);
+    }
+
     @Override
-    public List<ParameterSpec> parameters() {
-        return ParameterSpec.torchRecurrent(3, inputSize, hiddenSize);
+    public List<Parameter> parameters() {
+        return weights().all();
     }
 
     @Override
@@ -38,10 +42,11 @@ public record GruCell(int inputSize, int hiddenSize) implements Cell {
     }
 
     @Override
-    public StepResult step(GraphBuilder b, List<Var> p, List<Var> state, Var x) {
+    public StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x) {
+        GateParameters w = weights();
         Var h = state.get(0);
-        Var gi = b.name(b.linear(x, p.get(0), p.get(2)), "gi");
-        Var gh = b.name(b.linear(h, p.get(1), p.get(3)), "gh");
+        Var gi = b.name(b.linear(x, p.of(w.weightIh()), p.of(w.biasIh())), "gi");
+        Var gh = b.name(b.linear(h, p.of(w.weightHh()), p.of(w.biasHh())), "gh");
         Var r = b.name(b.sigmoid(b.add(b.chunk(gi, 3, 0), b.chunk(gh, 3, 0))), "r");
         Var z = b.name(b.sigmoid(b.add(b.chunk(gi, 3, 1), b.chunk(gh, 3, 1))), "z");
         Var n = b.name(b.tanh(b.add(b.chunk(gi, 3, 2), b.mul(r, b.chunk(gh, 3, 2)))), "n");

@@ -1,43 +1,30 @@
 package dev.unfold.nn;
 
+import dev.unfold.graph.Role;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
-import java.util.Locale;
 import java.util.Random;
 
 /**
  * How a whole model is initialised. {@code PYTORCH}: each parameter's own default (uniform ±1/√H for
  * recurrent layers). {@code XAVIER}: weights uniform ±√(6 / (fan_in + fan_out)) (Glorot &amp; Bengio 2010),
- * biases zero. {@code ORTHOGONAL}: as Xavier, but each H×H gate block of a recurrent weight is a random
+ * biases zero. {@code ORTHOGONAL}: as Xavier, but each H×H gate block of a hidden-to-hidden weight is a random
  * orthogonal matrix (Saxe et al. 2014), so the recurrent Jacobian starts with all singular values 1.
  * Embeddings keep their default in every scheme.
  */
 public enum InitScheme {
     PYTORCH, XAVIER, ORTHOGONAL;
 
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
-    public static InitScheme parse(String id) {
-        for (InitScheme s : values()) {
-            if (s.id().equals(id)) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("unknown init '" + id + "'; known: pytorch, xavier, orthogonal");
-    }
-
     /** The first value of {@code p}. */
-    public Tensor initialize(ParameterSpec p, DType dtype, Random rng) {
-        if (this == PYTORCH || p.name().startsWith("embed")) {
+    public Tensor initialize(Parameter p, DType dtype, Random rng) {
+        if (this == PYTORCH || p.part() == Role.Part.EMBEDDING) {
             return p.init().create(p.shape(), dtype, rng);
         }
         if (p.shape().rank() == 1) {
             return Tensor.zeros(dtype, p.shape());
         }
-        if (this == ORTHOGONAL && p.name().startsWith("weight_hh")) {
+        if (this == ORTHOGONAL && p.part() == Role.Part.HIDDEN_WEIGHT) {
             return orthogonalBlocks(p.shape(), dtype, rng);
         }
         int fanOut = p.shape().dim(0);

@@ -1,6 +1,8 @@
 package dev.unfold.nn;
 
 import dev.unfold.graph.GraphBuilder;
+import dev.unfold.graph.Role;
+import dev.unfold.op.MatMul;
 import dev.unfold.op.Var;
 import dev.unfold.tensor.Shape;
 import java.util.List;
@@ -20,15 +22,24 @@ public record JordanCell(int inputSize, int hiddenSize, int outputSize) implemen
         return "jordan";
     }
 
-    @Override
-    public List<ParameterSpec> parameters() {
+    /** U, W, b, V, c. */
+    public record BookParameters(Parameter u, Parameter w, Parameter b, Parameter v, Parameter c) {
+    }
+
+    public BookParameters weights() {
         Init init = Init.uniform(1 / Math.sqrt(hiddenSize));
-        return List.of(
-                new ParameterSpec("weight_ih", Shape.of(hiddenSize, inputSize), init),
-                new ParameterSpec("weight_oh", Shape.of(hiddenSize, outputSize), init),
-                new ParameterSpec("bias_h", Shape.of(hiddenSize), init),
-                new ParameterSpec("weight_ho", Shape.of(outputSize, hiddenSize), init),
-                new ParameterSpec("bias_o", Shape.of(outputSize), init));
+        return new BookParameters(
+                Parameter.of("weight_ih", Shape.of(hiddenSize, inputSize), init, Role.Part.INPUT_WEIGHT),
+                Parameter.of("weight_oh", Shape.of(hiddenSize, outputSize), init, Role.Part.OUTPUT_FEEDBACK_WEIGHT),
+                Parameter.of("bias_h", Shape.of(hiddenSize), init, Role.Part.BIAS),
+                Parameter.of("weight_ho", Shape.of(outputSize, hiddenSize), init, Role.Part.OUTPUT_WEIGHT),
+                Parameter.of("bias_o", Shape.of(outputSize), init, Role.Part.BIAS));
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        BookParameters w = weights();
+        return List.of(w.u(), w.w(), w.b(), w.v(), w.c());
     }
 
     @Override
@@ -37,10 +48,12 @@ public record JordanCell(int inputSize, int hiddenSize, int outputSize) implemen
     }
 
     @Override
-    public StepResult step(GraphBuilder b, List<Var> p, List<Var> state, Var x) {
-        Var a = b.add(b.linear(x, p.get(0), p.get(2)), b.apply(dev.unfold.op.MatMul.timesTransposed(), state.get(0), p.get(1)));
+    public StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x) {
+        BookParameters w = weights();
+        Var previous = state.get(0);
+        Var a = b.add(b.linear(x, p.of(w.u()), p.of(w.b())), b.apply(MatMul.timesTransposed(), previous, p.of(w.w())));
         Var h = b.name(b.tanh(a), "h");
-        Var o = b.name(b.linear(h, p.get(3), p.get(4)), "o");
+        Var o = b.name(b.linear(h, p.of(w.v()), p.of(w.c())), "o");
         return new StepResult(List.of(o), o);
     }
 }

@@ -27,9 +27,13 @@ public record LstmCell(int inputSize, int hiddenSize) implements Cell {
         return hiddenSize;
     }
 
+    public GateParameters weights() {
+        return GateParameters.pytorch(4, inputSize, hiddenSize);
+    }
+
     @Override
-    public List<ParameterSpec> parameters() {
-        return ParameterSpec.torchRecurrent(4, inputSize, hiddenSize);
+    public List<Parameter> parameters() {
+        return weights().all();
     }
 
     @Override
@@ -38,14 +42,17 @@ public record LstmCell(int inputSize, int hiddenSize) implements Cell {
     }
 
     @Override
-    public StepResult step(GraphBuilder b, List<Var> p, List<Var> state, Var x) {
-        Var gates = b.name(b.add(b.linear(x, p.get(0), p.get(2)), b.linear(state.get(0), p.get(1), p.get(3))), "gates");
+    public StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x) {
+        GateParameters w = weights();
+        Var h = state.get(0);
+        Var cPrev = state.get(1);
+        Var gates = b.name(b.add(b.linear(x, p.of(w.weightIh()), p.of(w.biasIh())), b.linear(h, p.of(w.weightHh()), p.of(w.biasHh()))), "gates");
         Var i = b.name(b.sigmoid(b.chunk(gates, 4, 0)), "i");
         Var f = b.name(b.sigmoid(b.chunk(gates, 4, 1)), "f");
         Var g = b.name(b.tanh(b.chunk(gates, 4, 2)), "g");
         Var o = b.name(b.sigmoid(b.chunk(gates, 4, 3)), "o");
-        Var c = b.name(b.add(b.mul(f, state.get(1)), b.mul(i, g)), "c");
-        Var h = b.name(b.mul(o, b.tanh(c)), "h");
-        return new StepResult(List.of(h, c), h);
+        Var c = b.name(b.add(b.mul(f, cPrev), b.mul(i, g)), "c");
+        Var next = b.name(b.mul(o, b.tanh(c)), "h");
+        return new StepResult(List.of(next, c), next);
     }
 }

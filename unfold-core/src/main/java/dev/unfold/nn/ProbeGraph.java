@@ -3,6 +3,7 @@ package dev.unfold.nn;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.GraphBuilder;
 import dev.unfold.graph.Node;
+import dev.unfold.graph.Role;
 import dev.unfold.op.Var;
 import dev.unfold.tensor.DType;
 
@@ -30,17 +31,18 @@ public final class ProbeGraph {
         GraphBuilder b = new GraphBuilder();
         RecurrentNetwork.Unfolded u = new RecurrentNetwork(spec).unfold(b, steps, batch, dtype);
         Var loss = null;
+        b.as(Role.of(Role.Kind.LOSS));
         for (int t = 0; t < steps; t++) {
             Var y = u.outputs().get(t);
             b.at(t);
-            Var term = Losses.weightedSum(b, y, b.input("R[" + t + "]", y.shape(), dtype));
+            Var term = Losses.weightedSum(b, y, b.input("R[" + t + "]", y.shape(), dtype, Role.of(Role.Kind.PROBE)));
             loss = loss == null ? term : b.add(loss, term);
         }
         b.at(Node.NO_STEP);
         for (RecurrentNetwork.Run r : u.runs()) {
             for (int i = 0; i < r.finalState().size(); i++) {
                 Var s = r.finalState().get(i);
-                loss = b.add(loss, Losses.weightedSum(b, s, b.input("S_" + r.scope() + "_" + i, s.shape(), dtype)));
+                loss = b.add(loss, Losses.weightedSum(b, s, b.input("S_" + r.scope() + "_" + i, s.shape(), dtype, Role.of(Role.Kind.PROBE))));
             }
         }
         b.output("loss", loss);

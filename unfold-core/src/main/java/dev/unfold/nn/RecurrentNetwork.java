@@ -1,7 +1,9 @@
 package dev.unfold.nn;
 
+import dev.unfold.graph.Direction;
 import dev.unfold.graph.GraphBuilder;
 import dev.unfold.graph.Node;
+import dev.unfold.graph.Role;
 import dev.unfold.graph.Unfolder;
 import dev.unfold.op.Concat;
 import dev.unfold.op.Var;
@@ -29,13 +31,20 @@ public final class RecurrentNetwork {
         return spec;
     }
 
-    /** One layer and direction after unfolding. */
-    public record Run(String scope, int layer, Unfolder.Direction direction, List<Var> initialState,
+    /** One layer and direction after unfolding: its initial states (in its cell's state order), states after each step, outputs. */
+    public record Run(Role.Layer layer, List<RecurrentState.Slot> slots, List<Var> initialState,
             List<List<Var>> states, List<Var> outputs, List<Var> finalState) {
+        public String scope() {
+            return layer.scope();
+        }
+
+        public Direction direction() {
+            return layer.direction();
+        }
     }
 
     /** The unfolded network inside a graph under construction. */
-    public record Unfolded(Map<String, Var> params, List<Var> inputs, List<Run> runs, List<Var> outputs) {
+    public record Unfolded(Map<Parameter, Var> params, List<Var> inputs, List<Run> runs, List<Var> outputs) {
     }
 
     /** The cell of layer {@code layer} (the same for both directions). */
@@ -44,22 +53,37 @@ public final class RecurrentNetwork {
         return spec.cell().create(in, spec.hiddenSize());
     }
 
-    /** All parameters under their PyTorch names, in state-dict order. */
-    public List<ParameterSpec> parameters() {
-        List<ParameterSpec> all = new ArrayList<>();
+    /** The layers and directions in PyTorch's order: l0, l0_reverse, l1, ... */
+    public List<Role.Layer> layers() {
+        List<Role.Layer> out = new ArrayList<>();
         for (int l = 0; l < spec.layers(); l++) {
             for (int d = 0; d < spec.directions().count(); d++) {
-                for (ParameterSpec p : cell(l).parameters()) {
-                    all.add(p.suffixed(RecurrentSpec.suffix(l, d)));
-                }
+                out.add(new Role.Layer(l, Direction.of(d)));
+            }
+        }
+        return out;
+    }
+
+    /** All parameters under their PyTorch names, in state-dict order. */
+    public List<Parameter> parameters() {
+        List<Parameter> all = new ArrayList<>();
+        for (Role.Layer layer : layers()) {
+            for (Parameter p : cell(layer.index()).parameters()) {
+                all.add(p.in(layer));
             }
         }
         return all;
     }
 
-    /** The name of the initial-state input for state {@code state} of layer {@code layer}, direction {@code d}. */
-    public static String initialStateName(String state, int layer, int direction) {
-        return state + "0" + RecurrentSpec.suffix(layer, direction);
+    /** Every carried state, layer by layer in PyTorch's order. */
+    public List<RecurrentState.Slot> stateSlots() {
+        List<RecurrentState.Slot> out = new ArrayList<>();
+        for (Role.Layer layer : layers()) {
+            for (StateSpec s : cell(layer.index()).states()) {
+                out.add(new RecurrentState.Slot(layer, s));
+            }
+        }
+        return out;
     }
 
     /**
@@ -72,7 +96,7 @@ public final class RecurrentNetwork {
         }
         List<Var> inputs = new ArrayList<>();
         for (int t = 0; t < steps; t++) {
-            inputs.add(b.at(t).input("x[" + t + "]", Shape.of(batch, spec.inputSize()), dtype));
+            inputs.add(b.at(t).input("x[" + t + "]", Shape.of(batch, spec.inputSize()), dtype, Role.of(Role.Kind.INPUT)));
         }
         b.at(Node.NO_STEP);
         return unfold(b, inputs);
@@ -93,42 +117,46 @@ public final class RecurrentNetwork {
         int batch = first.shape().dim(0);
         DType dtype = first.dtype();
         int savedStep = b.step();
-        Map<String, Var> params = new LinkedHashMap<>();
+        Role savedRole = b.role();
+        Map<Parameter, Var> params = new LinkedHashMap<>();
         List<Run> runs = new ArrayList<>();
         List<Var> layerIn = inputs;
         for (int l = 0; l < spec.layers(); l++) {
             List<Run> layerRuns = new ArrayList<>();
             for (int d = 0; d < spec.directions().count(); d++) {
-                layerRuns.add(unfoldLayer(b, l, d, layerIn, params, batch, dtype));
+                layerRuns.add(unfoldLayer(b, new Role.Layer(l, Direction.of(d)), layerIn, params, batch, dtype));
             }
             runs.addAll(layerRuns);
             layerIn = joinDirections(b, l, layerRuns, inputs.size());
         }
-        b.at(savedStep);
+        b.at(savedStep).as(savedRole);
         return new Unfolded(params, inputs, runs, layerIn);
     }
 
-    private Run unfoldLayer(GraphBuilder b, int layer, int d, List<Var> layerIn, Map<String, Var> params, int batch, DType dtype) {
-        Cell cell = cell(layer);
-        String suffix = RecurrentSpec.suffix(layer, d);
+    private Run unfoldLayer(GraphBuilder b, Role.Layer layer, List<Var> layerIn, Map<Parameter, Var> params, int batch, DType dtype) {
+        Cell cell = cell(layer.index());
         b.at(Node.NO_STEP);
         List<Var> own = new ArrayList<>();
-        for (ParameterSpec p : cell.parameters()) {
-            Var v = b.parameter(p.name() + suffix, p.shape(), dtype);
-            params.put(p.name() + suffix, v);
+        for (Parameter p : cell.parameters()) {
+            Parameter placed = p.in(layer);
+            Var v = b.parameter(placed.name(), placed.shape(), dtype, placed.role());
+            params.put(placed, v);
             own.add(v);
         }
+        List<RecurrentState.Slot> slots = new ArrayList<>();
         List<Var> init = new ArrayList<>();
         for (StateSpec s : cell.states()) {
-            init.add(b.input(initialStateName(s.name(), layer, d), Shape.of(batch, s.size()), dtype));
+            RecurrentState.Slot slot = new RecurrentState.Slot(layer, s);
+            slots.add(slot);
+            init.add(b.input(slot.label(), slot.shape(batch), dtype, Role.of(Role.Kind.STATE, layer)));
         }
-        Unfolder.Direction dir = d == 0 ? Unfolder.Direction.FORWARD : Unfolder.Direction.REVERSE;
         List<List<Var>> xs = layerIn.stream().map(List::of).toList();
-        Unfolder.Unrolled u = Unfolder.into(b, cell.fold(batch, dtype), new Unfolder.Wiring(own, init, xs, dir, suffix.substring(1)));
+        Unfolder.Unrolled u = Unfolder.into(b, cell.fold(batch, dtype), new Unfolder.Wiring(own, init, xs, layer, layer.scope()));
         List<Var> outs = u.outputs().stream().map(o -> o.get(0)).toList();
-        return new Run(suffix.substring(1), layer, dir, init, u.states(), outs, u.finalState());
+        return new Run(layer, slots, init, u.states(), outs, u.finalState());
     }
 
+    /** A bidirectional layer's output at each step: both directions' outputs side by side, in the layer's scope. */
     private List<Var> joinDirections(GraphBuilder b, int layer, List<Run> runs, int steps) {
         List<Var> out = new ArrayList<>();
         for (int t = 0; t < steps; t++) {
@@ -138,7 +166,8 @@ public final class RecurrentNetwork {
                 out.add(parts.get(0));
             } else {
                 String saved = b.scope();
-                out.add(b.at(t).scope("l" + layer).apply("y", new Concat(1), parts.toArray(Var[]::new)));
+                out.add(b.at(t).scope("l" + layer).as(Role.of(Role.Kind.OUTPUT, new Role.Layer(layer, Direction.FORWARD)))
+                        .apply("y", new Concat(1), parts.toArray(Var[]::new)));
                 b.scope(saved);
             }
         }

@@ -26,9 +26,13 @@ public record RnnCell(int inputSize, int hiddenSize, Activation activation) impl
         return hiddenSize;
     }
 
+    public GateParameters weights() {
+        return GateParameters.pytorch(1, inputSize, hiddenSize);
+    }
+
     @Override
-    public List<ParameterSpec> parameters() {
-        return ParameterSpec.torchRecurrent(1, inputSize, hiddenSize);
+    public List<Parameter> parameters() {
+        return weights().all();
     }
 
     @Override
@@ -37,9 +41,11 @@ public record RnnCell(int inputSize, int hiddenSize, Activation activation) impl
     }
 
     @Override
-    public StepResult step(GraphBuilder b, List<Var> p, List<Var> state, Var x) {
-        Var a = b.name(b.add(b.linear(x, p.get(0), p.get(2)), b.linear(state.get(0), p.get(1), p.get(3))), "a");
-        Var h = b.name(activation == Activation.TANH ? b.tanh(a) : b.relu(a), "h");
-        return new StepResult(List.of(h), h);
+    public StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x) {
+        GateParameters w = weights();
+        Var h = state.get(0);
+        Var a = b.name(b.add(b.linear(x, p.of(w.weightIh()), p.of(w.biasIh())), b.linear(h, p.of(w.weightHh()), p.of(w.biasHh()))), "a");
+        Var next = b.name(activation == Activation.TANH ? b.tanh(a) : b.relu(a), "h");
+        return new StepResult(List.of(next), next);
     }
 }

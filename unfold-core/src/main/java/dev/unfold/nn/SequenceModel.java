@@ -2,6 +2,7 @@ package dev.unfold.nn;
 
 import dev.unfold.graph.GraphBuilder;
 import dev.unfold.graph.Node;
+import dev.unfold.graph.Role;
 import dev.unfold.op.OneHot;
 import dev.unfold.op.Var;
 import dev.unfold.tensor.DType;
@@ -12,10 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The graph of a {@link SequenceModelSpec} over T steps: input leaves {@code in[t]} (token indices (B) or
- * vectors (B, F)), embedding or one-hot, the unfolded recurrent network, and the decoder at every step.
- * Parameter names: {@code embed.weight}, the network's PyTorch names, {@code decoder.weight},
- * {@code decoder.bias}.
+ * A sequence model: what comes in at each step (token indices through an embedding or one-hot code, or
+ * vectors), a recurrent network, and a linear decoder at every step (class logits or values). It declares
+ * its parameters as {@link Parameter} handles ({@code embed.weight}, the network's PyTorch names,
+ * {@code decoder.weight}, {@code decoder.bias}); their values live in {@link Weights}. Built with
+ * {@link #builder()}; {@link #unfold} writes its unfolded graph over T steps.
  */
 public final class SequenceModel {
     private final SequenceModelSpec spec;
@@ -27,7 +29,12 @@ public final class SequenceModel {
         this.spec = spec;
         this.network = new RecurrentNetwork(spec.rnn());
         this.embedding = new Embedding("embed.", spec.input().size(), spec.input().embedding());
-        this.decoder = new Linear("decoder.", spec.rnn().outputSize(), spec.output().size());
+        this.decoder = new Linear("decoder.", spec.rnn().outputSize(), spec.output().size(), Role.Part.OUTPUT_WEIGHT);
+    }
+
+    /** A builder whose defaults are a one-layer LSTM of 128 units. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     public SequenceModelSpec spec() {
@@ -38,36 +45,53 @@ public final class SequenceModel {
         return network;
     }
 
-    /** The model unfolded: inputs, the network's parts, per-step decoder outputs and every parameter. */
-    public record Unfolded(List<Var> inputs, RecurrentNetwork.Unfolded network, List<Var> outputs, Map<String, Var> params) {
+    /** The model unfolded: inputs, the network's parts, per-step decoder outputs and every parameter's node. */
+    public record Unfolded(List<Var> inputs, RecurrentNetwork.Unfolded network, List<Var> outputs, Map<Parameter, Var> params) {
     }
 
     /** All parameters, embedding first, then the network's, then the decoder's. */
-    public List<ParameterSpec> parameters() {
-        List<ParameterSpec> all = new ArrayList<>();
+    public List<Parameter> parameters() {
+        List<Parameter> all = new ArrayList<>();
         if (spec.input().embedding() > 0) {
-            all.addAll(embedding.parameters());
+            all.add(embedding.weight());
         }
         all.addAll(network.parameters());
         all.addAll(decoder.parameters());
         return all;
     }
 
+    /** The parameter named {@code name}. */
+    public Parameter parameter(String name) {
+        return parameters().stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the model has no parameter '" + name + "'"));
+    }
+
+    /** Every carried state of the network. */
+    public List<RecurrentState.Slot> stateSlots() {
+        return network.stateSlots();
+    }
+
+    /**
+     * Unfolds the model over {@code steps} steps for batches of {@code batch}: input leaves at each step
+     * (token indices (B) or vectors (B, F)), the network, and the decoder's outputs (B, classes or values).
+     */
     public Unfolded unfold(GraphBuilder b, int steps, int batch, DType dtype) {
-        Map<String, Var> params = new LinkedHashMap<>();
+        Map<Parameter, Var> params = new LinkedHashMap<>();
+        Role saved = b.role();
         b.at(Node.NO_STEP);
         Var table = null;
         if (spec.input().embedding() > 0) {
-            ParameterSpec p = embedding.parameters().get(0);
-            table = b.parameter(p.name(), p.shape(), dtype);
-            params.put(p.name(), table);
+            Parameter p = embedding.weight();
+            table = b.parameter(p.name(), p.shape(), dtype, p.role());
+            params.put(p, table);
         }
         List<Var> inputs = new ArrayList<>();
         List<Var> features = new ArrayList<>();
+        boolean tokens = spec.input().kind() == SequenceModelSpec.InputKind.TOKENS;
+        b.as(Role.of(Role.Kind.INPUT));
         for (int t = 0; t < steps; t++) {
             b.at(t);
-            boolean tokens = spec.input().kind() == SequenceModelSpec.InputKind.TOKENS;
-            Var in = b.input("in[" + t + "]", tokens ? Shape.of(batch) : Shape.of(batch, spec.input().size()), dtype);
+            Var in = b.input("in[" + t + "]", tokens ? Shape.of(batch) : Shape.of(batch, spec.input().size()), dtype, Role.of(Role.Kind.INPUT));
             inputs.add(in);
             if (!tokens) {
                 features.add(in);
@@ -80,15 +104,111 @@ public final class SequenceModel {
         b.at(Node.NO_STEP);
         RecurrentNetwork.Unfolded net = network.unfold(b, features);
         params.putAll(net.params());
-        Var w = b.parameter(decoder.parameters().get(0).name(), decoder.parameters().get(0).shape(), dtype);
-        Var bias = b.parameter(decoder.parameters().get(1).name(), decoder.parameters().get(1).shape(), dtype);
-        params.put(decoder.parameters().get(0).name(), w);
-        params.put(decoder.parameters().get(1).name(), bias);
+        Var w = leaf(b, decoder.weight(), dtype, params);
+        Var bias = leaf(b, decoder.bias(), dtype, params);
         List<Var> outputs = new ArrayList<>();
+        b.as(Role.of(Role.Kind.OUTPUT));
         for (int t = 0; t < steps; t++) {
             outputs.add(b.name(decoder.apply(b.at(t), net.outputs().get(t), w, bias), "decoder/y"));
         }
-        b.at(Node.NO_STEP);
+        b.at(Node.NO_STEP).as(saved);
         return new Unfolded(inputs, net, outputs, params);
+    }
+
+    private static Var leaf(GraphBuilder b, Parameter p, DType dtype, Map<Parameter, Var> params) {
+        Var v = b.parameter(p.name(), p.shape(), dtype, p.role());
+        params.put(p, v);
+        return v;
+    }
+
+    /**
+     * Builds a {@link SequenceModel}. Give the input ({@link #tokens} with an optional {@link #embedding}, or
+     * {@link #vectors}) and the output ({@link #classes} or {@link #values}); the network defaults to one
+     * forward LSTM layer of 128 units.
+     */
+    public static final class Builder {
+        private SequenceModelSpec.InputKind inputKind;
+        private int inputSize;
+        private int embedding;
+        private CellType cell = CellType.LSTM;
+        private int hidden = 128;
+        private int layers = 1;
+        private RecurrentSpec.Directions directions = RecurrentSpec.Directions.ONE;
+        private SequenceModelSpec.OutputKind outputKind;
+        private int outputSize;
+
+        private Builder() {
+        }
+
+        /** Token indices in [0, vocabulary) at each step, one-hot unless an {@link #embedding} is given. */
+        public Builder tokens(int vocabulary) {
+            this.inputKind = SequenceModelSpec.InputKind.TOKENS;
+            this.inputSize = vocabulary;
+            return this;
+        }
+
+        /** Tokens enter through an embedding of this width (0: one-hot). */
+        public Builder embedding(int width) {
+            this.embedding = width;
+            return this;
+        }
+
+        /** Vectors of {@code features} values at each step. */
+        public Builder vectors(int features) {
+            this.inputKind = SequenceModelSpec.InputKind.VECTORS;
+            this.inputSize = features;
+            return this;
+        }
+
+        public Builder cell(CellType type) {
+            this.cell = type;
+            return this;
+        }
+
+        /** Hidden units per layer and direction. */
+        public Builder hidden(int units) {
+            this.hidden = units;
+            return this;
+        }
+
+        public Builder layers(int count) {
+            this.layers = count;
+            return this;
+        }
+
+        /** A second chain in every layer, from the last step to the first. */
+        public Builder bidirectional(boolean both) {
+            this.directions = both ? RecurrentSpec.Directions.BOTH : RecurrentSpec.Directions.ONE;
+            return this;
+        }
+
+        /** Logits over {@code count} classes at each step, scored by softmax cross-entropy. */
+        public Builder classes(int count) {
+            this.outputKind = SequenceModelSpec.OutputKind.CLASSES;
+            this.outputSize = count;
+            return this;
+        }
+
+        /** {@code count} values at each step, scored by mean squared error. */
+        public Builder values(int count) {
+            this.outputKind = SequenceModelSpec.OutputKind.VALUES;
+            this.outputSize = count;
+            return this;
+        }
+
+        public SequenceModel build() {
+            if (inputKind == null) {
+                throw new IllegalArgumentException("a model needs an input: tokens(vocabulary) or vectors(features)");
+            }
+            if (outputKind == null) {
+                throw new IllegalArgumentException("a model needs an output: classes(count) or values(count)");
+            }
+            if (inputKind == SequenceModelSpec.InputKind.VECTORS && embedding != 0) {
+                throw new IllegalArgumentException("only token inputs take an embedding");
+            }
+            SequenceModelSpec.Input in = new SequenceModelSpec.Input(inputKind, inputSize, embedding);
+            RecurrentSpec rnn = new RecurrentSpec(cell, in.networkWidth(), hidden, layers, directions);
+            return new SequenceModel(new SequenceModelSpec(in, rnn, new SequenceModelSpec.Output(outputKind, outputSize)));
+        }
     }
 }

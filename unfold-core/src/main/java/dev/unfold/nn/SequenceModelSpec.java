@@ -17,7 +17,7 @@ public record SequenceModelSpec(Input input, RecurrentSpec rnn, Output output) {
     public record Input(InputKind kind, int size, int embedding) {
         public Input {
             if (size <= 0 || embedding < 0 || (kind == InputKind.VECTORS && embedding != 0)) {
-                throw new IllegalArgumentException("input: size must be positive and only tokens take an embedding");
+                throw new IllegalArgumentException("the input size must be positive, the embedding width not negative, and only tokens take an embedding");
             }
         }
 

@@ -1,7 +1,6 @@
 package dev.unfold.optim;
 
-import dev.unfold.tensor.Tensor;
-import java.util.Map;
+import dev.unfold.nn.Weights;
 
 /**
  * Updates parameters from their gradients. Lifecycle: construct, then {@link #step} once per update
@@ -12,10 +11,10 @@ public interface Optimizer {
     /** {@code adam}, {@code sgd}, ... */
     String name();
 
-    /** The parameters after one update with learning rate {@code lr}; names and shapes are kept. */
-    Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr);
+    /** The weights after one update with learning rate {@code lr}; parameters without a gradient keep their value. */
+    Weights step(Weights params, Gradients grads, double lr);
 
-    /** Everything needed to continue: the step count and the slots, keyed {@code <slot>/<parameter>}. */
+    /** Everything needed to continue: the step count and the slots, by slot name and parameter. */
     OptimizerState state();
 
     void restore(OptimizerState state);

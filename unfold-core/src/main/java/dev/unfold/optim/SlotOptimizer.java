@@ -1,5 +1,7 @@
 package dev.unfold.optim;
 
+import dev.unfold.nn.Parameter;
+import dev.unfold.nn.Weights;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
@@ -14,8 +16,8 @@ import java.util.Map;
  * loop vectorises), a step counter, and an update rule applied element by element.
  */
 abstract class SlotOptimizer implements Optimizer {
-    private final Map<String, double[]> slots = new HashMap<>();
-    private final Map<String, float[]> floatSlots = new HashMap<>();
+    private final Map<OptimizerState.Slot, double[]> slots = new HashMap<>();
+    private final Map<OptimizerState.Slot, float[]> floatSlots = new HashMap<>();
     private long steps;
 
     /** Names of the slots this optimizer keeps per parameter. */
@@ -32,20 +34,15 @@ abstract class SlotOptimizer implements Optimizer {
     }
 
     @Override
-    public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr) {
+    public Weights step(Weights params, Gradients grads, double lr) {
         steps++;
         beginStep(steps);
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : params.entrySet()) {
-            Tensor p = e.getValue();
-            Tensor g = grads.get(e.getKey());
-            if (g == null) {
-                out.put(e.getKey(), p);
-                continue;
-            }
-            out.put(e.getKey(), updated(e.getKey(), p, g, lr));
+        Map<Parameter, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<Parameter, Tensor> e : params.values().entrySet()) {
+            Parameter p = e.getKey();
+            out.put(p, grads.parameters().contains(p) ? updated(p, e.getValue(), grads, lr) : e.getValue());
         }
-        return out;
+        return Weights.of(out);
     }
 
     /**
@@ -65,32 +62,37 @@ abstract class SlotOptimizer implements Optimizer {
         }
     }
 
-    private Tensor updated(String name, Tensor p, Tensor g, double lr) {
-        if (p.dtype() == DType.F32 && g.dtype() == DType.F32) {
+    private Tensor updated(Parameter param, Tensor p, Gradients grads, double lr) {
+        if (p.dtype() == DType.F32 && grads.dtype() == DType.F32) {
             float[] next = new float[p.size()];
-            updateAll(p.f32(), g.f32(), floatSlotsOf(name, p.size()), next, steps, lr);
+            updateAll(p.f32(), grads.f32(param), floatSlotsOf(param, p.size()), next, steps, lr);
             return Tensor.wrap(p.shape(), next);
         }
-        double[][] s = slotsOf(name, p.size());
-        return Tensor.generate(p.dtype(), p.shape(), i -> update(p.get(i), g.get(i), s, i, steps, lr));
+        double[][] s = slotsOf(param, p.size());
+        if (grads.dtype() == DType.F32) {
+            float[] g = grads.f32(param);
+            return Tensor.generate(p.dtype(), p.shape(), i -> update(p.get(i), g[i], s, i, steps, lr));
+        }
+        double[] g = grads.f64(param);
+        return Tensor.generate(p.dtype(), p.shape(), i -> update(p.get(i), g[i], s, i, steps, lr));
     }
 
-    private double[][] slotsOf(String param, int size) {
+    private double[][] slotsOf(Parameter param, int size) {
         List<String> names = slotNames();
         double[][] s = new double[names.size()][];
         for (int k = 0; k < s.length; k++) {
-            String key = names.get(k) + "/" + param;
+            OptimizerState.Slot key = new OptimizerState.Slot(names.get(k), param);
             float[] f = floatSlots.remove(key);
             s[k] = slots.computeIfAbsent(key, n -> f != null ? Tensor.wrap(Shape.of(f.length), f).toDoubleArray() : new double[size]);
         }
         return s;
     }
 
-    private float[][] floatSlotsOf(String param, int size) {
+    private float[][] floatSlotsOf(Parameter param, int size) {
         List<String> names = slotNames();
         float[][] s = new float[names.size()][];
         for (int k = 0; k < s.length; k++) {
-            String key = names.get(k) + "/" + param;
+            OptimizerState.Slot key = new OptimizerState.Slot(names.get(k), param);
             double[] d = slots.remove(key);
             s[k] = floatSlots.computeIfAbsent(key, n -> d != null ? Tensor.wrap(Shape.of(d.length), d).to(DType.F32).f32() : new float[size]);
         }
@@ -99,7 +101,7 @@ abstract class SlotOptimizer implements Optimizer {
 
     @Override
     public OptimizerState state() {
-        Map<String, Tensor> saved = new HashMap<>();
+        Map<OptimizerState.Slot, Tensor> saved = new HashMap<>();
         slots.forEach((k, v) -> saved.put(k, Tensor.wrap(Shape.of(v.length), v.clone())));
         floatSlots.forEach((k, v) -> saved.put(k, Tensor.wrap(Shape.of(v.length), v.clone())));
         return new OptimizerState(name(), steps, saved);
@@ -113,6 +115,10 @@ abstract class SlotOptimizer implements Optimizer {
         slots.clear();
         floatSlots.clear();
         state.slots().forEach((k, v) -> {
+            if (v.size() != k.parameter().shape().size()) {
+                throw new IllegalArgumentException("optimizer slot " + k.name() + " of '" + k.parameter().name() + "' has " + v.size()
+                        + " elements; the parameter has " + k.parameter().shape().size());
+            }
             if (v.dtype() == DType.F32) {
                 floatSlots.put(k, v.f32().clone());
             } else {

@@ -1,17 +1,20 @@
 package dev.unfold.train;
 
-import dev.unfold.exec.Executor;
-import dev.unfold.nn.InitScheme;
-import dev.unfold.nn.ParameterSpec;
+import dev.unfold.data.Episode;
+import dev.unfold.data.SequenceSource;
+import dev.unfold.nn.RecurrentState;
 import dev.unfold.nn.SequenceModel;
-import dev.unfold.optim.GradientClipping;
+import dev.unfold.nn.Weights;
+import dev.unfold.optim.Clipping;
+import dev.unfold.optim.Gradients;
 import dev.unfold.optim.LearningRateSchedule;
 import dev.unfold.optim.Optimizer;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Rng;
-import dev.unfold.tensor.Tensor;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.unfold.window.WindowGraph;
+import dev.unfold.window.WindowGraphs;
+import dev.unfold.window.WindowRun;
+import dev.unfold.window.WindowRunner;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -19,7 +22,8 @@ import java.util.TreeMap;
  * Owns the updates of one training run: reads episodes from a source, runs each {@link TruncatedBptt}
  * window on its unfolded graph, and hands the gradients to the optimizer. The state is carried from
  * window to window as plain values: each window's graph starts from input leaves, so no gradient can
- * flow into an earlier window.
+ * flow into an earlier window. The gradients of every update land in one {@link Gradients} sink the trainer
+ * owns.
  */
 public final class Trainer {
     private final SequenceModel model;
@@ -28,11 +32,12 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final LearningRateSchedule schedule;
     private final Clipping clipping;
-    private final Executor executor;
+    private final WindowRunner runner;
     private final DType dtype;
     private final WindowGraphs graphs;
+    private final Gradients grads;
 
-    private Map<String, Tensor> params;
+    private Weights weights;
     private long step;
     private long tokens;
     private long episodeIndex;
@@ -40,50 +45,37 @@ public final class Trainer {
     private Rng rng;
     private Episode episode;
     private int position;
-    private TreeMap<Integer, Map<String, Tensor>> carried = new TreeMap<>();
+    private TreeMap<Integer, RecurrentState> carried = new TreeMap<>();
 
     /** The result of one update. */
     public record Update(long step, double loss, double gradNorm, double lr, long tokens) {
     }
 
-    /** How a run is set up, apart from its state. */
-    public record Setup(SequenceModel model, SequenceSource source, TruncatedBptt tbptt, Optimizer optimizer,
-            LearningRateSchedule schedule, Clipping clipping, Executor executor, DType dtype) {
-    }
-
-    public Trainer(Setup setup) {
-        this.model = setup.model();
-        this.source = setup.source();
-        this.tbptt = setup.tbptt();
-        this.optimizer = setup.optimizer();
-        this.schedule = setup.schedule();
-        this.clipping = setup.clipping();
-        this.executor = setup.executor();
-        this.dtype = setup.dtype();
+    /** A trainer of {@code model} on {@code source} as {@code plan} says (its budget and intervals are the caller's), running windows on {@code runner}. */
+    public Trainer(SequenceModel model, SequenceSource source, TrainingPlan plan, WindowRunner runner, DType dtype) {
+        this.model = model;
+        this.source = source;
+        this.tbptt = plan.windows();
+        this.optimizer = plan.optimizer().create();
+        this.schedule = plan.schedule();
+        this.clipping = plan.clipping();
+        this.runner = runner;
+        this.dtype = dtype;
         this.graphs = new WindowGraphs(model, source.batch(), dtype);
+        this.grads = new Gradients(model.parameters(), dtype);
     }
 
-    /** Fresh parameters drawn from {@code seed}; the episodes are drawn from a generator seeded from it too. */
-    public void initialize(InitScheme scheme, long seed) {
-        params = initialParameters(model, scheme, seed, dtype);
+    /** Fresh weights drawn from {@code seed}; the episodes are drawn from a generator seeded from it too. */
+    public void initialize(dev.unfold.nn.InitScheme scheme, long seed) {
+        weights = Weights.initial(model.parameters(), scheme, seed, dtype);
         optimizer.reset();
         step = 0;
         tokens = 0;
         startEpisode(0, new Rng(seed ^ 0x5DEECE66DL).nextLong());
     }
 
-    /** The parameters {@link #initialize} starts from: the same for the same model, scheme and seed. */
-    public static Map<String, Tensor> initialParameters(SequenceModel model, InitScheme scheme, long seed, DType dtype) {
-        Rng init = new Rng(seed);
-        Map<String, Tensor> params = new LinkedHashMap<>();
-        for (ParameterSpec p : model.parameters()) {
-            params.put(p.name(), scheme.initialize(p, dtype, init));
-        }
-        return params;
-    }
-
     public void restore(TrainingState s) {
-        params = new LinkedHashMap<>(s.params());
+        weights = s.weights();
         optimizer.restore(s.optimizer());
         step = s.step();
         tokens = s.tokens();
@@ -93,11 +85,20 @@ public final class Trainer {
     }
 
     public TrainingState snapshot() {
-        return new TrainingState(params, optimizer.state(), step, tokens, episodeIndex, episodeSeed, position, carried);
+        return new TrainingState(weights, optimizer.state(), step, tokens, episodeIndex, episodeSeed, position, carried);
     }
 
-    public Map<String, Tensor> params() {
-        return params;
+    public SequenceModel model() {
+        return model;
+    }
+
+    public Weights weights() {
+        return weights;
+    }
+
+    /** The optimizer's name, as a checkpoint records it. */
+    public String optimizerName() {
+        return optimizer.name();
     }
 
     /** Updates done so far. */
@@ -115,14 +116,14 @@ public final class Trainer {
             Optional<TruncatedBptt.Window> next = tbptt.windowAt(position, episode.length());
             if (next.isEmpty()) {
                 if (++emptyEpisodes > 1) {
-                    throw new IllegalArgumentException("no window of --tbptt " + tbptt.k1() + "," + tbptt.k2()
-                            + " ever holds a step with a target; nothing can be learned");
+                    throw new IllegalArgumentException("no window of truncated BPTT(" + tbptt.k1() + ", " + tbptt.k2()
+                            + ") ever holds a step with a target; nothing can be learned");
                 }
                 startEpisode(episodeIndex + 1, rng.nextLong());
                 continue;
             }
             TruncatedBptt.Window w = next.get();
-            Map<String, Tensor> state = advance(w);
+            RecurrentState state = advance(w);
             boolean[] lossAt = lossSteps(w);
             tokens += (long) source.batch() * (w.end() - position);
             position = w.end();
@@ -134,13 +135,13 @@ public final class Trainer {
         }
     }
 
-    private Update update(TruncatedBptt.Window w, boolean[] lossAt, Map<String, Tensor> state) {
-        WindowRun run = WindowRun.execute(executor, graphs.get(lossAt, WindowGraph.Mode.GRADIENTS), params, episode, w.start(), state,
-                new WindowRun.Keep(firstRemembered(w.start()), false, true));
+    private Update update(TruncatedBptt.Window w, boolean[] lossAt, RecurrentState state) {
+        WindowRun run = runner.run(graphs.get(lossAt, WindowGraph.Mode.GRADIENTS), weights, episode, w.start(), state,
+                new WindowRunner.Keep(firstRemembered(w.start()), false, true));
+        run.gradientsInto(grads);
         remember(run, w.start(), w.length());
         double loss = run.loss();
-        Map<String, Tensor> grads = run.parameterGradients();
-        double norm = GradientClipping.globalNorm(grads);
+        double norm = grads.globalNorm();
         if (!Double.isFinite(loss)) {
             throw TrainingDivergedException.at(step + 1, "the loss became " + loss);
         }
@@ -148,32 +149,33 @@ public final class Trainer {
             throw TrainingDivergedException.at(step + 1, "the gradient norm became " + norm);
         }
         double lr = schedule.at(step);
-        params = optimizer.step(params, clipping.apply(grads), lr);
+        clipping.apply(grads, norm);
+        weights = optimizer.step(weights, grads, lr);
         step++;
         return new Update(step, loss, norm, lr, tokens);
     }
 
     /** The state at the window's start: carried from earlier windows, after forward-only steps if needed. */
-    private Map<String, Tensor> advance(TruncatedBptt.Window w) {
-        Map<String, Tensor> state = stateAt(w.advanceFrom());
+    private RecurrentState advance(TruncatedBptt.Window w) {
+        RecurrentState state = stateAt(w.advanceFrom());
         if (w.advance() > 0) {
             state = runForward(w.advanceFrom(), w.advance(), state);
         }
         return state;
     }
 
-    private Map<String, Tensor> runForward(int start, int length, Map<String, Tensor> state) {
-        WindowRun run = WindowRun.execute(executor, graphs.get(new boolean[length], WindowGraph.Mode.FORWARD), params, episode, start, state,
-                new WindowRun.Keep(Math.min(length - 1, firstRemembered(start)), false, false));
+    private RecurrentState runForward(int start, int length, RecurrentState state) {
+        WindowRun run = runner.run(graphs.get(new boolean[length], WindowGraph.Mode.FORWARD), weights, episode, start, state,
+                new WindowRunner.Keep(Math.min(length - 1, firstRemembered(start)), false, false));
         remember(run, start, length);
-        return run.statesAfter(length - 1);
+        return run.stateAfter(length - 1);
     }
 
-    private Map<String, Tensor> stateAt(int pos) {
+    private RecurrentState stateAt(int pos) {
         if (pos == 0) {
-            return WindowRun.zeroStates(graphs.get(new boolean[1], WindowGraph.Mode.FORWARD));
+            return graphs.get(new boolean[1], WindowGraph.Mode.FORWARD).zeroState();
         }
-        Map<String, Tensor> s = carried.get(pos);
+        RecurrentState s = carried.get(pos);
         if (s == null) {
             throw new IllegalStateException("no carried state at step " + pos + "; have " + carried.keySet());
         }
@@ -195,7 +197,7 @@ public final class Trainer {
         for (int t = 0; t < length; t++) {
             int pos = start + t + 1;
             if (pos >= keepFrom) {
-                carried.put(pos, run.statesAfter(t));
+                carried.put(pos, run.stateAfter(t));
             }
         }
         carried.headMap(keepFrom).clear();

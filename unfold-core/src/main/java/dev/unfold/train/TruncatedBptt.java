@@ -14,7 +14,7 @@ import java.util.List;
 public record TruncatedBptt(int k1, int k2) {
     public TruncatedBptt {
         if (k1 <= 0 || k2 <= 0) {
-            throw new IllegalArgumentException("--tbptt k1,k2 needs positive k1 and k2, got " + k1 + "," + k2);
+            throw new IllegalArgumentException("truncated BPTT needs positive k1 and k2, got " + k1 + "," + k2);
         }
     }
 
@@ -57,18 +57,5 @@ public record TruncatedBptt(int k1, int k2) {
             }
             windows.add(w.get());
         }
-    }
-
-    /** "k1,k2" from the command line. */
-    public static TruncatedBptt parse(String text) {
-        String[] parts = text.split(",");
-        try {
-            if (parts.length == 2) {
-                return new TruncatedBptt(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the message below
-        }
-        throw new IllegalArgumentException("--tbptt takes k1,k2 (two positive whole numbers), got '" + text + "'");
     }
 }

@@ -12,7 +12,7 @@ import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
 import dev.unfold.testkit.ExecutorEquivalence;
 import dev.unfold.testkit.Fixtures;
-import dev.unfold.train.WindowGraph;
+import dev.unfold.window.WindowGraph;
 import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

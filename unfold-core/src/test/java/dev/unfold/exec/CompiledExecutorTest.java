@@ -46,7 +46,7 @@ class CompiledExecutorTest {
                 new dev.unfold.nn.SequenceModelSpec.Output(dev.unfold.nn.SequenceModelSpec.OutputKind.CLASSES, 7)));
         boolean[] lossAt = new boolean[steps];
         java.util.Arrays.fill(lossAt, true);
-        var window = dev.unfold.train.WindowGraph.build(model, 3, lossAt, DType.F32, dev.unfold.train.WindowGraph.Mode.FORWARD);
+        var window = dev.unfold.window.WindowGraph.build(model, 3, lossAt, DType.F32, dev.unfold.window.WindowGraph.Mode.FORWARD);
         Graph g = window.graph();
         CompiledExecutor.Plan plan = CompiledExecutor.plan(g, Set.of(g.output("loss").id()));
         assertEquals(1, plan.projectedTables(), "Gather(E, x_t) W_ihᵀ of all steps as Gather(E W_ihᵀ, x_t): " + plan);
@@ -71,7 +71,7 @@ class CompiledExecutorTest {
     @Test
     void valuesThatWereNotKeptAreNotReadable() {
         Graph g = ProbeGraph.build(new RecurrentSpec(CellType.RNN_TANH, 2, 3, 1, RecurrentSpec.Directions.ONE), 3, 2, DType.F32);
-        Values v = new CompiledExecutor().run(g, Fixtures.randomFeeds(g, Fixtures.rng()), Set.of());
+        Values v = new CompiledExecutor().run(g, Feeds.byLabel(g, Fixtures.randomFeeds(g, Fixtures.rng())), Set.of());
         assertTrue(Double.isFinite(v.output("loss").get(0)), "named outputs are always kept");
         int hidden = g.find("l0/h").orElseThrow().id();
         assertThrows(IllegalStateException.class, () -> v.get(hidden));

@@ -67,7 +67,7 @@ class UnfolderProperties {
         for (int t = 0; t < steps; t++) {
             xs.add(List.of(b.at(t).input("x[" + t + "]", loop.body().node(loop.inputs().get(0)).shape(), DType.F32)));
         }
-        Unfolder.into(b, loop, new Unfolder.Wiring(params, init, xs, Unfolder.Direction.REVERSE, "rev"));
+        Unfolder.into(b, loop, new Unfolder.Wiring(params, init, xs, new Role.Layer(0, Direction.REVERSE), "rev"));
         Graph g = Verifier.verify(b.build());
         for (Node n : g.nodes()) {
             for (int in : n.inputs()) {
@@ -134,7 +134,7 @@ class UnfolderProperties {
         for (int t = 0; t < steps; t++) {
             List<Var> params = copyPerStep ? params(b, loop, "@" + t) : shared;
             Var x = b.at(t).input("x[" + t + "]", loop.body().node(loop.inputs().get(0)).shape(), DType.F64);
-            Unfolder.Unrolled u = Unfolder.into(b, loop, new Unfolder.Wiring(params, state, List.of(List.of(x)), Unfolder.Direction.FORWARD, ""));
+            Unfolder.Unrolled u = Unfolder.into(b, loop, new Unfolder.Wiring(params, state, List.of(List.of(x)), Role.Layer.NONE, ""));
             state = u.finalState();
             Var y = u.outputs().get(0).get(0);
             Var term = b.at(t).sum(b.mul(y, b.input("R[" + t + "]", y.shape(), DType.F64)));

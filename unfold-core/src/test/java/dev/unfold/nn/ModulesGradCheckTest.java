@@ -28,7 +28,7 @@ class ModulesGradCheckTest {
         GraphBuilder b = new GraphBuilder();
         Embedding emb = new Embedding("embed.", vocab, 3);
         Var table = b.parameter("embed.weight", Shape.of(vocab, 3), DType.F64);
-        Linear dec = new Linear("decoder.", 4, vocab);
+        Linear dec = new Linear("decoder.", 4, vocab, dev.unfold.graph.Role.Part.OUTPUT_WEIGHT);
         Var w = b.parameter("decoder.weight", Shape.of(vocab, 4), DType.F64);
         Var bias = b.parameter("decoder.bias", Shape.of(vocab), DType.F64);
         Map<String, Tensor> feeds = new HashMap<>();

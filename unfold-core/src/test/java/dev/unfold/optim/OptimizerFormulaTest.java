@@ -3,8 +3,14 @@ package dev.unfold.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.unfold.graph.Role;
+import dev.unfold.nn.Init;
+import dev.unfold.nn.Parameter;
+import dev.unfold.nn.Weights;
+import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -22,6 +28,7 @@ class OptimizerFormulaTest {
     private static final double[] G2 = {0.1, 0.2};
     private static final double LR = 0.1;
     private static final double TOLERANCE = 1e-9;
+    private static final Parameter W = Parameter.of("w", Shape.of(2), Init.uniform(1), Role.Part.HIDDEN_WEIGHT);
 
     static Stream<Arguments> cases() {
         return Stream.of(
@@ -38,59 +45,70 @@ class OptimizerFormulaTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void twoStepsMatchTheFormula(Optimizer opt, double[] first, double[] second) {
-        Map<String, Tensor> p = Map.of("w", vec(THETA));
-        p = opt.step(p, Map.of("w", vec(G1)), LR);
-        assertArrayEquals(first, p.get("w").toDoubleArray(), TOLERANCE, "after step 1");
-        p = opt.step(p, Map.of("w", vec(G2)), LR);
-        assertArrayEquals(second, p.get("w").toDoubleArray(), TOLERANCE, "after step 2");
+        Weights p = weights(THETA, DType.F64);
+        p = opt.step(p, grads(G1, DType.F64), LR);
+        assertArrayEquals(first, p.get(W).toDoubleArray(), TOLERANCE, "after step 1");
+        p = opt.step(p, grads(G2, DType.F64), LR);
+        assertArrayEquals(second, p.get(W).toDoubleArray(), TOLERANCE, "after step 2");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void stateRoundTripContinuesIdentically(Optimizer opt) {
-        Map<String, Tensor> p = opt.step(Map.of("w", vec(THETA)), Map.of("w", vec(G1)), LR);
+        Weights p = opt.step(weights(THETA, DType.F64), grads(G1, DType.F64), LR);
         OptimizerState saved = opt.state();
-        Map<String, Tensor> straight = opt.step(p, Map.of("w", vec(G2)), LR);
+        Weights straight = opt.step(p, grads(G2, DType.F64), LR);
         opt.reset();
         opt.restore(saved);
-        Map<String, Tensor> resumed = opt.step(p, Map.of("w", vec(G2)), LR);
-        assertArrayEquals(straight.get("w").toDoubleArray(), resumed.get("w").toDoubleArray(), 0.0);
+        Weights resumed = opt.step(p, grads(G2, DType.F64), LR);
+        assertArrayEquals(straight.get(W).toDoubleArray(), resumed.get(W).toDoubleArray(), 0.0);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void float32ParametersKeepFloat32SlotsAndTakeSavedFloat64Ones(Optimizer opt) {
-        dev.unfold.tensor.DType f32 = dev.unfold.tensor.DType.F32;
-        Map<String, Tensor> p = opt.step(Map.of("w", vec(THETA).to(f32)), Map.of("w", vec(G1).to(f32)), LR);
+        Weights p = opt.step(weights(THETA, DType.F32), grads(G1, DType.F32), LR);
         OptimizerState saved = opt.state();
-        org.junit.jupiter.api.Assertions.assertTrue(saved.slots().values().stream().allMatch(t -> t.dtype() == f32), "slots in the parameter's precision");
-        Map<String, Tensor> widened = new java.util.HashMap<>();
-        saved.slots().forEach((k, v) -> widened.put(k, v.to(dev.unfold.tensor.DType.F64)));
-        Map<String, Tensor> straight = opt.step(p, Map.of("w", vec(G2).to(f32)), LR);
+        org.junit.jupiter.api.Assertions.assertTrue(saved.slots().values().stream().allMatch(t -> t.dtype() == DType.F32), "slots in the parameter's precision");
+        Map<OptimizerState.Slot, Tensor> widened = new HashMap<>();
+        saved.slots().forEach((k, v) -> widened.put(k, v.to(DType.F64)));
+        Weights straight = opt.step(p, grads(G2, DType.F32), LR);
         opt.reset();
         opt.restore(new OptimizerState(saved.optimizer(), saved.steps(), widened));
-        Map<String, Tensor> resumed = opt.step(p, Map.of("w", vec(G2).to(f32)), LR);
-        assertArrayEquals(straight.get("w").toDoubleArray(), resumed.get("w").toDoubleArray(), 0.0);
+        Weights resumed = opt.step(p, grads(G2, DType.F32), LR);
+        assertArrayEquals(straight.get(W).toDoubleArray(), resumed.get(W).toDoubleArray(), 0.0);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void float32ParametersFollowTheSameFormula(Optimizer opt, double[] first, double[] second) {
-        Map<String, Tensor> p = Map.of("w", vec(THETA).to(dev.unfold.tensor.DType.F32));
-        p = opt.step(p, Map.of("w", vec(G1).to(dev.unfold.tensor.DType.F32)), LR);
-        assertArrayEquals(first, p.get("w").toDoubleArray(), 1e-6, "after step 1");
-        p = opt.step(p, Map.of("w", vec(G2).to(dev.unfold.tensor.DType.F32)), LR);
-        assertArrayEquals(second, p.get("w").toDoubleArray(), 1e-6, "after step 2");
+        Weights p = weights(THETA, DType.F32);
+        p = opt.step(p, grads(G1, DType.F32), LR);
+        assertArrayEquals(first, p.get(W).toDoubleArray(), 1e-6, "after step 1");
+        p = opt.step(p, grads(G2, DType.F32), LR);
+        assertArrayEquals(second, p.get(W).toDoubleArray(), 1e-6, "after step 2");
     }
 
     @Test
     void clippingByGlobalNormScalesAllGradientsTogether() {
-        Map<String, Tensor> g = Map.of("a", vec(new double[] {3, 0}), "b", vec(new double[] {0, 4}));
-        Map<String, Tensor> c = GradientClipping.byGlobalNorm(g, 1.0);
-        assertEquals(1.0, GradientClipping.globalNorm(c), 1e-6);
-        assertArrayEquals(new double[] {0.6, 0}, c.get("a").toDoubleArray(), 1e-6);
-        assertEquals(g, GradientClipping.byGlobalNorm(g, 10.0), "below the threshold nothing changes");
-        assertArrayEquals(new double[] {1, 0}, GradientClipping.byValue(g, 1).get("a").toDoubleArray(), 0);
+        Parameter a = Parameter.of("a", Shape.of(2), Init.uniform(1), Role.Part.BIAS);
+        Parameter b = Parameter.of("b", Shape.of(2), Init.uniform(1), Role.Part.BIAS);
+        Gradients g = Gradients.of(Map.of(a, vec(new double[] {3, 0}), b, vec(new double[] {0, 4})));
+        Clipping.byNorm(1.0).apply(g, g.globalNorm());
+        assertEquals(1.0, g.globalNorm(), 1e-6);
+        assertArrayEquals(new double[] {0.6, 0}, g.copyOf(a).toDoubleArray(), 1e-6);
+        Gradients same = Gradients.of(Map.of(a, vec(new double[] {3, 0}), b, vec(new double[] {0, 4})));
+        Clipping.byNorm(10.0).apply(same, same.globalNorm());
+        assertArrayEquals(new double[] {3, 0}, same.copyOf(a).toDoubleArray(), 0, "below the threshold nothing changes");
+        Clipping.byValue(1).apply(same, same.globalNorm());
+        assertArrayEquals(new double[] {1, 0}, same.copyOf(a).toDoubleArray(), 0);
+    }
+
+    @Test
+    void restoringASlotOfAnotherShapeFails() {
+        Optimizer opt = new Adam();
+        OptimizerState bad = new OptimizerState("adam", 1, Map.of(new OptimizerState.Slot("exp_avg", W), vec(new double[] {1, 2, 3})));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> opt.restore(bad));
     }
 
     @Test
@@ -108,5 +126,13 @@ class OptimizerFormulaTest {
 
     private static Tensor vec(double[] v) {
         return Tensor.wrap(Shape.of(v.length), v.clone());
+    }
+
+    private static Weights weights(double[] v, DType dtype) {
+        return Weights.of(Map.of(W, vec(v).to(dtype)));
+    }
+
+    private static Gradients grads(double[] v, DType dtype) {
+        return Gradients.of(Map.of(W, vec(v).to(dtype)));
     }
 }

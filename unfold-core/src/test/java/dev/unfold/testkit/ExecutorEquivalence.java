@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.autodiff.Vjp;
 import dev.unfold.exec.Executor;
+import dev.unfold.exec.Feeds;
 import dev.unfold.exec.Interpreter;
 import dev.unfold.exec.Values;
 import dev.unfold.graph.Graph;
@@ -26,8 +27,13 @@ public final class ExecutorEquivalence {
     private ExecutorEquivalence() {
     }
 
+    /** Leaves fed by their labels; returns the worst error seen. */
+    public static double assertAgrees(Executor executor, Graph forward, String loss, Map<String, Tensor> byLabel) {
+        return assertAgrees(executor, forward, loss, Feeds.byLabel(forward, byLabel));
+    }
+
     /** Returns the worst error seen. */
-    public static double assertAgrees(Executor executor, Graph forward, String loss, Map<String, Tensor> feeds) {
+    public static double assertAgrees(Executor executor, Graph forward, String loss, Feeds feeds) {
         Vjp.Gradients g = Vjp.of(forward, loss);
         Set<Integer> keep = new HashSet<>();
         keep.add(forward.output(loss).id());

@@ -2,16 +2,14 @@ package dev.unfold.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unfold.data.TextStreams;
 import dev.unfold.exec.Executor;
 import dev.unfold.io.Vocabulary;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.InitScheme;
-import dev.unfold.nn.RecurrentSpec;
 import dev.unfold.nn.SequenceModel;
-import dev.unfold.nn.SequenceModelSpec;
-import dev.unfold.optim.Adam;
-import dev.unfold.optim.LearningRateSchedule;
 import dev.unfold.tensor.DType;
+import dev.unfold.window.WindowRunner;
 import org.junit.jupiter.api.Test;
 
 class TrainerSmokeTest {
@@ -20,10 +18,9 @@ class TrainerSmokeTest {
         String text = "abcdefgh".repeat(200);
         Vocabulary v = Vocabulary.of(text);
         TextStreams streams = new TextStreams(v.encode(text).ids(), 4, v.size());
-        RecurrentSpec rnn = new RecurrentSpec(CellType.LSTM, 8, 16, 1, RecurrentSpec.Directions.ONE);
-        SequenceModel model = new SequenceModel(new SequenceModelSpec(streams.input(8), rnn, streams.output()));
-        Trainer trainer = new Trainer(new Trainer.Setup(model, streams, new TruncatedBptt(16, 16), new Adam(),
-                new LearningRateSchedule.Constant(0.01), Clipping.none(), Executor.reference(), DType.F32));
+        SequenceModel model = SequenceModel.builder().tokens(v.size()).embedding(8).cell(CellType.LSTM).hidden(16).classes(v.size()).build();
+        TrainingPlan plan = TrainingPlan.builder().batch(4).sequenceLength(16).learningRate(0.01).build();
+        Trainer trainer = new Trainer(model, streams, plan, WindowRunner.local(Executor.reference()), DType.F32);
         trainer.initialize(InitScheme.PYTORCH, 1);
         double first = trainer.step().loss();
         double last = first;

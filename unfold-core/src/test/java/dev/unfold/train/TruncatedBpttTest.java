@@ -5,22 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.autodiff.Vjp;
+import dev.unfold.data.Episode;
+import dev.unfold.data.SequenceSource;
+import dev.unfold.data.TextStreams;
 import dev.unfold.exec.Executor;
 import dev.unfold.exec.Interpreter;
 import dev.unfold.exec.Values;
 import dev.unfold.io.Vocabulary;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.InitScheme;
-import dev.unfold.nn.RecurrentSpec;
+import dev.unfold.nn.Parameter;
+import dev.unfold.nn.RecurrentState;
 import dev.unfold.nn.SequenceModel;
-import dev.unfold.nn.SequenceModelSpec;
-import dev.unfold.optim.LearningRateSchedule;
-import dev.unfold.optim.Sgd;
+import dev.unfold.nn.Weights;
+import dev.unfold.optim.OptimizerConfig;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Rng;
 import dev.unfold.tensor.Tensor;
 import dev.unfold.tensor.TensorFormat;
-import java.util.HashMap;
+import dev.unfold.window.WindowGraph;
+import dev.unfold.window.WindowRunner;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +55,10 @@ class TruncatedBpttTest {
     void tbpttOverTheWholeSequenceIsFullBptt() {
         int steps = 6;
         Setup s = new Setup(CellType.LSTM, steps, steps);
-        Map<String, Tensor> before = s.trainer.params();
+        Weights before = s.trainer.weights();
         s.trainer.step();
-        Map<String, Tensor> used = usedGradient(before, s.trainer.params());
-        Map<String, Tensor> full = windowGradient(s, before, 0, steps, 0, zeroState(s, before));
+        Map<Parameter, Tensor> used = usedGradient(before, s.trainer.weights());
+        Map<Parameter, Tensor> full = windowGradient(s, before, 0, steps, 0, zeroState(s));
         assertSame(full, used);
     }
 
@@ -67,11 +71,11 @@ class TruncatedBpttTest {
         List<TruncatedBptt.Window> plan = tbptt.plan(length);
         assertEquals(length, plan.get(plan.size() - 1).end(), "the plan reaches the last step");
         for (TruncatedBptt.Window w : plan) {
-            Map<String, Tensor> before = s.trainer.params();
-            Map<String, Tensor> state = carriedState(s, before, w);
-            Map<String, Tensor> expected = windowGradient(s, before, w.start(), w.end(), w.lossFrom(), state);
+            Weights before = s.trainer.weights();
+            RecurrentState state = carriedState(s, before, w);
+            Map<Parameter, Tensor> expected = windowGradient(s, before, w.start(), w.end(), w.lossFrom(), state);
             s.trainer.step();
-            assertSame(expected, usedGradient(before, s.trainer.params()));
+            assertSame(expected, usedGradient(before, s.trainer.weights()));
         }
     }
 
@@ -115,8 +119,7 @@ class TruncatedBpttTest {
                 };
             }
         };
-        Trainer t = new Trainer(new Trainer.Setup(s.model, silent, new TruncatedBptt(3, 3), new Sgd(0, Sgd.Momentum.HEAVY_BALL, 0),
-                new LearningRateSchedule.Constant(1), Clipping.none(), Executor.reference(), DType.F64));
+        Trainer t = new Trainer(s.model, silent, plan(3, 3), WindowRunner.local(Executor.reference()), DType.F64);
         t.initialize(InitScheme.PYTORCH, 1);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, t::step);
         assertTrue(e.getMessage().contains("nothing can be learned"), e.getMessage());
@@ -126,26 +129,29 @@ class TruncatedBpttTest {
     void theWindowGraphPassesAGradientCheck() {
         Setup s = new Setup(CellType.GRU, 2, 4);
         WindowGraph w = WindowGraph.build(s.model, BATCH, new boolean[] {false, false, true, true}, DType.F64, WindowGraph.Mode.FORWARD);
-        Map<String, Tensor> feeds = feeds(s, s.trainer.params(), 3, 7, zeroState(s, s.trainer.params()), w);
-        assertGradientsMatch(w.graph(), "loss", feeds);
+        assertGradientsMatch(w.graph(), "loss", w.feeds(s.trainer.weights(), w.zeroState(), episode(s), 3));
     }
 
     @Test
     void theCarriedStateIsCutBetweenWindows() {
         Setup cut = new Setup(CellType.RNN_TANH, 3, 3);
-        Map<String, Tensor> before = cut.trainer.params();
-        Map<String, Tensor> stateAfterFirstWindow = stateAt(cut, before, 3);
+        Weights before = cut.trainer.weights();
+        RecurrentState stateAfterFirstWindow = stateAt(cut, before, 3);
         cut.trainer.step();
-        Map<String, Tensor> after1 = cut.trainer.params();
+        Weights after1 = cut.trainer.weights();
         cut.trainer.step();
-        Map<String, Tensor> second = usedGradient(after1, cut.trainer.params());
-        Map<String, Tensor> state = cut.trainer.snapshot().carried().get(3);
-        assertTrue(state == null, "the carried state moved on to step 6");
+        Map<Parameter, Tensor> second = usedGradient(after1, cut.trainer.weights());
+        assertTrue(cut.trainer.snapshot().carried().get(3) == null, "the carried state moved on to step 6");
         assertSame(windowGradient(cut, after1, 3, 6, 3, stateAfterFirstWindow), second);
-        Map<String, Tensor> leaky = windowGradient(cut, after1, 0, 6, 3, zeroState(cut, after1));
-        double diff = TensorFormat.maxMixedError(leaky.get("weight_hh_l0"), second.get("weight_hh_l0"));
+        Map<Parameter, Tensor> leaky = windowGradient(cut, after1, 0, 6, 3, zeroState(cut));
+        Parameter whh = cut.model.parameter("weight_hh_l0");
+        double diff = TensorFormat.maxMixedError(leaky.get(whh), second.get(whh));
         assertTrue(diff > 1e-6, "a gradient through the earlier window would differ: " + diff);
         assertTrue(before != null);
+    }
+
+    private static TrainingPlan plan(int k1, int k2) {
+        return TrainingPlan.builder().batch(BATCH).windows(new TruncatedBptt(k1, k2)).optimizer(OptimizerConfig.sgd(0, 0)).learningRate(1).build();
     }
 
     private static final class Setup {
@@ -156,45 +162,34 @@ class TruncatedBpttTest {
 
         Setup(CellType cell, int k1, int k2) {
             streams = new TextStreams(vocab.encode(TEXT).ids(), BATCH, vocab.size());
-            RecurrentSpec rnn = new RecurrentSpec(cell, 3, 4, 1, RecurrentSpec.Directions.ONE);
-            model = new SequenceModel(new SequenceModelSpec(streams.input(3), rnn, streams.output()));
-            trainer = new Trainer(new Trainer.Setup(model, streams, new TruncatedBptt(k1, k2), new Sgd(0, Sgd.Momentum.HEAVY_BALL, 0),
-                    new LearningRateSchedule.Constant(1), Clipping.none(), Executor.reference(), DType.F64));
+            model = SequenceModel.builder().tokens(vocab.size()).embedding(3).cell(cell).hidden(4).classes(vocab.size()).build();
+            trainer = new Trainer(model, streams, plan(k1, k2), WindowRunner.local(Executor.reference()), DType.F64);
             trainer.initialize(InitScheme.PYTORCH, 7);
         }
     }
 
-    private static Map<String, Tensor> usedGradient(Map<String, Tensor> before, Map<String, Tensor> after) {
-        Map<String, Tensor> g = new LinkedHashMap<>();
-        before.forEach((k, b) -> g.put(k, Tensor.generate(DType.F64, b.shape(), i -> b.get(i) - after.get(k).get(i))));
+    private static Episode episode(Setup s) {
+        return s.streams.episode(0, new Rng(0), DType.F64);
+    }
+
+    private static Map<Parameter, Tensor> usedGradient(Weights before, Weights after) {
+        Map<Parameter, Tensor> g = new LinkedHashMap<>();
+        before.values().forEach((p, b) -> g.put(p, Tensor.generate(DType.F64, b.shape(), i -> b.get(i) - after.get(p).get(i))));
         return g;
     }
 
     /** Gradient of the mean loss over steps [lossFrom, end), through steps [start, end) only, from {@code state}. */
-    private static Map<String, Tensor> windowGradient(Setup s, Map<String, Tensor> params, int start, int end, int lossFrom, Map<String, Tensor> state) {
+    private static Map<Parameter, Tensor> windowGradient(Setup s, Weights weights, int start, int end, int lossFrom, RecurrentState state) {
         boolean[] lossAt = new boolean[end - start];
         for (int t = 0; t < lossAt.length; t++) {
             lossAt[t] = start + t >= lossFrom;
         }
         WindowGraph w = WindowGraph.build(s.model, BATCH, lossAt, DType.F64, WindowGraph.Mode.FORWARD);
         Vjp.Gradients g = Vjp.of(w.graph(), "loss");
-        Values v = Interpreter.run(g.graph(), feeds(s, params, start, end, state, w));
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        w.parts().params().forEach((k, var) -> out.put(k, v.get(g.gradOf(var.id()))));
+        Values v = Interpreter.run(g.graph(), w.feeds(weights, state, episode(s), start));
+        Map<Parameter, Tensor> out = new LinkedHashMap<>();
+        w.parts().params().forEach((p, var) -> out.put(p, v.get(g.gradOf(var.id()))));
         return out;
-    }
-
-    private static Map<String, Tensor> feeds(Setup s, Map<String, Tensor> params, int start, int end, Map<String, Tensor> state, WindowGraph w) {
-        Episode e = s.streams.episode(0, new Rng(0), DType.F64);
-        Map<String, Tensor> feeds = new HashMap<>(params);
-        feeds.putAll(state);
-        for (int t = 0; t < end - start; t++) {
-            feeds.put("in[" + t + "]", e.input(start + t));
-            if (w.lossAt(t)) {
-                feeds.put("target[" + t + "]", e.target(start + t).orElseThrow());
-            }
-        }
-        return feeds;
     }
 
     /**
@@ -202,43 +197,37 @@ class TruncatedBpttTest {
      * the window's start (computed with the parameters of its time), advanced with the current
      * parameters over the steps that precede the window in this update.
      */
-    private static Map<String, Tensor> carriedState(Setup s, Map<String, Tensor> params, TruncatedBptt.Window w) {
+    private static RecurrentState carriedState(Setup s, Weights weights, TruncatedBptt.Window w) {
         TrainingState snap = s.trainer.snapshot();
-        Map<String, Tensor> from = w.advanceFrom() == 0 ? zeroState(s, params) : snap.carried().get(w.advanceFrom());
+        RecurrentState from = w.advanceFrom() == 0 ? zeroState(s) : snap.carried().get(w.advanceFrom());
         if (w.advance() == 0) {
             return from;
         }
-        WindowGraph g = WindowGraph.build(s.model, BATCH, new boolean[w.advance()], DType.F64, WindowGraph.Mode.FORWARD);
-        Values v = Interpreter.run(g.graph(), feeds(s, params, w.advanceFrom(), w.start(), from, g));
-        Map<String, Tensor> out = new HashMap<>();
-        for (WindowGraph.CarriedState c : g.states()) {
-            out.put(c.label(), v.get(c.afterStep().get(w.advance() - 1)));
-        }
-        return out;
+        return advance(s, weights, w.advanceFrom(), w.advance(), from);
     }
 
     /** The state after running forward from zero over steps [0, pos). */
-    private static Map<String, Tensor> stateAt(Setup s, Map<String, Tensor> params, int pos) {
-        if (pos == 0) {
-            return zeroState(s, params);
-        }
-        WindowGraph w = WindowGraph.build(s.model, BATCH, new boolean[pos], DType.F64, WindowGraph.Mode.FORWARD);
-        Values v = Interpreter.run(w.graph(), feeds(s, params, 0, pos, zeroState(s, params), w));
-        Map<String, Tensor> out = new HashMap<>();
-        for (WindowGraph.CarriedState c : w.states()) {
-            out.put(c.label(), v.get(c.afterStep().get(pos - 1)));
-        }
-        return out;
+    private static RecurrentState stateAt(Setup s, Weights weights, int pos) {
+        return pos == 0 ? zeroState(s) : advance(s, weights, 0, pos, zeroState(s));
     }
 
-    private static Map<String, Tensor> zeroState(Setup s, Map<String, Tensor> params) {
-        WindowGraph w = WindowGraph.build(s.model, BATCH, new boolean[1], DType.F64, WindowGraph.Mode.FORWARD);
-        return WindowRun.zeroStates(w);
+    private static RecurrentState advance(Setup s, Weights weights, int from, int steps, RecurrentState state) {
+        WindowGraph g = WindowGraph.build(s.model, BATCH, new boolean[steps], DType.F64, WindowGraph.Mode.FORWARD);
+        Values v = Interpreter.run(g.graph(), g.feeds(weights, state, episode(s), from));
+        Map<RecurrentState.Slot, Tensor> out = new LinkedHashMap<>();
+        for (WindowGraph.CarriedState c : g.states()) {
+            out.put(c.slot(), v.get(c.afterStep().get(steps - 1)));
+        }
+        return RecurrentState.of(out);
     }
 
-    private static void assertSame(Map<String, Tensor> expected, Map<String, Tensor> actual) {
+    private static RecurrentState zeroState(Setup s) {
+        return WindowGraph.build(s.model, BATCH, new boolean[1], DType.F64, WindowGraph.Mode.FORWARD).zeroState();
+    }
+
+    private static void assertSame(Map<Parameter, Tensor> expected, Map<Parameter, Tensor> actual) {
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((k, e) -> assertTrue(TensorFormat.maxMixedError(actual.get(k), e) < TOLERANCE,
-                k + ": error " + TensorFormat.maxMixedError(actual.get(k), e)));
+                k.name() + ": error " + TensorFormat.maxMixedError(actual.get(k), e)));
     }
 }

@@ -3,12 +3,13 @@ package dev.unfold.dnnl;
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import dev.unfold.kernel.DirectBufferGemm;
+import dev.unfold.kernel.Gemm;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.FloatBuffer;
-import org.bytedeco.javacpp.Loader;
 import org.bytedeco.dnnl.dnnl_version_t;
 import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.Loader;
 
 /**
  * {@code dnnl_sgemm} from oneDNN on direct buffers (see {@link DirectBufferGemm}). oneDNN compiles its
@@ -34,8 +35,8 @@ public final class DnnlGemm extends DirectBufferGemm {
     }
 
     @Override
-    public void useThreads(int count) {
-        threads.use(count);
+    protected void applyThreads(int count) {
+        threads.applyToCaller(count);
     }
 
     @Override
@@ -47,14 +48,12 @@ public final class DnnlGemm extends DirectBufferGemm {
     @Override
     protected void cblasSgemm(boolean transA, boolean transB, int m, int n, int k, FloatBuffer a, int lda, FloatBuffer b, int ldb, float beta,
             FloatBuffer c, int ldc) {
-        threads.applyToCaller();
         check(dnnl.dnnl_sgemm(trans(transA), trans(transB), m, n, k, 1f, a, lda, b, ldb, beta, c, ldc));
     }
 
     /** y = op(A) x + beta y as the one-row product yᵀ = xᵀ op(A)ᵀ. */
     @Override
     protected void cblasSgemv(boolean trans, int rows, int cols, FloatBuffer matrix, int ld, FloatBuffer x, float beta, FloatBuffer y) {
-        threads.applyToCaller();
         if (trans) {
             check(dnnl.dnnl_sgemm(trans(false), trans(false), 1, cols, rows, 1f, x, rows, matrix, ld, beta, y, cols));
         } else {
@@ -87,41 +86,40 @@ public final class DnnlGemm extends DirectBufferGemm {
 
     /**
      * The threads of one product. oneDNN runs on OpenMP, whose thread count is a setting of each calling
-     * thread: a thread applies the wanted count through OpenMP's own {@code omp_set_num_threads} before its
-     * first product after a change. Without the binding (it failed to load) products keep OpenMP's default.
+     * thread: before a product, a thread applies the count it wants through OpenMP's own
+     * {@code omp_set_num_threads} when it differs from the one it last applied (0 wants OpenMP's default, read
+     * when the library is bound). Without the binding (it failed to load) products keep OpenMP's default.
      */
     private static final class OpenMpThreads {
-        private volatile int wanted;
         private volatile Function setNumThreads;
         private Function getMaxThreads;
+        private int ownThreads;
         private final ThreadLocal<int[]> applied = ThreadLocal.withInitial(() -> new int[1]);
 
-        void bind(String openMpLibrary) {
+        synchronized void bind(String openMpLibrary) {
             if (openMpLibrary == null || setNumThreads != null) {
                 return;
             }
             try {
                 NativeLibrary library = NativeLibrary.getInstance(openMpLibrary);
                 getMaxThreads = library.getFunction("omp_get_max_threads");
+                ownThreads = getMaxThreads.invokeInt(new Object[0]);
                 setNumThreads = library.getFunction("omp_set_num_threads");
             } catch (LinkageError | RuntimeException e) {
                 setNumThreads = null;
             }
         }
 
-        void use(int count) {
-            wanted = count;
-        }
-
-        void applyToCaller() {
-            int want = wanted;
+        void applyToCaller(int count) {
             Function set = setNumThreads;
-            if (want > 0 && set != null) {
-                int[] mine = applied.get();
-                if (mine[0] != want) {
-                    set.invokeVoid(new Object[] {want});
-                    mine[0] = want;
-                }
+            if (set == null) {
+                return;
+            }
+            int want = count > 0 ? count : ownThreads;
+            int[] mine = applied.get();
+            if (mine[0] != want) {
+                set.invokeVoid(new Object[] {want});
+                mine[0] = want;
             }
         }
 
@@ -129,7 +127,7 @@ public final class DnnlGemm extends DirectBufferGemm {
             if (setNumThreads == null) {
                 return 0;
             }
-            applyToCaller();
+            applyToCaller(Gemm.callerThreads());
             return getMaxThreads.invokeInt(new Object[0]);
         }
     }

@@ -1,6 +1,7 @@
 package dev.unfold.mkl;
 
 import dev.unfold.kernel.DirectBufferGemm;
+import dev.unfold.kernel.Gemm;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.mkl.global.mkl_rt;
@@ -11,8 +12,12 @@ import org.bytedeco.mkl.global.mkl_rt;
  * 1.4x faster on the project's machine (docs/PERFORMANCE.md).
  */
 public final class MklGemm extends DirectBufferGemm {
+    private volatile int ownThreads;
+    private volatile int current;
+
     @Override
     public String name() {
+        applyThreads(Gemm.callerThreads());
         int threads = mkl_rt.MKL_Get_Max_Threads();
         return "mkl " + mkl_rt.__INTEL_MKL__ + "." + mkl_rt.__INTEL_MKL_UPDATE__ + " (" + threads + (threads == 1 ? " thread" : " threads")
                 + " per product)";
@@ -23,14 +28,23 @@ public final class MklGemm extends DirectBufferGemm {
         return 2;
     }
 
+    /** MKL's thread count is set process-wide before a product whenever the caller wants another count. */
     @Override
-    public void useThreads(int threads) {
-        mkl_rt.MKL_Set_Num_Threads(threads);
+    protected void applyThreads(int threads) {
+        int want = threads > 0 ? threads : ownThreads;
+        if (want != current) {
+            mkl_rt.MKL_Set_Num_Threads(want);
+            current = want;
+        }
     }
 
     @Override
     protected void load() {
         Loader.load(mkl_rt.class);
+        if (ownThreads == 0) {
+            ownThreads = mkl_rt.MKL_Get_Max_Threads();
+            current = ownThreads;
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.unfold.viz;
 
+import dev.unfold.graph.Role;
 import java.util.List;
 import java.util.Map;
 
@@ -12,10 +13,10 @@ public final class HeatMap {
     }
 
     /** log10 bounds over all maps. */
-    public static double[] bounds(List<Map<String, double[]>> maps) {
+    public static double[] bounds(List<Map<Role.Layer, double[]>> maps) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
-        for (Map<String, double[]> m : maps) {
+        for (Map<Role.Layer, double[]> m : maps) {
             for (double[] row : m.values()) {
                 for (double v : row) {
                     if (v > 0) {
@@ -28,7 +29,7 @@ public final class HeatMap {
         return Double.isFinite(lo) ? new double[] {lo, Math.max(hi, lo + 1e-9)} : new double[] {0, 1};
     }
 
-    public static String svg(Map<String, double[]> rows, double[] bounds, String title) {
+    public static String svg(Map<Role.Layer, double[]> rows, double[] bounds, String title) {
         int cell = 10;
         int left = 70;
         int steps = rows.values().stream().mapToInt(r -> r.length).max().orElse(0);
@@ -39,8 +40,8 @@ public final class HeatMap {
                 "font-family", "Helvetica,Arial,sans-serif", "font-size", "11");
         s.raw("<text x=\"4\" y=\"14\">" + Svg.escape(title) + "</text>\n");
         int y = 26;
-        for (Map.Entry<String, double[]> e : rows.entrySet()) {
-            s.raw("<text x=\"4\" y=\"" + (y + 9) + "\">" + Svg.escape(e.getKey()) + "</text>\n");
+        for (Map.Entry<Role.Layer, double[]> e : rows.entrySet()) {
+            s.raw("<text x=\"4\" y=\"" + (y + 9) + "\">" + Svg.escape(e.getKey().scope()) + "</text>\n");
             double[] row = e.getValue();
             for (int t = 0; t < row.length; t++) {
                 s.raw("<rect x=\"" + (left + t * cell) + "\" y=\"" + y + "\" width=\"" + cell + "\" height=\"" + cell + "\" fill=\""

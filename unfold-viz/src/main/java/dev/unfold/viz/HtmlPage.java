@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.unfold.graph.Role;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -70,9 +71,9 @@ public final class HtmlPage {
             }
         }
         o.add("layers", rows);
-        o.add("states", GSON.toJsonTree(new TreeMap<>(a.states())));
-        o.add("gradientNorms", GSON.toJsonTree(new TreeMap<>(a.gradientNorms())));
-        o.add("jacobianNorms", GSON.toJsonTree(new TreeMap<>(a.jacobianNorms())));
+        o.add("states", GSON.toJsonTree(byScope(a.states())));
+        o.add("gradientNorms", GSON.toJsonTree(byScope(a.gradientNorms())));
+        o.add("jacobianNorms", GSON.toJsonTree(byScope(a.jacobianNorms())));
         JsonObject stats = new JsonObject();
         java.util.Set<Integer> drawn = new java.util.HashSet<>();
         for (UnfoldedView.Cell c : view.cells()) {
@@ -86,6 +87,13 @@ public final class HtmlPage {
         });
         o.add("stats", stats);
         return GSON.toJson(o);
+    }
+
+    /** The page's script knows layers by their names ({@code l0}, {@code l0_reverse}). */
+    private static <V> Map<String, V> byScope(Map<Role.Layer, V> m) {
+        Map<String, V> out = new TreeMap<>();
+        m.forEach((k, v) -> out.put(k.scope(), v));
+        return out;
     }
 
     private static double[] round(double[] v) {

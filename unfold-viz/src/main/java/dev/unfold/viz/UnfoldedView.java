@@ -1,10 +1,11 @@
 package dev.unfold.viz;
 
+import dev.unfold.graph.Direction;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
+import dev.unfold.graph.Role;
 import dev.unfold.op.Leaf;
 import dev.unfold.op.MatMul;
-import dev.unfold.op.SoftmaxCrossEntropy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,23 +16,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * An unfolded graph seen as the book draws it: a grid of cells, one column per time step and one row per
  * role (inputs x, each layer's state h and direction, outputs o, losses L), with the links between cells
- * labelled by the parameter they apply (U, W, V for the Elman network). Rows are read from node names
- * ({@code l0/h}, {@code l1_reverse/c}) and steps.
+ * labelled by the parameter they apply (U, W, V for the Elman network). Rows and links are read from the
+ * nodes' roles and steps; a node without a model role goes where its data flows (into a layer: an input;
+ * out of a loss: the loss; else an output).
  */
 public final class UnfoldedView {
-    private static final Pattern LAYER = Pattern.compile("l(\\d+)(_reverse)?");
-
     /** The role of a row. */
     public enum Kind { INPUT, LAYER, OUTPUT, LOSS }
 
-    /** One row, bottom to top in {@link #rows()} order. */
-    public record Row(int index, Kind kind, String scope, int layer, boolean reverse, String symbol) {
+    /** One row, bottom to top in {@link #rows()} order; {@code place} is its recurrent layer and direction for a layer row. */
+    public record Row(int index, Kind kind, Role.Layer place, String symbol) {
+        /** The layer's name ({@code l0}, {@code l1_reverse}), or "" for rows outside the layers. */
+        public String scope() {
+            return place.scope();
+        }
+
+        public int layer() {
+            return place.index();
+        }
+
+        public boolean reverse() {
+            return place.direction() == Direction.REVERSE;
+        }
     }
 
     /** The nodes of one row at one step. */
@@ -63,15 +73,14 @@ public final class UnfoldedView {
 
     public static UnfoldedView of(Graph g) {
         Kind[] kinds = new Kind[g.size()];
-        String[] scopes = new String[g.size()];
-        classify(g, kinds, scopes);
-        Map<String, Row> rowByScope = rows(g, kinds, scopes);
-        List<Row> rows = new ArrayList<>(rowByScope.values());
+        classify(g, kinds);
+        Map<RowKey, Row> rowByKey = rows(g, kinds);
+        List<Row> rows = new ArrayList<>(rowByKey.values());
         Map<String, List<Node>> members = new LinkedHashMap<>();
         Map<Integer, Row> rowOf = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
             if (n.step() >= 0 && kinds[n.id()] != null) {
-                Row r = rowByScope.get(rowKey(kinds[n.id()], scopes[n.id()]));
+                Row r = rowByKey.get(rowKey(kinds[n.id()], n));
                 rowOf.put(n.id(), r);
                 members.computeIfAbsent(r.index() + ":" + n.step(), k -> new ArrayList<>()).add(n);
             }
@@ -126,13 +135,12 @@ public final class UnfoldedView {
         return arrow + row.symbol() + sub + superscript(step + 1);
     }
 
-    private static void classify(Graph g, Kind[] kinds, String[] scopes) {
+    /** Which row a node belongs to: by its role, or where its data flows when it has none. */
+    private static void classify(Graph g, Kind[] kinds) {
         boolean[] feedsLayer = new boolean[g.size()];
         for (int id = g.size() - 1; id >= 0; id--) {
-            Node n = g.node(id);
-            scopes[id] = scopeOf(n.name());
             for (int user : g.consumers(id)) {
-                if (LAYER.matcher(scopes[user] == null ? scopeOf(g.node(user).name()) : scopes[user]).matches() || feedsLayer[user]) {
+                if (!g.node(user).role().layer().isNone() || feedsLayer[user]) {
                     feedsLayer[id] = true;
                 }
             }
@@ -141,60 +149,57 @@ public final class UnfoldedView {
             if (n.step() < 0 || n.is(Leaf.Kind.PARAMETER) || n.is(Leaf.Kind.CONSTANT)) {
                 continue;
             }
-            String scope = scopes[n.id()];
-            if (LAYER.matcher(scope).matches()) {
-                kinds[n.id()] = Kind.LAYER;
-            } else if (n.op() instanceof SoftmaxCrossEntropy || n.name().startsWith("loss") || n.name().startsWith("target[")
-                    || n.name().startsWith("R[")) {
-                kinds[n.id()] = Kind.LOSS;
-            } else if (feedsLayer[n.id()]) {
-                kinds[n.id()] = Kind.INPUT;
-            } else {
-                kinds[n.id()] = isDownstreamOfLoss(g, n, kinds) ? Kind.LOSS : Kind.OUTPUT;
-            }
+            Role r = n.role();
+            kinds[n.id()] = switch (r.kind()) {
+                case GRADIENT -> null;
+                case INPUT -> r.layer().isNone() ? Kind.INPUT : Kind.LAYER;
+                case LOSS, TARGET, PROBE -> Kind.LOSS;
+                case STATE, GATE -> Kind.LAYER;
+                case OUTPUT -> r.layer().isNone() ? Kind.OUTPUT : Kind.LAYER;
+                default -> flow(n, kinds, feedsLayer);
+            };
         }
     }
 
-    private static boolean isDownstreamOfLoss(Graph g, Node n, Kind[] kinds) {
-        return n.inputs().stream().anyMatch(i -> kinds[i] == Kind.LOSS);
+    private static Kind flow(Node n, Kind[] kinds, boolean[] feedsLayer) {
+        if (feedsLayer[n.id()]) {
+            return Kind.INPUT;
+        }
+        return n.inputs().stream().anyMatch(i -> kinds[i] == Kind.LOSS) ? Kind.LOSS : Kind.OUTPUT;
     }
 
-    private static Map<String, Row> rows(Graph g, Kind[] kinds, String[] scopes) {
-        Set<String> keys = new LinkedHashSet<>();
+    /** A row's identity: its kind, and for a layer row its layer and direction. */
+    private record RowKey(Kind kind, Role.Layer place) {
+        int rank() {
+            int layer = place.isNone() ? 0 : place.index() * 2 + place.direction().index();
+            return kind.ordinal() * 10_000 + layer;
+        }
+    }
+
+    private static Map<RowKey, Row> rows(Graph g, Kind[] kinds) {
+        Set<RowKey> keys = new LinkedHashSet<>();
         for (Node n : g.nodes()) {
             if (kinds[n.id()] != null) {
-                keys.add(rowKey(kinds[n.id()], scopes[n.id()]));
+                keys.add(rowKey(kinds[n.id()], n));
             }
         }
-        List<String> ordered = new ArrayList<>(keys);
-        ordered.sort(Comparator.comparingInt(UnfoldedView::rank));
-        Map<String, Row> rows = new LinkedHashMap<>();
-        for (String k : ordered) {
-            Kind kind = Kind.valueOf(k.substring(0, k.indexOf(':')));
-            String scope = k.substring(k.indexOf(':') + 1);
-            Matcher m = LAYER.matcher(scope);
-            int layer = m.matches() ? Integer.parseInt(m.group(1)) : -1;
-            boolean reverse = m.matches() && m.group(2) != null;
-            String symbol = switch (kind) {
+        List<RowKey> ordered = new ArrayList<>(keys);
+        ordered.sort(Comparator.comparingInt(RowKey::rank));
+        Map<RowKey, Row> rows = new LinkedHashMap<>();
+        for (RowKey k : ordered) {
+            String symbol = switch (k.kind()) {
                 case INPUT -> "x";
                 case LAYER -> "h";
                 case OUTPUT -> "o";
                 case LOSS -> "L";
             };
-            rows.put(k, new Row(rows.size(), kind, scope, layer, reverse, symbol));
+            rows.put(k, new Row(rows.size(), k.kind(), k.place(), symbol));
         }
         return rows;
     }
 
-    private static int rank(String key) {
-        Kind kind = Kind.valueOf(key.substring(0, key.indexOf(':')));
-        Matcher m = LAYER.matcher(key.substring(key.indexOf(':') + 1));
-        int layer = m.matches() ? Integer.parseInt(m.group(1)) * 2 + (m.group(2) != null ? 1 : 0) : 0;
-        return kind.ordinal() * 10_000 + layer;
-    }
-
-    private static String rowKey(Kind kind, String scope) {
-        return kind.name() + ":" + (kind == Kind.LAYER ? scope : "");
+    private static RowKey rowKey(Kind kind, Node n) {
+        return new RowKey(kind, kind == Kind.LAYER ? n.role().layer() : Role.Layer.NONE);
     }
 
     private static List<Link> links(Graph g, Map<Integer, Row> rowOf, Map<String, Cell> cells, boolean multi) {
@@ -211,8 +216,9 @@ public final class UnfoldedView {
                     if (fromRow == null && !(src.is(Leaf.Kind.INPUT) && src.step() < 0)) {
                         continue;
                     }
-                    String parameter = parameterOnPath(g, n, to);
-                    String label = letter(parameter, multi);
+                    Optional<Node> weight = parameterOnPath(g, n, to);
+                    String parameter = weight.map(Node::name).orElse("");
+                    String label = weight.map(w -> letter(w.role(), multi)).orElse("");
                     Optional<Cell> from = fromRow == null ? Optional.empty() : Optional.ofNullable(cells.get(fromRow.index() + ":" + src.step()));
                     String key = from.map(Cell::key).orElse("init" + in) + "->" + to.key();
                     links.putIfAbsent(key, new Link(from, to, label, parameter, from.isEmpty() ? Optional.of(src) : Optional.empty()));
@@ -222,8 +228,8 @@ public final class UnfoldedView {
         return List.copyOf(links.values());
     }
 
-    /** The parameter of the first product the value meets inside its cell, or "" when there is none. */
-    private static String parameterOnPath(Graph g, Node start, Cell cell) {
+    /** The parameter of the first product the value meets inside its cell, if any. */
+    private static Optional<Node> parameterOnPath(Graph g, Node start, Cell cell) {
         Set<Integer> inCell = new java.util.HashSet<>();
         cell.nodes().forEach(n -> inCell.add(n.id()));
         Deque<Node> work = new ArrayDeque<>();
@@ -237,7 +243,7 @@ public final class UnfoldedView {
             if (n.op() instanceof MatMul || n.op() instanceof dev.unfold.op.Gather) {
                 for (int in : n.inputs()) {
                     if (g.node(in).is(Leaf.Kind.PARAMETER)) {
-                        return g.node(in).name();
+                        return Optional.of(g.node(in));
                     }
                 }
             }
@@ -247,31 +253,16 @@ public final class UnfoldedView {
                 }
             }
         }
-        return "";
+        return Optional.empty();
     }
 
-    /** The book's letter for a parameter: U input-to-hidden, W hidden-to-hidden, V hidden-to-output. */
-    static String letter(String parameter, boolean multi) {
-        Matcher m = Pattern.compile(".*_l(\\d+).*").matcher(parameter);
-        String sub = multi && m.matches() ? subscript(Integer.parseInt(m.group(1)) + 1) : "";
-        if (parameter.startsWith("weight_ih")) {
-            return "U" + sub;
+    /** The book's letter for a parameter: U input-to-hidden, W hidden-to-hidden, V hidden-to-output, with its layer when there are several. */
+    static String letter(Role role, boolean multi) {
+        String letter = role.part().letter();
+        if (letter.isEmpty() || role.part() == Role.Part.EMBEDDING) {
+            return letter;
         }
-        if (parameter.startsWith("weight_hh") || parameter.startsWith("weight_oh")) {
-            return "W" + sub;
-        }
-        if (parameter.startsWith("decoder") || parameter.startsWith("weight_ho")) {
-            return "V" + sub;
-        }
-        if (parameter.startsWith("embed")) {
-            return "E";
-        }
-        return "";
-    }
-
-    static String scopeOf(String name) {
-        int slash = name.lastIndexOf('/');
-        return slash < 0 ? "" : name.substring(0, slash);
+        return letter + (multi && !role.layer().isNone() ? subscript(role.layer().index() + 1) : "");
     }
 
     static String superscript(int n) {

@@ -1,0 +1,77 @@
+package dev.unfold.cli;
+
+import dev.unfold.data.TaskKind;
+import dev.unfold.nn.CellType;
+import dev.unfold.nn.InitScheme;
+import dev.unfold.optim.OptimizerConfig;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+
+/**
+ * The command line's names for the library's enums: lowercase, as the flags take them ({@code --cell lstm},
+ * {@code --optimizer adamw}); an unknown name lists the known ones.
+ */
+final class Choices {
+    private Choices() {
+    }
+
+    static <E extends Enum<E>> E parse(Class<E> type, String what, String value) {
+        for (E e : type.getEnumConstants()) {
+            if (name(e).equals(value)) {
+                return e;
+            }
+        }
+        String plural = what.equals("cell") || what.equals("task") ? " " + what + "s" : "";
+        throw new CommandLine.TypeConversionException("unknown " + what + " '" + dev.unfold.io.SafeText.clip(value) + "'; known" + plural + ": "
+                + Arrays.stream(type.getEnumConstants()).map(Choices::name).collect(Collectors.joining(", ")));
+    }
+
+    static String name(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code --cell}. */
+    static final class Cell implements CommandLine.ITypeConverter<CellType> {
+        @Override
+        public CellType convert(String value) {
+            return parse(CellType.class, "cell", value);
+        }
+    }
+
+    /** {@code --optimizer}. */
+    static final class Optimizer implements CommandLine.ITypeConverter<OptimizerConfig.Kind> {
+        @Override
+        public OptimizerConfig.Kind convert(String value) {
+            return parse(OptimizerConfig.Kind.class, "optimizer", value);
+        }
+    }
+
+    /** {@code --init}. */
+    static final class Init implements CommandLine.ITypeConverter<InitScheme> {
+        @Override
+        public InitScheme convert(String value) {
+            return parse(InitScheme.class, "init", value);
+        }
+    }
+
+    /** {@code --task}. */
+    static final class Task implements CommandLine.ITypeConverter<TaskKind> {
+        @Override
+        public TaskKind convert(String value) {
+            return parse(TaskKind.class, "task", value);
+        }
+    }
+
+    /** {@code --schedule}. */
+    enum Schedule { CONSTANT, STEP, COSINE }
+
+    /** {@code --schedule}. */
+    static final class ScheduleName implements CommandLine.ITypeConverter<Schedule> {
+        @Override
+        public Schedule convert(String value) {
+            return parse(Schedule.class, "schedule", value);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.unfold.data;
+
+import dev.unfold.tensor.Tensor;
+import java.util.Optional;
+
+/**
+ * A batch of B sequences of equal length, read step by step. The recurrent state starts from zero at
+ * step 0 and is carried through all later steps.
+ */
+public interface Episode {
+    int length();
+
+    /** The inputs of step t: token indices (B) or vectors (B, F). */
+    Tensor input(int t);
+
+    /** The targets of step t, if the loss looks at that step: class indices (B) or values (B, O). */
+    Optional<Tensor> target(int t);
+}

@@ -1,0 +1,134 @@
+package dev.unfold.optim;
+
+import dev.unfold.nn.Parameter;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Tensor;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A gradient sink: one buffer per parameter, allocated once and written by every update (a program's
+ * gradients are read into it, clipping scales it in place, the optimizer reads it). Owned by whoever runs
+ * the updates; unlike a {@link Tensor}, its contents change.
+ */
+public final class Gradients {
+    private final Map<Parameter, float[]> f32 = new LinkedHashMap<>();
+    private final Map<Parameter, double[]> f64 = new LinkedHashMap<>();
+    private final List<Parameter> order;
+
+    /** Zeroed buffers for {@code params} in {@code dtype}. */
+    public Gradients(List<Parameter> params, DType dtype) {
+        this.order = List.copyOf(params);
+        for (Parameter p : params) {
+            if (dtype == DType.F32) {
+                f32.put(p, new float[p.shape().size()]);
+            } else {
+                f64.put(p, new double[p.shape().size()]);
+            }
+        }
+    }
+
+    /** A sink holding copies of {@code values}, for tests and tools. */
+    public static Gradients of(Map<Parameter, Tensor> values) {
+        DType dtype = values.values().stream().findFirst().map(Tensor::dtype).orElse(DType.F32);
+        Gradients g = new Gradients(List.copyOf(values.keySet()), dtype);
+        values.forEach((p, t) -> {
+            if (dtype == DType.F32) {
+                System.arraycopy(t.to(DType.F32).f32(), 0, g.f32(p), 0, t.size());
+            } else {
+                System.arraycopy(t.to(DType.F64).f64(), 0, g.f64(p), 0, t.size());
+            }
+        });
+        return g;
+    }
+
+    public List<Parameter> parameters() {
+        return order;
+    }
+
+    public DType dtype() {
+        return f32.isEmpty() && !f64.isEmpty() ? DType.F64 : DType.F32;
+    }
+
+    /** The float32 buffer of {@code p}, to write or read in place. */
+    public float[] f32(Parameter p) {
+        float[] b = f32.get(p);
+        if (b == null) {
+            throw new IllegalArgumentException("no float32 gradient buffer for '" + p.name() + "'");
+        }
+        return b;
+    }
+
+    /** The float64 buffer of {@code p}, to write or read in place. */
+    public double[] f64(Parameter p) {
+        double[] b = f64.get(p);
+        if (b == null) {
+            throw new IllegalArgumentException("no float64 gradient buffer for '" + p.name() + "'");
+        }
+        return b;
+    }
+
+    /** Sets every buffer to 0. */
+    public void zero() {
+        f32.values().forEach(b -> java.util.Arrays.fill(b, 0f));
+        f64.values().forEach(b -> java.util.Arrays.fill(b, 0.0));
+    }
+
+    /** The norm of all gradients taken together. */
+    public double globalNorm() {
+        double s = 0;
+        for (float[] b : f32.values()) {
+            for (float v : b) {
+                s += (double) v * v;
+            }
+        }
+        for (double[] b : f64.values()) {
+            for (double v : b) {
+                s += v * v;
+            }
+        }
+        return Math.sqrt(s);
+    }
+
+    /** Multiplies every gradient by {@code factor}, in place. */
+    public void scale(double factor) {
+        for (float[] b : f32.values()) {
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) (b[i] * factor);
+            }
+        }
+        for (double[] b : f64.values()) {
+            for (int i = 0; i < b.length; i++) {
+                b[i] *= factor;
+            }
+        }
+    }
+
+    /** Clamps every element to {@code [−limit, limit]}, in place. */
+    public void clamp(double limit) {
+        for (float[] b : f32.values()) {
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) Math.max(-limit, Math.min(limit, b[i]));
+            }
+        }
+        for (double[] b : f64.values()) {
+            for (int i = 0; i < b.length; i++) {
+                b[i] = Math.max(-limit, Math.min(limit, b[i]));
+            }
+        }
+    }
+
+    /** A copy of the gradient of {@code p} as a tensor. */
+    public Tensor copyOf(Parameter p) {
+        return f32.containsKey(p) ? Tensor.wrap(p.shape(), f32(p).clone()) : Tensor.wrap(p.shape(), f64(p).clone());
+    }
+
+    /** Copies of every gradient, by parameter. */
+    public Map<Parameter, Tensor> copies() {
+        Map<Parameter, Tensor> out = new LinkedHashMap<>();
+        order.forEach(p -> out.put(p, copyOf(p)));
+        return Collections.unmodifiableMap(out);
+    }
+}

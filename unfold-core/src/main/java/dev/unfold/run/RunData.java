@@ -1,0 +1,69 @@
+package dev.unfold.run;
+
+import dev.unfold.data.Episode;
+import dev.unfold.data.LongMemoryTask;
+import dev.unfold.data.SequenceSource;
+import dev.unfold.data.TextData;
+import dev.unfold.eval.TaskEvaluation;
+import dev.unfold.io.TextCorpus;
+import dev.unfold.io.Vocabulary;
+import dev.unfold.nn.SequenceModel;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Rng;
+import dev.unfold.train.DataSpec;
+import dev.unfold.train.RunConfig;
+import dev.unfold.train.TrainingPlan;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The data and model a run's configuration describes: for text, the vocabulary, a training stream set and the
+ * validation text (the last part of the file); for a task, its generator and fixed test episodes.
+ */
+public record RunData(String name, SequenceSource train, Optional<Vocabulary> vocabulary, Optional<LongMemoryTask> task,
+        List<Episode> validation, int validationBatch, SequenceModel model) {
+
+    public static RunData prepare(RunConfig config, DType dtype) throws IOException {
+        if (config.data() instanceof DataSpec.Task t) {
+            int batch = config.plan().batch();
+            LongMemoryTask task = t.kind().create(t.length(), batch);
+            List<Episode> test = new ArrayList<>();
+            Rng rng = new Rng(TaskEvaluation.TEST_SEED);
+            for (int i = 0; i * batch < TaskEvaluation.TEST_SEQUENCES; i++) {
+                test.add(task.episode(i, rng, dtype));
+            }
+            String name = task.name() + " task, T=" + t.length();
+            SequenceModel model = config.model().model(task.input(0), task.output());
+            return new RunData(name, task, Optional.empty(), Optional.of(task), test, batch, model);
+        }
+        DataSpec.Text d = (DataSpec.Text) config.data();
+        String text = d.file().isEmpty() ? TextCorpus.embedded() : TextCorpus.read(d.file().get());
+        String name = d.file().map(f -> f.getFileName().toString()).orElse(TextCorpus.DEFAULT_NAME);
+        return forText(config, name, text, Vocabulary.of(text), dtype);
+    }
+
+    /** Text data with a given vocabulary (a checkpoint's, when measuring a model on another text). */
+    public static RunData forText(RunConfig config, String name, String text, Vocabulary vocab, DType dtype) {
+        TrainingPlan plan = config.plan();
+        double fraction = ((DataSpec.Text) config.data()).validationFraction();
+        int[] ids = vocab.encode(text).ids();
+        int trainLength = ids.length - (int) Math.round(ids.length * fraction);
+        int window = Math.max(plan.windows().k1(), plan.windows().k2());
+        long needed = (long) plan.batch() * (window + 1);
+        if (trainLength < needed) {
+            throw new IllegalArgumentException("the training text has " + trainLength + " characters; a batch of " + plan.batch()
+                    + " streams with windows of " + window + " steps needs at least " + needed);
+        }
+        TextData data = TextData.of(text, vocab, plan.batch(), fraction);
+        SequenceModel model = config.model().model(data.train().input(config.model().embedding()), data.train().output());
+        return new RunData(name, data.train(), Optional.of(vocab), Optional.empty(), data.validation().map(List::of).orElse(List.of()),
+                data.validationStreams(), model);
+    }
+
+    /** The key of the validation metric in metrics.jsonl: bits per character, or the task's metric. */
+    public String metricKey() {
+        return task.map(t -> t.metric().replace(' ', '_')).orElse("bits_per_char");
+    }
+}

@@ -1,0 +1,198 @@
+package dev.unfold.store;
+
+import dev.unfold.io.SafeTensors;
+import dev.unfold.io.SafeText;
+import dev.unfold.io.Vocabulary;
+import dev.unfold.nn.Parameter;
+import dev.unfold.nn.RecurrentState;
+import dev.unfold.nn.SequenceModel;
+import dev.unfold.nn.SequenceModelSpec;
+import dev.unfold.nn.Weights;
+import dev.unfold.optim.OptimizerState;
+import dev.unfold.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A checkpoint is one safetensors file, {@code checkpoint.safetensors}: parameters under {@code param/},
+ * optimizer slots under {@code optim/<slot>/<parameter>}, carried states under {@code carry/<step>/<state>},
+ * and a JSON {@link Manifest} in the metadata. One file written to a temporary name and renamed: a crash at
+ * any moment leaves the previous checkpoint whole. Loading checks every tensor and every manifest field
+ * against each other; a problem is an {@link IOException} naming the file, "checkpoint damaged: " and what.
+ */
+public final class Checkpointing {
+    public static final String FILE = "checkpoint.safetensors";
+    private static final String MANIFEST_KEY = "unfold.manifest";
+
+    private Checkpointing() {
+    }
+
+    /** A loaded, checked checkpoint. */
+    public record Checkpoint(Manifest manifest, SequenceModel model, Weights weights, Optional<Vocabulary> vocabulary,
+            OptimizerState optimizer, Map<Integer, RecurrentState> carried) {
+    }
+
+    public static void save(Path dir, Manifest manifest, Weights weights, OptimizerState optimizer, Map<Integer, RecurrentState> carried)
+            throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        weights.values().forEach((p, t) -> tensors.put("param/" + p.name(), t));
+        optimizer.slots().entrySet().stream()
+                .sorted((a, b) -> key(a.getKey()).compareTo(key(b.getKey())))
+                .forEach(e -> tensors.put("optim/" + key(e.getKey()), e.getValue()));
+        new TreeMap<>(carried).forEach((pos, state) -> state.values().forEach((slot, t) -> tensors.put("carry/" + pos + "/" + slot.label(), t)));
+        SafeTensors.write(dir.resolve(FILE), tensors, Map.of(MANIFEST_KEY, manifest.toJson()));
+    }
+
+    private static String key(OptimizerState.Slot s) {
+        return s.name() + "/" + s.parameter().name();
+    }
+
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(dir.resolve(FILE));
+    }
+
+    /** Loads and checks the checkpoint of run folder {@code dir}. */
+    public static Checkpoint load(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.exists(file)) {
+            throw new IOException(dir + " holds no checkpoint (" + FILE + ")");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + file + ": " + e.getMessage());
+        }
+        SafeTensors.Contents c;
+        try {
+            c = SafeTensors.parseContents(bytes);
+        } catch (IOException e) {
+            throw new IOException(file + ": checkpoint damaged: " + e.getMessage());
+        }
+        try {
+            return check(c);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": checkpoint damaged: " + e.getMessage());
+        }
+    }
+
+    private static Checkpoint check(SafeTensors.Contents c) {
+        String json = c.metadata().get(MANIFEST_KEY);
+        if (json == null) {
+            throw new IllegalArgumentException("not an unfold checkpoint (no manifest)");
+        }
+        Manifest m = Manifest.parse(json);
+        SequenceModel model = new SequenceModel(m.model());
+        Optional<Vocabulary> vocab = m.vocabulary().map(symbols -> vocabulary(symbols, m.model()));
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        Map<String, Tensor> slots = new LinkedHashMap<>();
+        Map<String, Tensor> carry = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith("param/")) {
+                params.put(k.substring(6), e.getValue());
+            } else if (k.startsWith("optim/")) {
+                slots.put(k.substring(6), e.getValue());
+            } else if (k.startsWith("carry/")) {
+                carry.put(k.substring(6), e.getValue());
+            } else {
+                throw new IllegalArgumentException("unexpected tensor '" + SafeText.clip(k) + "'");
+            }
+        }
+        Weights weights = Weights.fromNames(model.parameters(), params);
+        weights.values().forEach((p, t) -> requireFinite("parameter '" + p.name() + "'", t));
+        OptimizerState optimizer = optimizer(m.counters(), model, slots);
+        Map<Integer, RecurrentState> carried = carried(m, model, carry);
+        return new Checkpoint(m, model, weights, vocab, optimizer, carried);
+    }
+
+    private static Vocabulary vocabulary(List<String> symbols, SequenceModelSpec spec) {
+        Vocabulary v;
+        try {
+            v = Vocabulary.fromSymbols(symbols);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the vocabulary is damaged: " + e.getMessage());
+        }
+        if (spec.input().kind() != SequenceModelSpec.InputKind.TOKENS || spec.input().size() != v.size() || spec.output().size() != v.size()) {
+            throw new IllegalArgumentException("the vocabulary has " + v.size() + " symbols, but the model reads " + spec.input().size()
+                    + " and writes " + spec.output().size());
+        }
+        return v;
+    }
+
+    private static OptimizerState optimizer(Manifest.Counters counters, SequenceModel model, Map<String, Tensor> named) {
+        Map<String, Parameter> byName = new HashMap<>();
+        model.parameters().forEach(p -> byName.put(p.name(), p));
+        Map<OptimizerState.Slot, Tensor> slots = new HashMap<>();
+        for (Map.Entry<String, Tensor> e : named.entrySet()) {
+            int slash = e.getKey().indexOf('/');
+            Parameter p = slash < 0 ? null : byName.get(e.getKey().substring(slash + 1));
+            if (p == null) {
+                throw new IllegalArgumentException("optimizer slot 'optim/" + SafeText.clip(e.getKey()) + "' belongs to no parameter of the model");
+            }
+            Tensor t = e.getValue();
+            if (t.size() != p.shape().size()) {
+                throw new IllegalArgumentException("optimizer slot 'optim/" + SafeText.clip(e.getKey()) + "' has " + t.size()
+                        + " elements; parameter '" + p.name() + "' has " + p.shape().size());
+            }
+            requireFinite("optimizer slot 'optim/" + SafeText.clip(e.getKey()) + "'", t);
+            slots.put(new OptimizerState.Slot(e.getKey().substring(0, slash), p), t);
+        }
+        return new OptimizerState(counters.optimizer(), counters.optimizerSteps(), slots);
+    }
+
+    private static Map<Integer, RecurrentState> carried(Manifest m, SequenceModel model, Map<String, Tensor> named) {
+        Map<String, RecurrentState.Slot> byLabel = new HashMap<>();
+        model.stateSlots().forEach(s -> byLabel.put(s.label(), s));
+        Map<Integer, Map<RecurrentState.Slot, Tensor>> byStep = new TreeMap<>();
+        int batch = m.run().map(r -> r.plan().batch()).orElse(-1);
+        for (Map.Entry<String, Tensor> e : named.entrySet()) {
+            String name = "carry/" + SafeText.clip(e.getKey());
+            String[] parts = e.getKey().split("/", 2);
+            int pos;
+            try {
+                pos = Integer.parseInt(parts[0]);
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("carried state '" + name + "' has no step number");
+            }
+            RecurrentState.Slot slot = parts.length == 2 ? byLabel.get(parts[1]) : null;
+            if (slot == null) {
+                throw new IllegalArgumentException("carried state '" + name + "' is no state of the model (" + byLabel.keySet() + ")");
+            }
+            if (pos < 1 || pos > m.counters().position()) {
+                throw new IllegalArgumentException("carried state '" + name + "' is at step " + pos + ", outside 1.." + m.counters().position());
+            }
+            Tensor t = e.getValue();
+            if (batch > 0 && !t.shape().equals(slot.shape(batch))) {
+                throw new IllegalArgumentException("carried state '" + name + "' has shape " + t.shape() + "; the run needs " + slot.shape(batch));
+            }
+            requireFinite("carried state '" + name + "'", t);
+            byStep.computeIfAbsent(pos, k -> new LinkedHashMap<>()).put(slot, t);
+        }
+        Map<Integer, RecurrentState> out = new TreeMap<>();
+        byStep.forEach((pos, states) -> {
+            if (states.size() != byLabel.size()) {
+                throw new IllegalArgumentException("the carried state at step " + pos + " has " + states.size() + " of the model's " + byLabel.size() + " states");
+            }
+            Map<RecurrentState.Slot, Tensor> ordered = new LinkedHashMap<>();
+            model.stateSlots().forEach(s -> ordered.put(s, states.get(s)));
+            out.put(pos, RecurrentState.of(ordered));
+        });
+        return out;
+    }
+
+    private static void requireFinite(String what, Tensor t) {
+        for (int i = 0; i < t.size(); i++) {
+            if (!Double.isFinite(t.get(i))) {
+                throw new IllegalArgumentException(what + " holds " + t.get(i) + " at element " + i);
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.unfold.window;
+
+import dev.unfold.autodiff.Vjp;
+import dev.unfold.data.Episode;
+import dev.unfold.exec.Feeds;
+import dev.unfold.graph.Graph;
+import dev.unfold.graph.GraphBuilder;
+import dev.unfold.graph.Node;
+import dev.unfold.graph.Role;
+import dev.unfold.nn.Losses;
+import dev.unfold.nn.Parameter;
+import dev.unfold.nn.RecurrentNetwork;
+import dev.unfold.nn.RecurrentState;
+import dev.unfold.nn.SequenceModel;
+import dev.unfold.nn.SequenceModelSpec;
+import dev.unfold.nn.Weights;
+import dev.unfold.op.Affine;
+import dev.unfold.op.Var;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Shape;
+import dev.unfold.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The unfolded model over one window of L steps, with targets and a loss on the steps marked in
+ * {@code lossAt}: the mean over those steps of each step's loss (mean cross-entropy over the batch, or
+ * mean squared error). With gradients, also the VJP graph. Built once per window shape and reused. A window
+ * is fed through {@link #feeds}, the one place where weights, a carried state and an episode's steps meet
+ * the graph's leaves.
+ */
+public final class WindowGraph {
+    private final Graph graph;
+    private final Vjp.Gradients gradients;
+    private final SequenceModel.Unfolded parts;
+    private final List<CarriedState> states;
+    private final List<Var> targets;
+    private final boolean[] lossAt;
+    private final Rebuild rebuild;
+    private final Map<Integer, List<WindowGraph>> shards = new HashMap<>();
+
+    /** What built this window, so that its batch can be split into shards of the same window. */
+    private record Rebuild(SequenceModel model, int batch, DType dtype, Mode mode) {
+    }
+
+    /** One carried state: its slot, the leaf of its initial value, and its value after each step. */
+    public record CarriedState(RecurrentState.Slot slot, Var initial, List<Var> afterStep) {
+    }
+
+    /** Whether a window graph carries the backward pass. */
+    public enum Mode { FORWARD, GRADIENTS }
+
+    private WindowGraph(Graph graph, Vjp.Gradients gradients, SequenceModel.Unfolded parts, List<CarriedState> states, List<Var> targets,
+            boolean[] lossAt, Rebuild rebuild) {
+        this.graph = graph;
+        this.gradients = gradients;
+        this.parts = parts;
+        this.states = states;
+        this.targets = targets;
+        this.lossAt = lossAt;
+        this.rebuild = rebuild;
+    }
+
+    /** The window graph; {@code lossAt[t]} says whether step t has targets and a loss. */
+    public static WindowGraph build(SequenceModel model, int batch, boolean[] lossAt, DType dtype, Mode mode) {
+        int length = lossAt.length;
+        GraphBuilder b = new GraphBuilder();
+        SequenceModel.Unfolded parts = model.unfold(b, length, batch, dtype);
+        List<Var> targets = new ArrayList<>(Collections.nCopies(length, null));
+        int counted = 0;
+        Var sum = null;
+        b.as(Role.of(Role.Kind.LOSS));
+        for (int t = 0; t < length; t++) {
+            if (!lossAt[t]) {
+                continue;
+            }
+            b.at(t);
+            Var y = parts.outputs().get(t);
+            boolean classes = model.spec().output().kind() == SequenceModelSpec.OutputKind.CLASSES;
+            Var target = b.input("target[" + t + "]", classes ? Shape.of(batch) : y.shape(), dtype, Role.of(Role.Kind.TARGET));
+            targets.set(t, target);
+            Var term = classes ? Losses.softmaxCrossEntropy(b, y, target) : Losses.meanSquaredError(b, y, target);
+            sum = sum == null ? term : b.add(sum, term);
+            counted++;
+        }
+        if (sum != null) {
+            b.at(Node.NO_STEP);
+            b.output("loss", b.apply("loss", Affine.scaleBy(1.0 / counted), sum));
+        }
+        Graph forward = b.build();
+        Vjp.Gradients grads = mode == Mode.GRADIENTS && sum != null ? Vjp.of(forward, "loss") : null;
+        return new WindowGraph(grads != null ? grads.graph() : forward, grads, parts, carried(parts), targets, lossAt.clone(),
+                new Rebuild(model, batch, dtype, mode));
+    }
+
+    private static List<CarriedState> carried(SequenceModel.Unfolded parts) {
+        List<CarriedState> out = new ArrayList<>();
+        for (RecurrentNetwork.Run run : parts.network().runs()) {
+            for (int i = 0; i < run.slots().size(); i++) {
+                int index = i;
+                List<Var> after = run.states().stream().map(s -> s.get(index)).toList();
+                out.add(new CarriedState(run.slots().get(i), run.initialState().get(i), after));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The feeds of a run over steps {@code [start, start + L)} of {@code episode}: the weights, the
+     * initial state, each step's inputs, and the targets of the steps with a loss.
+     */
+    public Feeds feeds(Weights weights, RecurrentState initial, Episode episode, int start) {
+        Feeds.Builder f = Feeds.builder();
+        parts.params().forEach((p, v) -> f.put(v, weights.get(p)));
+        for (CarriedState s : states) {
+            f.put(s.initial(), initial.get(s.slot()));
+        }
+        for (int t = 0; t < length(); t++) {
+            f.put(parts.inputs().get(t), episode.input(start + t));
+            if (lossAt[t]) {
+                int step = start + t;
+                Optional<Tensor> target = episode.target(step);
+                f.put(targets.get(t), target.orElseThrow(() -> new IllegalStateException("no target at step " + step)));
+            }
+        }
+        return f.build();
+    }
+
+    /** Zeros for every carried state, the state at the start of an episode. */
+    public RecurrentState zeroState() {
+        return RecurrentState.zeros(states.stream().map(CarriedState::slot).toList(), batch(), rebuild.dtype());
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public SequenceModel model() {
+        return rebuild.model();
+    }
+
+    public int batch() {
+        return rebuild.batch();
+    }
+
+    public DType dtype() {
+        return rebuild.dtype();
+    }
+
+    /** Rows {@code [from, to)} of shard {@code i} when the batch is split into {@code n} shards as evenly as can be. */
+    public static int shardStart(int batch, int n, int i) {
+        return (int) ((long) batch * i / n);
+    }
+
+    /** The same window over each of {@code n} shards of the batch (built once, then reused). */
+    public synchronized List<WindowGraph> shards(int n) {
+        if (n < 1 || n > batch()) {
+            throw new IllegalArgumentException("cannot split a batch of " + batch() + " into " + n + " shards");
+        }
+        return shards.computeIfAbsent(n, k -> {
+            List<WindowGraph> out = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                int rows = shardStart(batch(), k, i + 1) - shardStart(batch(), k, i);
+                out.add(build(rebuild.model(), rows, lossAt, rebuild.dtype(), rebuild.mode()));
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    public boolean hasLoss() {
+        return graph.outputs().containsKey("loss");
+    }
+
+    public boolean hasGradients() {
+        return gradients != null;
+    }
+
+    /** The gradient graph; present when built with gradients and a loss. */
+    public Vjp.Gradients gradients() {
+        if (gradients == null) {
+            throw new IllegalStateException("this window graph has no backward pass");
+        }
+        return gradients;
+    }
+
+    public SequenceModel.Unfolded parts() {
+        return parts;
+    }
+
+    public List<CarriedState> states() {
+        return states;
+    }
+
+    public int length() {
+        return lossAt.length;
+    }
+
+    public boolean lossAt(int t) {
+        return lossAt[t];
+    }
+
+    /**
+     * The values a run keeps: the loss, the carried states after steps {@code statesFrom} onwards, and the
+     * outputs of every step when asked. Keeping less saves copying them out of the run.
+     */
+    public Set<Integer> results(int statesFrom, boolean outputs) {
+        Set<Integer> keep = new HashSet<>(graph.outputs().values());
+        if (outputs) {
+            parts.outputs().forEach(v -> keep.add(v.id()));
+        }
+        states.forEach(s -> s.afterStep().subList(Math.max(0, statesFrom), s.afterStep().size()).forEach(v -> keep.add(v.id())));
+        return keep;
+    }
+
+    /** The node of dL/dθ of each parameter the loss reaches (empty without a backward pass). */
+    public Map<Parameter, Integer> gradientNodes() {
+        Map<Parameter, Integer> out = new LinkedHashMap<>();
+        if (gradients != null) {
+            parts.params().forEach((p, v) -> {
+                if (gradients.has(v.id())) {
+                    out.put(p, gradients.gradOf(v.id()));
+                }
+            });
+        }
+        return out;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.unfold.window;
+
+import dev.unfold.nn.SequenceModel;
+import dev.unfold.tensor.DType;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Window graphs by shape, built on first use: a run sees only a few shapes, each reused for every update. */
+public final class WindowGraphs {
+    private final SequenceModel model;
+    private final int batch;
+    private final DType dtype;
+    private final Map<String, WindowGraph> cache = new HashMap<>();
+
+    public WindowGraphs(SequenceModel model, int batch, DType dtype) {
+        this.model = model;
+        this.batch = batch;
+        this.dtype = dtype;
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public SequenceModel model() {
+        return model;
+    }
+
+    /** The window whose steps with a loss are marked in {@code lossAt}. */
+    public synchronized WindowGraph get(boolean[] lossAt, WindowGraph.Mode mode) {
+        StringBuilder key = new StringBuilder(mode.name()).append(':');
+        for (boolean b : lossAt) {
+            key.append(b ? '1' : '0');
+        }
+        return cache.computeIfAbsent(key.toString(), k -> WindowGraph.build(model, batch, lossAt, dtype, mode));
+    }
+}

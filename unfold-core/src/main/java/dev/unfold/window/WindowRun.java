@@ -1,0 +1,119 @@
+package dev.unfold.window;
+
+import dev.unfold.exec.Values;
+import dev.unfold.nn.Parameter;
+import dev.unfold.nn.RecurrentState;
+import dev.unfold.optim.Gradients;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of one run of a window, whole or merged from shards of its batch. Shards merge into what one
+ * run gives: the loss and its gradients are means over the batch, so they are the shards' values weighted by
+ * their share of rows; carried states are the shards' rows stacked. Gradients are lent by the executor, so
+ * {@link #gradientsInto} must read them before the window runs again.
+ */
+public final class WindowRun {
+    private final WindowGraph window;
+    private final Values values;
+    private final List<WindowRun> shards;
+
+    private WindowRun(WindowGraph window, Values values, List<WindowRun> shards) {
+        this.window = window;
+        this.values = values;
+        this.shards = shards;
+    }
+
+    static WindowRun whole(WindowGraph window, Values values) {
+        return new WindowRun(window, values, null);
+    }
+
+    static WindowRun merged(WindowGraph window, List<WindowRun> shards) {
+        return new WindowRun(window, null, List.copyOf(shards));
+    }
+
+    public double loss() {
+        if (shards == null) {
+            return values.output("loss").get(0);
+        }
+        double loss = 0;
+        for (WindowRun s : shards) {
+            loss += share(s) * s.loss();
+        }
+        return loss;
+    }
+
+    /** Writes dL/dθ of every parameter into {@code sink} (zero where the loss does not reach a parameter). */
+    public void gradientsInto(Gradients sink) {
+        for (Parameter p : sink.parameters()) {
+            if (shards == null) {
+                into(sink, p, 1.0, false);
+            } else {
+                for (int i = 0; i < shards.size(); i++) {
+                    shards.get(i).into(sink, p, share(shards.get(i)), i > 0);
+                }
+            }
+        }
+    }
+
+    private void into(Gradients sink, Parameter p, double weight, boolean accumulate) {
+        Integer node = window.gradientNodes().get(p);
+        if (sink.dtype() == DType.F32) {
+            float[] dst = sink.f32(p);
+            if (node != null) {
+                values.borrow(node).scaledInto(weight, dst, accumulate);
+            } else if (!accumulate) {
+                java.util.Arrays.fill(dst, 0f);
+            }
+        } else {
+            double[] dst = sink.f64(p);
+            if (node != null) {
+                values.borrow(node).scaledInto(weight, dst, accumulate);
+            } else if (!accumulate) {
+                java.util.Arrays.fill(dst, 0.0);
+            }
+        }
+    }
+
+    /** dL/dθ of every parameter as tensors (copies), for tools and tests. */
+    public Map<Parameter, Tensor> gradients() {
+        Gradients g = new Gradients(window.model().parameters(), window.dtype());
+        gradientsInto(g);
+        return new LinkedHashMap<>(g.copies());
+    }
+
+    /** The carried state after window step {@code t}. */
+    public RecurrentState stateAfter(int t) {
+        if (shards == null) {
+            Map<RecurrentState.Slot, Tensor> out = new LinkedHashMap<>();
+            for (WindowGraph.CarriedState s : window.states()) {
+                out.put(s.slot(), values.get(s.afterStep().get(t)));
+            }
+            return RecurrentState.of(out);
+        }
+        List<RecurrentState> each = new ArrayList<>();
+        shards.forEach(s -> each.add(s.stateAfter(t)));
+        return RecurrentState.concatRows(each);
+    }
+
+    /** The output of window step {@code t} (a whole run kept with outputs). */
+    public Tensor output(int t) {
+        return values().get(window.parts().outputs().get(t));
+    }
+
+    /** The values of a whole (unsharded) run. */
+    public Values values() {
+        if (values == null) {
+            throw new IllegalStateException("a run split into shards has no single set of values; ask for outputs to keep it whole");
+        }
+        return values;
+    }
+
+    private double share(WindowRun shard) {
+        return (double) shard.window.batch() / window.batch();
+    }
+}
