@@ -1,8 +1,8 @@
 package dev.unfold.eval;
 
 import dev.unfold.data.Episode;
+import dev.unfold.nn.RecurrentModel;
 import dev.unfold.nn.RecurrentState;
-import dev.unfold.nn.SequenceModel;
 import dev.unfold.nn.Weights;
 import dev.unfold.tensor.DType;
 import dev.unfold.window.WindowGraph;
@@ -20,7 +20,7 @@ public final class Evaluation {
     private final WindowGraphs graphs;
     private final int window;
 
-    public Evaluation(SequenceModel model, int batch, int window, WindowRunner runner, DType dtype) {
+    public Evaluation(RecurrentModel model, int batch, int window, WindowRunner runner, DType dtype) {
         if (window <= 0) {
             throw new IllegalArgumentException("an evaluation window must be positive, got " + window);
         }

@@ -12,8 +12,8 @@ import dev.unfold.graph.GraphBuilder;
 import dev.unfold.graph.Node;
 import dev.unfold.graph.Role;
 import dev.unfold.io.Vocabulary;
+import dev.unfold.nn.RecurrentModel;
 import dev.unfold.nn.RecurrentNetwork;
-import dev.unfold.nn.SequenceModel;
 import dev.unfold.nn.Weights;
 import dev.unfold.op.Leaf;
 import dev.unfold.op.Var;
@@ -132,7 +132,7 @@ public record GradientFlow(Map<Role.Layer, List<float[]>> states, Map<Role.Layer
      * Measures a character model on the first {@code steps} characters of {@code batch} streams of
      * {@code text}, with the loss on every step, from zero state.
      */
-    public static Measured onText(SequenceModel model, Weights weights, String text, Vocabulary vocab, int steps, int batch) {
+    public static Measured onText(RecurrentModel model, Weights weights, String text, Vocabulary vocab, int steps, int batch) {
         boolean[] lossAt = new boolean[steps];
         Arrays.fill(lossAt, true);
         WindowGraph w = WindowGraph.build(model, batch, lossAt, DType.F32, WindowGraph.Mode.FORWARD);
@@ -146,7 +146,7 @@ public record GradientFlow(Map<Role.Layer, List<float[]>> states, Map<Role.Layer
     }
 
     /** Measures a task model on one batch of fresh test sequences ({@code seed}), with the loss where the task puts it. */
-    public static Measured onTask(SequenceModel model, Weights weights, LongMemoryTask task, long seed) {
+    public static Measured onTask(RecurrentModel model, Weights weights, LongMemoryTask task, long seed) {
         Episode e = task.episode(0, new Rng(seed), DType.F32);
         boolean[] lossAt = new boolean[e.length()];
         for (int t = 0; t < lossAt.length; t++) {

@@ -3,8 +3,8 @@ package dev.unfold.eval;
 import dev.unfold.data.Episode;
 import dev.unfold.exec.CompiledExecutor;
 import dev.unfold.io.Vocabulary;
+import dev.unfold.nn.RecurrentModel;
 import dev.unfold.nn.RecurrentState;
-import dev.unfold.nn.SequenceModel;
 import dev.unfold.nn.Weights;
 import dev.unfold.store.TrainedModel;
 import dev.unfold.tensor.DType;
@@ -53,7 +53,7 @@ public final class Sampler {
         }
     }
 
-    public Sampler(SequenceModel model, Weights weights, Vocabulary vocabulary) {
+    public Sampler(RecurrentModel model, Weights weights, Vocabulary vocabulary) {
         this.runner = WindowRunner.local(new CompiledExecutor());
         this.weights = weights.to(DType.F32);
         this.vocabulary = vocabulary;

@@ -1,7 +1,7 @@
 package dev.unfold.eval;
 
 import dev.unfold.data.LongMemoryTask;
-import dev.unfold.nn.SequenceModel;
+import dev.unfold.nn.RecurrentModel;
 import dev.unfold.nn.Weights;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Rng;
@@ -22,7 +22,7 @@ public final class TaskEvaluation {
     public record Report(String metric, double value, double baseline, Map<String, Double> extra) {
     }
 
-    public static Report run(SequenceModel model, Weights weights, LongMemoryTask task, WindowRunner runner) {
+    public static Report run(RecurrentModel model, Weights weights, LongMemoryTask task, WindowRunner runner) {
         Evaluation eval = new Evaluation(model, task.batch(), task.length(), runner, DType.F32);
         Rng rng = new Rng(TEST_SEED);
         Evaluation.Total total = new Evaluation.Total(0, 0);

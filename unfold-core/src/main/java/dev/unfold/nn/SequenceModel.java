@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code decoder.weight}, {@code decoder.bias}); their values live in {@link Weights}. Built with
  * {@link #builder()}; {@link #unfold} writes its unfolded graph over T steps.
  */
-public final class SequenceModel {
+public final class SequenceModel implements RecurrentModel {
     private final SequenceModelSpec spec;
     private final RecurrentNetwork network;
     private final Embedding embedding;
@@ -45,11 +45,8 @@ public final class SequenceModel {
         return network;
     }
 
-    /** The model unfolded: inputs, the network's parts, per-step decoder outputs and every parameter's node. */
-    public record Unfolded(List<Var> inputs, RecurrentNetwork.Unfolded network, List<Var> outputs, Map<Parameter, Var> params) {
-    }
-
     /** All parameters, embedding first, then the network's, then the decoder's. */
+    @Override
     public List<Parameter> parameters() {
         List<Parameter> all = new ArrayList<>();
         if (spec.input().embedding() > 0) {
@@ -67,14 +64,21 @@ public final class SequenceModel {
     }
 
     /** Every carried state of the network. */
+    @Override
     public List<RecurrentState.Slot> stateSlots() {
         return network.stateSlots();
+    }
+
+    @Override
+    public SequenceModelSpec.OutputKind outputKind() {
+        return spec.output().kind();
     }
 
     /**
      * Unfolds the model over {@code steps} steps for batches of {@code batch}: input leaves at each step
      * (token indices (B) or vectors (B, F)), the network, and the decoder's outputs (B, classes or values).
      */
+    @Override
     public Unfolded unfold(GraphBuilder b, int steps, int batch, DType dtype) {
         Map<Parameter, Var> params = new LinkedHashMap<>();
         Role saved = b.role();

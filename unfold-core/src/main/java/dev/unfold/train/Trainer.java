@@ -2,8 +2,8 @@ package dev.unfold.train;
 
 import dev.unfold.data.Episode;
 import dev.unfold.data.SequenceSource;
+import dev.unfold.nn.RecurrentModel;
 import dev.unfold.nn.RecurrentState;
-import dev.unfold.nn.SequenceModel;
 import dev.unfold.nn.Weights;
 import dev.unfold.optim.Clipping;
 import dev.unfold.optim.Gradients;
@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * owns.
  */
 public final class Trainer {
-    private final SequenceModel model;
+    private final RecurrentModel model;
     private final SequenceSource source;
     private final TruncatedBptt tbptt;
     private final Optimizer optimizer;
@@ -52,7 +52,7 @@ public final class Trainer {
     }
 
     /** A trainer of {@code model} on {@code source} as {@code plan} says (its budget and intervals are the caller's), running windows on {@code runner}. */
-    public Trainer(SequenceModel model, SequenceSource source, TrainingPlan plan, WindowRunner runner, DType dtype) {
+    public Trainer(RecurrentModel model, SequenceSource source, TrainingPlan plan, WindowRunner runner, DType dtype) {
         this.model = model;
         this.source = source;
         this.tbptt = plan.windows();
@@ -88,7 +88,7 @@ public final class Trainer {
         return new TrainingState(weights, optimizer.state(), step, tokens, episodeIndex, episodeSeed, position, carried);
     }
 
-    public SequenceModel model() {
+    public RecurrentModel model() {
         return model;
     }
 

@@ -9,9 +9,9 @@ import dev.unfold.graph.Node;
 import dev.unfold.graph.Role;
 import dev.unfold.nn.Losses;
 import dev.unfold.nn.Parameter;
+import dev.unfold.nn.RecurrentModel;
 import dev.unfold.nn.RecurrentNetwork;
 import dev.unfold.nn.RecurrentState;
-import dev.unfold.nn.SequenceModel;
 import dev.unfold.nn.SequenceModelSpec;
 import dev.unfold.nn.Weights;
 import dev.unfold.op.Affine;
@@ -39,7 +39,7 @@ import java.util.Set;
 public final class WindowGraph {
     private final Graph graph;
     private final Vjp.Gradients gradients;
-    private final SequenceModel.Unfolded parts;
+    private final RecurrentModel.Unfolded parts;
     private final List<CarriedState> states;
     private final List<Var> targets;
     private final boolean[] lossAt;
@@ -47,7 +47,7 @@ public final class WindowGraph {
     private final Map<Integer, List<WindowGraph>> shards = new HashMap<>();
 
     /** What built this window, so that its batch can be split into shards of the same window. */
-    private record Rebuild(SequenceModel model, int batch, DType dtype, Mode mode) {
+    private record Rebuild(RecurrentModel model, int batch, DType dtype, Mode mode) {
     }
 
     /** One carried state: its slot, the leaf of its initial value, and its value after each step. */
@@ -57,7 +57,7 @@ public final class WindowGraph {
     /** Whether a window graph carries the backward pass. */
     public enum Mode { FORWARD, GRADIENTS }
 
-    private WindowGraph(Graph graph, Vjp.Gradients gradients, SequenceModel.Unfolded parts, List<CarriedState> states, List<Var> targets,
+    private WindowGraph(Graph graph, Vjp.Gradients gradients, RecurrentModel.Unfolded parts, List<CarriedState> states, List<Var> targets,
             boolean[] lossAt, Rebuild rebuild) {
         this.graph = graph;
         this.gradients = gradients;
@@ -69,10 +69,10 @@ public final class WindowGraph {
     }
 
     /** The window graph; {@code lossAt[t]} says whether step t has targets and a loss. */
-    public static WindowGraph build(SequenceModel model, int batch, boolean[] lossAt, DType dtype, Mode mode) {
+    public static WindowGraph build(RecurrentModel model, int batch, boolean[] lossAt, DType dtype, Mode mode) {
         int length = lossAt.length;
         GraphBuilder b = new GraphBuilder();
-        SequenceModel.Unfolded parts = model.unfold(b, length, batch, dtype);
+        RecurrentModel.Unfolded parts = model.unfold(b, length, batch, dtype);
         List<Var> targets = new ArrayList<>(Collections.nCopies(length, null));
         int counted = 0;
         Var sum = null;
@@ -83,7 +83,7 @@ public final class WindowGraph {
             }
             b.at(t);
             Var y = parts.outputs().get(t);
-            boolean classes = model.spec().output().kind() == SequenceModelSpec.OutputKind.CLASSES;
+            boolean classes = model.outputKind() == SequenceModelSpec.OutputKind.CLASSES;
             Var target = b.input("target[" + t + "]", classes ? Shape.of(batch) : y.shape(), dtype, Role.of(Role.Kind.TARGET));
             targets.set(t, target);
             Var term = classes ? Losses.softmaxCrossEntropy(b, y, target) : Losses.meanSquaredError(b, y, target);
@@ -100,7 +100,7 @@ public final class WindowGraph {
                 new Rebuild(model, batch, dtype, mode));
     }
 
-    private static List<CarriedState> carried(SequenceModel.Unfolded parts) {
+    private static List<CarriedState> carried(RecurrentModel.Unfolded parts) {
         List<CarriedState> out = new ArrayList<>();
         for (RecurrentNetwork.Run run : parts.network().runs()) {
             for (int i = 0; i < run.slots().size(); i++) {
@@ -142,7 +142,7 @@ public final class WindowGraph {
         return graph;
     }
 
-    public SequenceModel model() {
+    public RecurrentModel model() {
         return rebuild.model();
     }
 
@@ -190,7 +190,7 @@ public final class WindowGraph {
         return gradients;
     }
 
-    public SequenceModel.Unfolded parts() {
+    public RecurrentModel.Unfolded parts() {
         return parts;
     }
 

@@ -1,18 +1,18 @@
 package dev.unfold.window;
 
-import dev.unfold.nn.SequenceModel;
+import dev.unfold.nn.RecurrentModel;
 import dev.unfold.tensor.DType;
 import java.util.HashMap;
 import java.util.Map;
 
 /** Window graphs by shape, built on first use: a run sees only a few shapes, each reused for every update. */
 public final class WindowGraphs {
-    private final SequenceModel model;
+    private final RecurrentModel model;
     private final int batch;
     private final DType dtype;
     private final Map<String, WindowGraph> cache = new HashMap<>();
 
-    public WindowGraphs(SequenceModel model, int batch, DType dtype) {
+    public WindowGraphs(RecurrentModel model, int batch, DType dtype) {
         this.model = model;
         this.batch = batch;
         this.dtype = dtype;
@@ -22,7 +22,7 @@ public final class WindowGraphs {
         return batch;
     }
 
-    public SequenceModel model() {
+    public RecurrentModel model() {
         return model;
     }
 
