@@ -105,7 +105,7 @@ public final class Sampler {
                 return Optional.empty();
             }
         };
-        return runner.run(step, weights, one, 0, state, new WindowRunner.Keep(0, true, false));
+        return runner.run(step, weights, one, 0, state, WindowRunner.Keep.states(0).withOutputs());
     }
 
     static int draw(double[] logits, double temperature, int topK, Rng rng) {

@@ -55,7 +55,7 @@ public final class StepSession {
                 return Optional.empty();
             }
         };
-        WindowRun run = runner.run(step, weights, one, 0, state, new WindowRunner.Keep(0, true, false));
+        WindowRun run = runner.run(step, weights, one, 0, state, WindowRunner.Keep.states(0).withOutputs());
         state = run.stateAfter(0);
         return run.output(0);
     }

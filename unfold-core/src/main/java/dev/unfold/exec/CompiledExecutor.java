@@ -54,21 +54,24 @@ public final class CompiledExecutor implements Executor {
         return run(graph, feeds, IntStream.range(0, graph.size()).boxed().collect(Collectors.toSet()));
     }
 
+
     @Override
     public Values run(Graph graph, Feeds feeds, Set<Integer> keep) {
-        return run(graph, feeds, keep, Set.of());
+        return run(graph, feeds, keep, Sink.none());
     }
 
-    /** Lent values are the program's own buffers, overwritten by its next run. */
+    /** The program computes the sink's values in the sink's arrays. */
     @Override
-    public Values run(Graph graph, Feeds feeds, Set<Integer> keep, Set<Integer> lent) {
+    public Values run(Graph graph, Feeds feeds, Set<Integer> keep, Sink sink) {
         if (!singlePrecision.computeIfAbsent(graph, g -> g.nodes().stream().allMatch(n -> n.dtype() == DType.F32))) {
-            return Interpreter.run(graph, feeds);
+            Values v = Interpreter.run(graph, feeds);
+            sink.nodes().forEach(id -> Interpreter.copyInto(v.get(id), id, sink));
+            return v;
         }
         Set<Integer> all = new HashSet<>(keep);
-        all.addAll(lent);
+        all.addAll(sink.nodes());
         Program p = programs.computeIfAbsent(graph, g -> new HashMap<>()).computeIfAbsent(all, k -> Program.compile(graph, k, maxStackedFloats, profile));
-        return p.run(feeds, lent);
+        return p.run(feeds, sink);
     }
 
     /**

@@ -22,14 +22,17 @@ public interface Executor {
     }
 
     /**
-     * As {@link #run(Graph, Feeds, Set)}, also making the values in {@code lent} readable through
-     * {@link Values#borrow}: an executor may lend them out of its own storage, valid only until it runs
-     * {@code graph} again, instead of copying them.
+     * As {@link #run(Graph, Feeds, Set)}, writing the values of the sink's nodes into the sink's arrays; a
+     * compiled executor computes them there in place.
      */
-    default Values run(Graph graph, Feeds feeds, Set<Integer> keep, Set<Integer> lent) {
+    default Values run(Graph graph, Feeds feeds, Set<Integer> keep, Sink sink) {
         Set<Integer> all = new HashSet<>(keep);
-        all.addAll(lent);
-        return run(graph, feeds, all);
+        all.addAll(sink.nodes());
+        Values v = run(graph, feeds, all);
+        for (int id : sink.nodes()) {
+            Interpreter.copyInto(v.get(id), id, sink);
+        }
+        return v;
     }
 
     /** The reference semantics. */

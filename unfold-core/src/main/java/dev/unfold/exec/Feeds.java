@@ -75,8 +75,9 @@ public final class Feeds {
             return this;
         }
 
+        /** The feeds collected; the builder is not to be used again. */
         public Feeds build() {
-            return new Feeds(new HashMap<>(byNode));
+            return new Feeds(byNode);
         }
     }
 }

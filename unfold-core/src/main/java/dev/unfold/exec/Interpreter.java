@@ -40,6 +40,29 @@ public final class Interpreter {
         return n.op().forward(in);
     }
 
+    /** Writes {@code t}, the value of node {@code id}, into its array of {@code sink}. */
+    static void copyInto(Tensor t, int id, Sink sink) {
+        float[] f = sink.f32(id);
+        if (f != null) {
+            checkLength(t, f.length, id);
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) t.get(i);
+            }
+            return;
+        }
+        double[] d = sink.f64(id);
+        checkLength(t, d.length, id);
+        for (int i = 0; i < d.length; i++) {
+            d[i] = t.get(i);
+        }
+    }
+
+    private static void checkLength(Tensor t, int length, int id) {
+        if (t.size() != length) {
+            throw new IllegalArgumentException("the sink's array for node " + id + " has " + length + " elements, its value " + t.size());
+        }
+    }
+
     /** The value fed to a leaf, checked against its shape; every executor feeds through here. */
     static Tensor fed(Node n, Leaf leaf, Feeds feeds) {
         Tensor t = feeds.get(n.id());

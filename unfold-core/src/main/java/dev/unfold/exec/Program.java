@@ -20,8 +20,8 @@ import java.util.Set;
  * A float32 graph compiled once and run many times: dead nodes dropped, products grouped
  * ({@link MatMulGroups}), units scheduled in dependence order, and every value given a buffer that is
  * reused once the value's last reader has run. Values asked to be kept survive the run as tensors; values
- * asked to be lent are handed out in their buffers as {@link Borrowed}, valid until the next run. One run at
- * a time.
+ * given a {@link Sink} are computed in the sink's arrays instead of buffers of the program's own (a kept value
+ * has a buffer no other value shares, so the sink's array can stand in for it). One run at a time.
  */
 final class Program {
     private final Graph graph;
@@ -32,7 +32,6 @@ final class Program {
     private final int hoisted;
     private final int accumulated;
     private final ExecutionProfile profile;
-    private volatile long generation;
 
     private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, int hoisted, int accumulated,
             ExecutionProfile profile) {
@@ -71,9 +70,8 @@ final class Program {
         return new Program(g, schedule, physical, buffers, kept, hoisted.size(), accumulations.size(), profile);
     }
 
-    /** Runs once; kept values are copied out, those in {@code lent} are lent in their buffers. */
-    synchronized Values run(Feeds feeds, Set<Integer> lent) {
-        long run = ++generation;
+    /** Runs once; kept values are copied out, the sink's are computed in its arrays. */
+    synchronized Values run(Feeds feeds, Sink sink) {
         float[][] v = new float[graph.size()][];
         for (Node n : graph.nodes()) {
             if (n.op() instanceof Leaf leaf) {
@@ -81,6 +79,13 @@ final class Program {
             } else if (physical[n.id()] >= 0) {
                 v[n.id()] = buffers[physical[n.id()]];
             }
+        }
+        for (int id : sink.nodes()) {
+            float[] into = sink.f32(id);
+            if (into == null || into.length != graph.node(id).shape().size() || !kept[id] || v[id] == null || graph.node(id).op() instanceof Leaf) {
+                throw new IllegalArgumentException("the sink's array for node " + id + " (" + graph.node(id).name() + ") does not fit it");
+            }
+            v[id] = into;
         }
         if (profile == null) {
             for (Unit u : schedule) {
@@ -94,20 +99,13 @@ final class Program {
             }
         }
         Tensor[] out = new Tensor[graph.size()];
-        Borrowed[] borrowed = new Borrowed[graph.size()];
         for (int id = 0; id < out.length; id++) {
-            if (kept[id] && v[id] != null) {
+            if (kept[id] && v[id] != null && sink.f32(id) == null) {
                 Node n = graph.node(id);
-                if (n.op() instanceof Leaf) {
-                    out[id] = Tensor.wrap(n.shape(), v[id]);
-                } else if (lent.contains(id)) {
-                    borrowed[id] = Borrowed.of(n.shape(), v[id], () -> generation, run);
-                } else {
-                    out[id] = Tensor.wrap(n.shape(), Arrays.copyOf(v[id], n.shape().size()));
-                }
+                out[id] = Tensor.wrap(n.shape(), n.op() instanceof Leaf ? v[id] : Arrays.copyOf(v[id], n.shape().size()));
             }
         }
-        return new Values(graph, out, borrowed);
+        return new Values(graph, out);
     }
 
     /** What compiling did to the graph. */

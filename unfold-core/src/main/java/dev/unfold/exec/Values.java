@@ -6,22 +6,15 @@ import dev.unfold.tensor.Tensor;
 
 /**
  * Node values of one execution of a graph, by node id. The interpreter keeps every value; a compiled
- * executor keeps the ones it was asked to keep, as tensors, and lends the ones it was asked to lend
- * ({@link #borrow}).
+ * executor keeps the ones it was asked to keep (values written into a {@link Sink} are in the sink).
  */
 public final class Values {
     private final Graph graph;
     private final Tensor[] values;
-    private final Borrowed[] lent;
 
     Values(Graph graph, Tensor[] values) {
-        this(graph, values, new Borrowed[values.length]);
-    }
-
-    Values(Graph graph, Tensor[] values, Borrowed[] lent) {
         this.graph = graph;
         this.values = values;
-        this.lent = lent;
     }
 
     public Graph graph() {
@@ -31,8 +24,7 @@ public final class Values {
     public Tensor get(int id) {
         Tensor t = values[id];
         if (t == null) {
-            throw new IllegalStateException("the value of node " + id + " (" + graph.node(id).name() + ") was not kept"
-                    + (lent[id] != null ? "; it was lent, read it with borrow()" : ""));
+            throw new IllegalStateException("the value of node " + id + " (" + graph.node(id).name() + ") was not kept");
         }
         return t;
     }
@@ -41,16 +33,8 @@ public final class Values {
         return get(v.id());
     }
 
-    /** A lent value, or a kept one seen the same way. */
-    public Borrowed borrow(int id) {
-        if (lent[id] != null) {
-            return lent[id];
-        }
-        return Borrowed.of(get(id));
-    }
-
     public boolean has(int id) {
-        return values[id] != null || lent[id] != null;
+        return values[id] != null;
     }
 
     /** The value of the graph output {@code name}. */

@@ -22,9 +22,23 @@ import java.util.Map;
  */
 public final class RecurrentNetwork {
     private final RecurrentSpec spec;
+    private final List<Parameter> parameters;
+    private final List<RecurrentState.Slot> slots;
 
     public RecurrentNetwork(RecurrentSpec spec) {
         this.spec = spec;
+        List<Parameter> all = new ArrayList<>();
+        List<RecurrentState.Slot> states = new ArrayList<>();
+        for (Role.Layer layer : layers()) {
+            for (Parameter p : cell(layer.index()).parameters()) {
+                all.add(p.in(layer));
+            }
+            for (StateSpec s : cell(layer.index()).states()) {
+                states.add(new RecurrentState.Slot(layer, s));
+            }
+        }
+        this.parameters = List.copyOf(all);
+        this.slots = List.copyOf(states);
     }
 
     public RecurrentSpec spec() {
@@ -66,24 +80,12 @@ public final class RecurrentNetwork {
 
     /** All parameters under their PyTorch names, in state-dict order. */
     public List<Parameter> parameters() {
-        List<Parameter> all = new ArrayList<>();
-        for (Role.Layer layer : layers()) {
-            for (Parameter p : cell(layer.index()).parameters()) {
-                all.add(p.in(layer));
-            }
-        }
-        return all;
+        return parameters;
     }
 
     /** Every carried state, layer by layer in PyTorch's order. */
     public List<RecurrentState.Slot> stateSlots() {
-        List<RecurrentState.Slot> out = new ArrayList<>();
-        for (Role.Layer layer : layers()) {
-            for (StateSpec s : cell(layer.index()).states()) {
-                out.add(new RecurrentState.Slot(layer, s));
-            }
-        }
-        return out;
+        return slots;
     }
 
     /**
@@ -138,7 +140,7 @@ public final class RecurrentNetwork {
         b.at(Node.NO_STEP);
         List<Var> own = new ArrayList<>();
         for (Parameter p : cell.parameters()) {
-            Parameter placed = p.in(layer);
+            Parameter placed = placed(p.in(layer));
             Var v = b.parameter(placed.name(), placed.shape(), dtype, placed.role());
             params.put(placed, v);
             own.add(v);
@@ -154,6 +156,12 @@ public final class RecurrentNetwork {
         Unfolder.Unrolled u = Unfolder.into(b, cell.fold(batch, dtype), new Unfolder.Wiring(own, init, xs, layer, layer.scope()));
         List<Var> outs = u.outputs().stream().map(o -> o.get(0)).toList();
         return new Run(layer, slots, init, u.states(), outs, u.finalState());
+    }
+
+    /** The network's own instance of a parameter, so that every map it keys shares one handle. */
+    private Parameter placed(Parameter p) {
+        int i = parameters.indexOf(p);
+        return i >= 0 ? parameters.get(i) : p;
     }
 
     /** A bidirectional layer's output at each step: both directions' outputs side by side, in the layer's scope. */

@@ -24,12 +24,20 @@ public final class SequenceModel implements RecurrentModel {
     private final RecurrentNetwork network;
     private final Embedding embedding;
     private final Linear decoder;
+    private final List<Parameter> parameters;
 
     public SequenceModel(SequenceModelSpec spec) {
         this.spec = spec;
         this.network = new RecurrentNetwork(spec.rnn());
         this.embedding = new Embedding("embed.", spec.input().size(), spec.input().embedding());
         this.decoder = new Linear("decoder.", spec.rnn().outputSize(), spec.output().size(), Role.Part.OUTPUT_WEIGHT);
+        List<Parameter> all = new ArrayList<>();
+        if (spec.input().embedding() > 0) {
+            all.add(embedding.weight());
+        }
+        all.addAll(network.parameters());
+        all.addAll(decoder.parameters());
+        this.parameters = List.copyOf(all);
     }
 
     /** A builder whose defaults are a one-layer LSTM of 128 units. */
@@ -48,13 +56,7 @@ public final class SequenceModel implements RecurrentModel {
     /** All parameters, embedding first, then the network's, then the decoder's. */
     @Override
     public List<Parameter> parameters() {
-        List<Parameter> all = new ArrayList<>();
-        if (spec.input().embedding() > 0) {
-            all.add(embedding.weight());
-        }
-        all.addAll(network.parameters());
-        all.addAll(decoder.parameters());
-        return all;
+        return parameters;
     }
 
     /** The parameter named {@code name}. */
@@ -85,9 +87,7 @@ public final class SequenceModel implements RecurrentModel {
         b.at(Node.NO_STEP);
         Var table = null;
         if (spec.input().embedding() > 0) {
-            Parameter p = embedding.weight();
-            table = b.parameter(p.name(), p.shape(), dtype, p.role());
-            params.put(p, table);
+            table = leaf(b, own(embedding.weight()), dtype, params);
         }
         List<Var> inputs = new ArrayList<>();
         List<Var> features = new ArrayList<>();
@@ -108,8 +108,8 @@ public final class SequenceModel implements RecurrentModel {
         b.at(Node.NO_STEP);
         RecurrentNetwork.Unfolded net = network.unfold(b, features);
         params.putAll(net.params());
-        Var w = leaf(b, decoder.weight(), dtype, params);
-        Var bias = leaf(b, decoder.bias(), dtype, params);
+        Var w = leaf(b, own(decoder.weight()), dtype, params);
+        Var bias = leaf(b, own(decoder.bias()), dtype, params);
         List<Var> outputs = new ArrayList<>();
         b.as(Role.of(Role.Kind.OUTPUT));
         for (int t = 0; t < steps; t++) {
@@ -117,6 +117,11 @@ public final class SequenceModel implements RecurrentModel {
         }
         b.at(Node.NO_STEP).as(saved);
         return new Unfolded(inputs, net, outputs, params);
+    }
+
+    /** The model's own instance of a parameter, so that every map it keys shares one handle. */
+    private Parameter own(Parameter p) {
+        return parameters.get(parameters.indexOf(p));
     }
 
     private static Var leaf(GraphBuilder b, Parameter p, DType dtype, Map<Parameter, Var> params) {

@@ -48,6 +48,11 @@ public final class Gradients {
         return order;
     }
 
+    /** Whether the sink holds a buffer for {@code p}. */
+    public boolean has(Parameter p) {
+        return f32.containsKey(p) || f64.containsKey(p);
+    }
+
     public DType dtype() {
         return f32.isEmpty() && !f64.isEmpty() ? DType.F64 : DType.F32;
     }

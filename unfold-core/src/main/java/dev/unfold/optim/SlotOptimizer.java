@@ -40,7 +40,7 @@ abstract class SlotOptimizer implements Optimizer {
         Map<Parameter, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<Parameter, Tensor> e : params.values().entrySet()) {
             Parameter p = e.getKey();
-            out.put(p, grads.parameters().contains(p) ? updated(p, e.getValue(), grads, lr) : e.getValue());
+            out.put(p, grads.has(p) ? updated(p, e.getValue(), grads, lr) : e.getValue());
         }
         return Weights.of(out);
     }

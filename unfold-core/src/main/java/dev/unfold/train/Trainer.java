@@ -137,8 +137,7 @@ public final class Trainer {
 
     private Update update(TruncatedBptt.Window w, boolean[] lossAt, RecurrentState state) {
         WindowRun run = runner.run(graphs.get(lossAt, WindowGraph.Mode.GRADIENTS), weights, episode, w.start(), state,
-                new WindowRunner.Keep(firstRemembered(w.start()), false, true));
-        run.gradientsInto(grads);
+                WindowRunner.Keep.states(firstRemembered(w.start())).withGradients(grads));
         remember(run, w.start(), w.length());
         double loss = run.loss();
         double norm = grads.globalNorm();
@@ -166,7 +165,7 @@ public final class Trainer {
 
     private RecurrentState runForward(int start, int length, RecurrentState state) {
         WindowRun run = runner.run(graphs.get(new boolean[length], WindowGraph.Mode.FORWARD), weights, episode, start, state,
-                new WindowRunner.Keep(Math.min(length - 1, firstRemembered(start)), false, false));
+                WindowRunner.Keep.states(Math.min(length - 1, firstRemembered(start))));
         remember(run, start, length);
         return run.stateAfter(length - 1);
     }

@@ -2,9 +2,14 @@ package dev.unfold.window;
 
 import dev.unfold.data.Episode;
 import dev.unfold.exec.Executor;
+import dev.unfold.exec.Sink;
+import dev.unfold.nn.Parameter;
 import dev.unfold.nn.RecurrentState;
 import dev.unfold.nn.Weights;
-import java.util.Set;
+import dev.unfold.optim.Gradients;
+import dev.unfold.tensor.DType;
+import java.util.Arrays;
+import java.util.Map;
 
 /** Runs a whole window on the calling thread. */
 final class LocalRunner implements WindowRunner {
@@ -24,9 +29,35 @@ final class LocalRunner implements WindowRunner {
         return 1;
     }
 
+    /** The gradients go straight into the caller's sink: the executor computes them in its buffers. */
     static WindowRun whole(Executor executor, WindowGraph window, Weights weights, Episode episode, int start, RecurrentState initial, Keep keep) {
-        Set<Integer> lent = keep.gradients() ? Set.copyOf(window.gradientNodes().values()) : Set.of();
+        Sink sink = keep.gradients().map(g -> sink(window, g)).orElse(Sink.none());
         return WindowRun.whole(window, executor.run(window.graph(), window.feeds(weights, initial, episode, start),
-                window.results(keep.statesFrom(), keep.outputs()), lent));
+                window.results(keep.statesFrom(), keep.outputs()), sink));
+    }
+
+    /** The sink of {@code g} for this window (made once), with the gradients the loss does not reach set to zero. */
+    private static Sink sink(WindowGraph window, Gradients g) {
+        Map<Parameter, Integer> nodes = window.gradientNodes();
+        for (Parameter p : g.parameters()) {
+            if (!nodes.containsKey(p)) {
+                if (g.dtype() == DType.F32) {
+                    Arrays.fill(g.f32(p), 0f);
+                } else {
+                    Arrays.fill(g.f64(p), 0.0);
+                }
+            }
+        }
+        return window.sinkFor(g, () -> {
+            Sink.Builder sink = Sink.builder();
+            nodes.forEach((p, node) -> {
+                if (g.dtype() == DType.F32) {
+                    sink.put(node, g.f32(p));
+                } else {
+                    sink.put(node, g.f64(p));
+                }
+            });
+            return sink.build();
+        });
     }
 }

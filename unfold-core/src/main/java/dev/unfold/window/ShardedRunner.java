@@ -4,11 +4,16 @@ import dev.unfold.data.Episode;
 import dev.unfold.exec.Executor;
 import dev.unfold.kernel.Gemm;
 import dev.unfold.kernel.Layout;
+import dev.unfold.nn.Parameter;
 import dev.unfold.nn.RecurrentState;
 import dev.unfold.nn.Weights;
+import dev.unfold.optim.Gradients;
+import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +30,7 @@ final class ShardedRunner implements WindowRunner {
     private final Executor executor;
     private final int shards;
     private final ExecutorService pool;
+    private final Map<Gradients, Gradients[]> shardSinks = new IdentityHashMap<>();
 
     ShardedRunner(Executor executor, int shards) {
         if (shards < 1) {
@@ -51,15 +57,17 @@ final class ShardedRunner implements WindowRunner {
             return Gemm.withThreads(1, () -> LocalRunner.whole(executor, window, weights, episode, start, initial, keep));
         }
         List<WindowGraph> parts = window.shards(n);
+        Gradients[] sinks = keep.gradients().map(g -> sinks(g, n)).orElse(null);
         List<Future<WindowRun>> rest = new ArrayList<>();
         for (int i = 1; i < n; i++) {
             int index = i;
-            rest.add(pool.submit(() -> shard(parts.get(index), window.batch(), n, index, weights, episode, start, initial, keep)));
+            Keep own = sinks == null ? keep : keep.withGradients(sinks[i]);
+            rest.add(pool.submit(() -> shard(parts.get(index), window.batch(), n, index, weights, episode, start, initial, own)));
         }
         List<WindowRun> done = new ArrayList<>();
         RuntimeException failure = null;
         try {
-            done.add(shard(parts.get(0), window.batch(), n, 0, weights, episode, start, initial, keep));
+            done.add(shard(parts.get(0), window.batch(), n, 0, weights, episode, start, initial, sinks == null ? keep : keep.withGradients(sinks[0])));
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -76,7 +84,55 @@ final class ShardedRunner implements WindowRunner {
         if (failure != null) {
             throw failure;
         }
+        if (sinks != null) {
+            merge(keep.gradients().get(), sinks, parts, window.batch());
+        }
         return WindowRun.merged(window, done);
+    }
+
+    /** One sink per shard for the caller's sink {@code g}, made once. */
+    private synchronized Gradients[] sinks(Gradients g, int n) {
+        Gradients[] s = shardSinks.get(g);
+        if (s == null || s.length != n) {
+            s = new Gradients[n];
+            for (int i = 0; i < n; i++) {
+                s[i] = new Gradients(g.parameters(), g.dtype());
+            }
+            shardSinks.put(g, s);
+        }
+        return s;
+    }
+
+    /** The gradient of the whole batch: Σ_i (rows_i / B) g_i, shard by shard in order. */
+    private static void merge(Gradients into, Gradients[] shards, List<WindowGraph> parts, int batch) {
+        for (Parameter p : into.parameters()) {
+            if (into.dtype() == DType.F32) {
+                float[] dst = into.f32(p);
+                for (int i = 0; i < shards.length; i++) {
+                    float w = (float) ((double) parts.get(i).batch() / batch);
+                    float[] g = shards[i].f32(p);
+                    if (i == 0) {
+                        for (int j = 0; j < dst.length; j++) {
+                            dst[j] = w * g[j];
+                        }
+                    } else {
+                        for (int j = 0; j < dst.length; j++) {
+                            dst[j] += w * g[j];
+                        }
+                    }
+                }
+            } else {
+                double[] dst = into.f64(p);
+                java.util.Arrays.fill(dst, 0.0);
+                for (int i = 0; i < shards.length; i++) {
+                    double w = (double) parts.get(i).batch() / batch;
+                    double[] g = shards[i].f64(p);
+                    for (int j = 0; j < dst.length; j++) {
+                        dst[j] += w * g[j];
+                    }
+                }
+            }
+        }
     }
 
     private WindowRun shard(WindowGraph part, int batch, int n, int i, Weights weights, Episode episode, int start, RecurrentState initial, Keep keep) {

@@ -3,6 +3,7 @@ package dev.unfold.window;
 import dev.unfold.autodiff.Vjp;
 import dev.unfold.data.Episode;
 import dev.unfold.exec.Feeds;
+import dev.unfold.exec.Sink;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.GraphBuilder;
 import dev.unfold.graph.Node;
@@ -16,6 +17,7 @@ import dev.unfold.nn.SequenceModelSpec;
 import dev.unfold.nn.Weights;
 import dev.unfold.op.Affine;
 import dev.unfold.op.Var;
+import dev.unfold.optim.Gradients;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,8 @@ public final class WindowGraph {
     private final boolean[] lossAt;
     private final Rebuild rebuild;
     private final Map<Integer, List<WindowGraph>> shards = new HashMap<>();
+    private final Map<Parameter, Integer> gradientNodes;
+    private final Map<Gradients, Sink> sinks = new IdentityHashMap<>();
 
     /** What built this window, so that its batch can be split into shards of the same window. */
     private record Rebuild(RecurrentModel model, int batch, DType dtype, Mode mode) {
@@ -66,6 +71,15 @@ public final class WindowGraph {
         this.targets = targets;
         this.lossAt = lossAt;
         this.rebuild = rebuild;
+        Map<Parameter, Integer> nodes = new LinkedHashMap<>();
+        if (gradients != null) {
+            parts.params().forEach((p, v) -> {
+                if (gradients.has(v.id())) {
+                    nodes.put(p, gradients.gradOf(v.id()));
+                }
+            });
+        }
+        this.gradientNodes = Collections.unmodifiableMap(nodes);
     }
 
     /** The window graph; {@code lossAt[t]} says whether step t has targets and a loss. */
@@ -221,14 +235,11 @@ public final class WindowGraph {
 
     /** The node of dL/dθ of each parameter the loss reaches (empty without a backward pass). */
     public Map<Parameter, Integer> gradientNodes() {
-        Map<Parameter, Integer> out = new LinkedHashMap<>();
-        if (gradients != null) {
-            parts.params().forEach((p, v) -> {
-                if (gradients.has(v.id())) {
-                    out.put(p, gradients.gradOf(v.id()));
-                }
-            });
-        }
-        return out;
+        return gradientNodes;
+    }
+
+    /** The executor's sink for gradient buffers {@code g}, made once per sink by {@code make}. */
+    synchronized Sink sinkFor(Gradients g, java.util.function.Supplier<Sink> make) {
+        return sinks.computeIfAbsent(g, k -> make.get());
     }
 }

@@ -1,10 +1,7 @@
 package dev.unfold.window;
 
 import dev.unfold.exec.Values;
-import dev.unfold.nn.Parameter;
 import dev.unfold.nn.RecurrentState;
-import dev.unfold.optim.Gradients;
-import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,8 +11,8 @@ import java.util.Map;
 /**
  * The result of one run of a window, whole or merged from shards of its batch. Shards merge into what one
  * run gives: the loss and its gradients are means over the batch, so they are the shards' values weighted by
- * their share of rows; carried states are the shards' rows stacked. Gradients are lent by the executor, so
- * {@link #gradientsInto} must read them before the window runs again.
+ * their share of rows; carried states are the shards' rows stacked. The gradients of a run are in the sink it
+ * was given ({@link WindowRunner.Keep#withGradients}).
  */
 public final class WindowRun {
     private final WindowGraph window;
@@ -45,45 +42,6 @@ public final class WindowRun {
             loss += share(s) * s.loss();
         }
         return loss;
-    }
-
-    /** Writes dL/dθ of every parameter into {@code sink} (zero where the loss does not reach a parameter). */
-    public void gradientsInto(Gradients sink) {
-        for (Parameter p : sink.parameters()) {
-            if (shards == null) {
-                into(sink, p, 1.0, false);
-            } else {
-                for (int i = 0; i < shards.size(); i++) {
-                    shards.get(i).into(sink, p, share(shards.get(i)), i > 0);
-                }
-            }
-        }
-    }
-
-    private void into(Gradients sink, Parameter p, double weight, boolean accumulate) {
-        Integer node = window.gradientNodes().get(p);
-        if (sink.dtype() == DType.F32) {
-            float[] dst = sink.f32(p);
-            if (node != null) {
-                values.borrow(node).scaledInto(weight, dst, accumulate);
-            } else if (!accumulate) {
-                java.util.Arrays.fill(dst, 0f);
-            }
-        } else {
-            double[] dst = sink.f64(p);
-            if (node != null) {
-                values.borrow(node).scaledInto(weight, dst, accumulate);
-            } else if (!accumulate) {
-                java.util.Arrays.fill(dst, 0.0);
-            }
-        }
-    }
-
-    /** dL/dθ of every parameter as tensors (copies), for tools and tests. */
-    public Map<Parameter, Tensor> gradients() {
-        Gradients g = new Gradients(window.model().parameters(), window.dtype());
-        gradientsInto(g);
-        return new LinkedHashMap<>(g.copies());
     }
 
     /** The carried state after window step {@code t}. */

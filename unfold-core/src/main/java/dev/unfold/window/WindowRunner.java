@@ -4,6 +4,8 @@ import dev.unfold.data.Episode;
 import dev.unfold.exec.Executor;
 import dev.unfold.nn.RecurrentState;
 import dev.unfold.nn.Weights;
+import dev.unfold.optim.Gradients;
+import java.util.Optional;
 
 /**
  * Runs a window graph over steps {@code [start, start + L)} of an episode. {@link #local} runs it whole on
@@ -12,11 +14,29 @@ import dev.unfold.nn.Weights;
  * a runner; a distributed runner replaces the sharded one.
  */
 public interface WindowRunner extends AutoCloseable {
-    /** What a run keeps: carried states after steps {@code statesFrom} onwards, every step's output, the parameter gradients. */
-    record Keep(int statesFrom, boolean outputs, boolean gradients) {
+    /**
+     * What a run keeps: carried states after steps {@code statesFrom} onwards, every step's output, and the
+     * parameter gradients, written into the given sink (zero for parameters the loss does not reach).
+     */
+    record Keep(int statesFrom, boolean outputs, Optional<Gradients> gradients) {
         /** Only the state after the last step. */
         public static Keep lastState(WindowGraph window) {
-            return new Keep(window.length() - 1, false, false);
+            return new Keep(window.length() - 1, false, Optional.empty());
+        }
+
+        /** The states after steps {@code from} onwards. */
+        public static Keep states(int from) {
+            return new Keep(from, false, Optional.empty());
+        }
+
+        /** Also every step's output (a run kept whole). */
+        public Keep withOutputs() {
+            return new Keep(statesFrom, true, gradients);
+        }
+
+        /** Also the gradients, into {@code sink}. */
+        public Keep withGradients(Gradients sink) {
+            return new Keep(statesFrom, outputs, Optional.of(sink));
         }
     }
 
