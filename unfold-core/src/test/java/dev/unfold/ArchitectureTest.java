@@ -36,7 +36,7 @@ class ArchitectureTest {
             Map.entry("io", Set.of("tensor", "nn")),
             Map.entry("optim", Set.of("tensor", "kernel", "nn")),
             Map.entry("data", Set.of("tensor", "nn", "io")),
-            Map.entry("window", union(BASE, "exec", "autodiff", "nn", "optim", "data")),
+            Map.entry("window", union(BASE, "exec", "autodiff", "nn", "io", "optim", "data")),
             Map.entry("train", union(BASE, "exec", "autodiff", "nn", "io", "optim", "data", "window")),
             Map.entry("store", Set.of("tensor", "nn", "io", "optim", "data", "train")),
             Map.entry("eval", union(BASE, "exec", "autodiff", "nn", "io", "data", "window", "store")),

@@ -50,8 +50,8 @@ final class BenchCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--mode must be train or infer, got '" + mode + "'");
         };
         Limits.range("--repetitions", repetitions, 1, 100);
-        if (!(seconds > 0)) {
-            throw new IllegalArgumentException("--seconds must be positive");
+        if (!(seconds > 0) || seconds > 3600) {
+            throw new IllegalArgumentException("--seconds must be positive and at most 3600, got " + seconds);
         }
         ExecutionProfile times = new ExecutionProfile();
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;

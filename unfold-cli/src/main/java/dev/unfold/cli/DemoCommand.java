@@ -70,12 +70,15 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--minutes must be between 0 and 1440, got " + minutes);
         }
         Limits.range("--hidden", hidden, 1, 4096);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException(out + " is a file, not a folder for the report");
+        }
         Files.createDirectories(out);
         Path model = out.resolve("model");
         RunConfig config = config();
         PrintWriter stdout = spec.commandLine().getOut();
         GradientFlow.Measured before = flow(config, null);
-        TrainingRun.Result r = TrainCommand.runWithCtrlC(config, model, false, spec.commandLine().getErr(), result -> { });
+        TrainingRun.Result r = TrainCommand.runWithCtrlC(config, model, TrainingRun.Start.REPLACE, spec.commandLine().getErr(), result -> { });
         TrainedModel saved = TrainedModel.load(model);
         GradientFlow.Measured after = flow(config, saved);
         Map<Double, String> samples = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import dev.unfold.io.TextCorpus;
 import dev.unfold.io.Vocabulary;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Rng;
+import dev.unfold.window.MemoryEstimate;
 import dev.unfold.window.WindowRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,12 +34,15 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--text", description = "UTF-8 text to score (character models).")
     Path text;
 
+    @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
+    boolean allowNonFinite;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        ModelFolder folder = ModelFolder.load(model);
+        ModelFolder folder = ModelFolder.load(model, allowNonFinite);
         PrintWriter out = spec.commandLine().getOut();
         try (WindowRunner runner = WindowRunner.perCore(new CompiledExecutor())) {
             if (!folder.isCharacterModel()) {
@@ -46,6 +50,7 @@ final class EvalCommand implements Callable<Integer> {
                     throw new IllegalArgumentException(model + " holds a model for the " + folder.taskName() + " task; it takes no --text");
                 }
                 var task = folder.requireTask();
+                MemoryEstimate.inference(folder.trained().model().spec(), task.batch(), task.length()).requireFits("evaluating " + model);
                 TaskEvaluation.Report r = TaskEvaluation.run(folder.trained().model(), folder.trained().weights(), task, runner);
                 out.printf(Locale.ROOT, "task=%s length=%d%n", task.name(), folder.taskLength());
                 r.extra().forEach((k, v) -> out.printf(Locale.ROOT, "%s=%.6f%n", k, v));
@@ -56,6 +61,7 @@ final class EvalCommand implements Callable<Integer> {
             if (text == null) {
                 throw new IllegalArgumentException("a character model needs --text FILE to score");
             }
+            MemoryEstimate.inference(folder.trained().model().spec(), STREAMS, WINDOW).requireFits("evaluating " + model);
             Vocabulary vocab = folder.trained().vocabulary().orElseThrow();
             Vocabulary.Encoded enc = vocab.encode(TextCorpus.read(text));
             if (enc.ids().length < 2) {

@@ -4,6 +4,7 @@ import dev.unfold.eval.GradientFlow;
 import dev.unfold.eval.TaskEvaluation;
 import dev.unfold.graph.Role;
 import dev.unfold.io.TextCorpus;
+import dev.unfold.window.MemoryEstimate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -31,22 +32,28 @@ final class FlowCommand implements Callable<Integer> {
     @Option(names = "--every", defaultValue = "1", description = "Print every k-th step (default: ${DEFAULT-VALUE}).")
     int every;
 
+    @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
+    boolean allowNonFinite;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
         Limits.range("--every", every, 1, 100_000);
-        ModelFolder folder = ModelFolder.load(model);
+        ModelFolder folder = ModelFolder.load(model, allowNonFinite);
         GradientFlow flow;
         if (folder.isCharacterModel()) {
             if (text == null) {
                 throw new IllegalArgumentException("a character model needs --text FILE");
             }
             Limits.range("--steps", steps, 1, 10_000);
+            MemoryEstimate.interpreted(folder.trained().model().spec().rnn(), 4, steps, 4, true).requireFits("measuring the flow of " + model);
             flow = GradientFlow.onText(folder.trained().model(), folder.trained().weights(), TextCorpus.read(text),
                     folder.trained().vocabulary().orElseThrow(), steps, 4).flow();
         } else {
+            MemoryEstimate.interpreted(folder.trained().model().spec().rnn(), folder.requireTask().batch(), folder.requireTask().length(), 4, true)
+                    .requireFits("measuring the flow of " + model);
             flow = GradientFlow.onTask(folder.trained().model(), folder.trained().weights(), folder.requireTask(), TaskEvaluation.TEST_SEED).flow();
         }
         PrintWriter out = spec.commandLine().getOut();

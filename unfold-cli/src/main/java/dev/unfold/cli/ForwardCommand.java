@@ -8,6 +8,7 @@ import dev.unfold.nn.RecurrentSpec;
 import dev.unfold.nn.Weights;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Tensor;
+import dev.unfold.window.MemoryEstimate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -45,6 +46,9 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "safetensors file to write.")
     Path out;
 
+    @Option(names = "--allow-non-finite", description = "Run weights or inputs that hold NaN or infinite values (refused otherwise).")
+    boolean allowNonFinite;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -64,8 +68,17 @@ final class ForwardCommand implements Callable<Integer> {
         if (!x.containsKey("input")) {
             throw new IllegalArgumentException(input + ": missing tensor 'input' [T,B,I]");
         }
+        if (!allowNonFinite) {
+            requireFinite(weights, w);
+            requireFinite(input, x);
+        }
         RecurrentSpec rs = TorchWeights.inferSpec(cell, layers, bidirectional ? RecurrentSpec.Directions.BOTH : RecurrentSpec.Directions.ONE, w);
         Weights params = TorchWeights.match(rs, w);
+        Tensor in = x.get("input");
+        if (in.shape().rank() == 3) {
+            MemoryEstimate.interpreted(rs, Math.max(1, in.shape().dim(1)), Math.max(1, in.shape().dim(0)), 8, x.containsKey("R"))
+                    .requireFits("this forward pass of " + input);
+        }
         RecurrentEvaluation.Request request = new RecurrentEvaluation.Request(rs, params, x.get("input"),
                 Optional.ofNullable(x.get("h0")), Optional.ofNullable(x.get("c0")), Optional.ofNullable(x.get("R")));
         RecurrentEvaluation.Result r = RecurrentEvaluation.run(request, DType.F64);
@@ -77,5 +90,18 @@ final class ForwardCommand implements Callable<Integer> {
         SafeTensors.write(out, result);
         spec.commandLine().getOut().printf("wrote %s: %s%n", out, String.join(", ", result.keySet()));
         return 0;
+    }
+
+    /** A tensor holding NaN or an infinity is refused, by name and position. */
+    static void requireFinite(Path file, Map<String, Tensor> tensors) {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            for (int i = 0; i < t.size(); i++) {
+                if (!Double.isFinite(t.get(i))) {
+                    throw new IllegalArgumentException(file + ": tensor '" + dev.unfold.io.SafeText.clip(e.getKey()) + "' holds " + t.get(i) + " at element " + i
+                            + " (--allow-non-finite runs it anyway)");
+                }
+            }
+        }
     }
 }

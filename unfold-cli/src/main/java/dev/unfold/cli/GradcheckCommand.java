@@ -7,6 +7,7 @@ import dev.unfold.nn.ProbeGraph;
 import dev.unfold.nn.RecurrentSpec;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Tensor;
+import dev.unfold.window.MemoryEstimate;
 import java.io.PrintWriter;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -35,6 +36,8 @@ final class GradcheckCommand implements Callable<Integer> {
     public Integer call() {
         Limits.range("--steps", steps, 1, 64);
         RecurrentSpec rs = network.spec();
+        MemoryEstimate.interpreted(rs, network.batch, steps, 8, true).requireFits("this gradient check");
+        requireFeasible(rs);
         Graph g = ProbeGraph.build(rs, steps, network.batch, DType.F64);
         Random rng = new Random(seed);
         Feeds.Builder feeds = Feeds.builder();
@@ -54,5 +57,23 @@ final class GradcheckCommand implements Callable<Integer> {
         out.printf("gradcheck %s: %d tensors, worst relative error %.2e (tolerance %.0e)%n", ok ? "passed" : "FAILED",
                 report.entries().size(), report.worst(), GradCheck.TOLERANCE);
         return ok ? 0 : UnfoldCommand.FAILED;
+    }
+
+    /** The most element operations a check may take: two network passes per element of every leaf. */
+    static final double MAX_WORK = 1e9;
+
+    /**
+     * Central differences run the network twice for every element of every parameter, input and initial
+     * state: a check that would take far longer than it is worth is refused, with what would make it fit.
+     */
+    private void requireFeasible(RecurrentSpec rs) {
+        MemoryEstimate one = MemoryEstimate.interpreted(rs, network.batch, steps, 1, false);
+        double leaves = one.parameterBytes() / 3.0 + (double) steps * network.batch * rs.inputSize() + 2.0 * rs.layers() * rs.directions().count() * network.batch * rs.hiddenSize();
+        double work = 2 * leaves * (one.activationBytes() + one.parameterBytes() / 3.0);
+        if (work > MAX_WORK) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "this gradient check would run the network %.0f times over %.0f values"
+                    + " (%.1e operations, more than the %.0e a check may take); use a smaller --hidden, --layers, --steps, --batch or --input-size",
+                    2 * leaves, (double) one.activationBytes(), work, MAX_WORK));
+        }
     }
 }

@@ -10,7 +10,11 @@ import java.util.Optional;
 /** A run folder's model as the commands that read one need it: the trained model, and the task it was trained on, if any. */
 record ModelFolder(Path dir, TrainedModel trained, Optional<LongMemoryTask> task) {
     static ModelFolder load(Path dir) throws IOException {
-        TrainedModel t = TrainedModel.load(dir);
+        return load(dir, false);
+    }
+
+    static ModelFolder load(Path dir, boolean allowNonFinite) throws IOException {
+        TrainedModel t = TrainedModel.load(dir, allowNonFinite);
         Optional<LongMemoryTask> task = t.run().filter(r -> r.data() instanceof DataSpec.Task)
                 .map(r -> ((DataSpec.Task) r.data()).kind().create(((DataSpec.Task) r.data()).length(), r.plan().batch()));
         return new ModelFolder(dir, t, task);

@@ -1,6 +1,7 @@
 package dev.unfold.cli;
 
 import dev.unfold.eval.Sampler;
+import dev.unfold.window.MemoryEstimate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -29,6 +30,9 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
+    boolean allowNonFinite;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -39,10 +43,11 @@ final class SampleCommand implements Callable<Integer> {
         if (topK < 0) {
             throw new IllegalArgumentException("--top-k must be 0 (all) or positive, got " + topK);
         }
-        ModelFolder folder = ModelFolder.load(model);
+        ModelFolder folder = ModelFolder.load(model, allowNonFinite);
         if (!folder.isCharacterModel()) {
             throw new IllegalArgumentException(model + " holds a model for the " + folder.taskName() + " task, not a character model");
         }
+        MemoryEstimate.inference(folder.trained().model().spec(), 1, 1).requireFits("sampling from " + model);
         String text = Sampler.of(folder.trained()).sample(prime, length, new Sampler.Sampling(temperature, topK, seed));
         spec.commandLine().getOut().println(prime + text);
         return 0;

@@ -14,6 +14,7 @@ import dev.unfold.viz.HtmlPage;
 import dev.unfold.viz.SvgDrawing;
 import dev.unfold.viz.TextListing;
 import dev.unfold.viz.UnfoldedView;
+import dev.unfold.window.MemoryEstimate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -62,6 +63,9 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--text", description = "Text for --model with a character model.")
     Path text;
 
+    @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
+    boolean allowNonFinite;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -72,13 +76,13 @@ final class ShowCommand implements Callable<Integer> {
             return trained();
         }
         RecurrentSpec rs = network.spec();
-        ProbeGraph.Probe probe = ProbeGraph.probe(rs, steps, network.batch, DType.F32);
+        MemoryEstimate.interpreted(rs, network.batch, steps, format == Format.html ? 4 : 0, format == Format.html).requireFits("this drawing");
         Detail d = detail == DetailOption.cell ? Detail.CELL : Detail.STEP;
         String content = switch (format) {
             case text -> text(rs);
             case dot -> DotWriter.write(UnfoldedView.of(networkOnly(rs)), d);
             case svg -> SvgDrawing.render(UnfoldedView.of(networkOnly(rs)), d);
-            case html -> html(rs, probe, d);
+            case html -> html(rs, ProbeGraph.probe(rs, steps, network.batch, DType.F32), d);
         };
         emit(content);
         return 0;
@@ -86,8 +90,11 @@ final class ShowCommand implements Callable<Integer> {
 
     /** The trained model's own unfolded graph, annotated with one pass of values and gradients. */
     private int trained() throws IOException {
-        ModelFolder folder = ModelFolder.load(model);
+        ModelFolder folder = ModelFolder.load(model, allowNonFinite);
         dev.unfold.store.TrainedModel saved = folder.trained();
+        int rows = folder.isCharacterModel() ? 1 : folder.requireTask().batch();
+        int length = folder.isCharacterModel() ? steps : folder.requireTask().length();
+        MemoryEstimate.interpreted(saved.model().spec().rnn(), rows, length, 4, true).requireFits("this drawing of " + model);
         GradientFlow.Measured m;
         String source;
         if (folder.isCharacterModel()) {

@@ -35,15 +35,25 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --out from its checkpoint; only --steps and --minutes may change.")
     boolean resume;
 
+    @Option(names = "--force", description = "Replace the run that --out holds (its checkpoint and metrics go when training starts).")
+    boolean force;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        RunConfig config = resume ? options.resumed(savedRun()) : options.config();
+        if (resume && force) {
+            throw new IllegalArgumentException("give --resume or --force, not both");
+        }
+        if (!resume && !force && TrainingRun.holdsRun(out)) {
+            throw new IllegalArgumentException(out + " holds a run already; continue it with --resume, or replace it with --force");
+        }
+        RunConfig config = resume ? options.resumed(savedRun(), spec.commandLine().getParseResult()) : options.config();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
-        TrainingRun.Result r = runWithCtrlC(config, out, resume, err, result -> {
+        TrainingRun.Start start = resume ? TrainingRun.Start.RESUME : force ? TrainingRun.Start.REPLACE : TrainingRun.Start.FRESH;
+        TrainingRun.Result r = runWithCtrlC(config, out, start, err, result -> {
             stdout.printf(Locale.ROOT, "%s after %d updates (%,d tokens, %s): last loss %.4f%s%n",
                     result.stopped() ? "stopped" : "finished", result.steps(), result.tokens(), TerminalProgress.duration(result.seconds()),
                     result.lastLoss(), result.validation().isPresent()
@@ -63,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
      * Runs training; Ctrl-C asks it to stop at the next update, and the JVM waits until the checkpoint is
      * written and {@code report} has printed the outcome.
      */
-    static TrainingRun.Result runWithCtrlC(RunConfig config, Path out, boolean resume, PrintWriter err,
+    static TrainingRun.Result runWithCtrlC(RunConfig config, Path out, TrainingRun.Start start, PrintWriter err,
             java.util.function.Consumer<TrainingRun.Result> report) throws IOException {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
@@ -78,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         TerminalProgress progress = new TerminalProgress(err, System.console() != null, config.data() instanceof DataSpec.Task ? "" : "bits/char");
         try (WindowRunner runner = WindowRunner.perCore(new CompiledExecutor())) {
-            TrainingRun.Result result = new TrainingRun(config, out, progress, stop, runner).run(resume);
+            TrainingRun.Result result = new TrainingRun(config, out, progress, stop, runner).run(start);
             progress.endLine();
             report.accept(result);
             return result;

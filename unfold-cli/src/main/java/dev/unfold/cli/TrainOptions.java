@@ -12,8 +12,13 @@ import dev.unfold.train.RunConfig;
 import dev.unfold.train.TrainingPlan;
 import dev.unfold.train.TruncatedBptt;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /** The options of a training run, shared by {@code train} and {@code demo}, translated into the library's {@link RunConfig}. */
@@ -192,15 +197,90 @@ final class TrainOptions {
         };
     }
 
-    /** The checkpoint's run with a new budget, when one is given. */
-    RunConfig resumed(RunConfig saved) {
-        TrainingPlan.Budget given = budget();
+    /**
+     * The checkpoint's run with a new budget, when one is given. Any other flag given must agree with the run:
+     * those that contradict it are listed, and the resume refused.
+     */
+    RunConfig resumed(RunConfig saved, picocli.CommandLine.ParseResult given) {
+        budget();
+        List<String> contradictions = new ArrayList<>();
+        for (Map.Entry<String, Function<RunConfig, Object>> e : RUN_FLAGS.entrySet()) {
+            if (given.hasMatchedOption(e.getKey())) {
+                Object saidNow = given.matchedOptionValue(e.getKey(), null);
+                Object run = e.getValue().apply(saved);
+                if (!agrees(saidNow, run)) {
+                    contradictions.add(e.getKey() + " " + show(saidNow) + " (the run has " + show(run) + ")");
+                }
+            }
+        }
+        if (!contradictions.isEmpty()) {
+            throw new IllegalArgumentException("--resume continues the run as it was configured; only --steps and --minutes may change, and "
+                    + String.join(", ", contradictions) + (contradictions.size() == 1 ? " contradicts it" : " contradict it"));
+        }
         if (text != null && !(saved.data() instanceof DataSpec.Text t && t.file().equals(Optional.of(text.toAbsolutePath().normalize())))) {
             String was = saved.data() instanceof DataSpec.Text t ? t.file().map(Path::toString).orElse("the embedded corpus") : "a generated task";
             throw new IllegalArgumentException("--resume continues on the checkpoint's text (" + was + "); drop --text or start a new run");
         }
         TrainingPlan.Budget old = saved.plan().budget();
         return saved.withBudget(new TrainingPlan.Budget(steps > 0 ? steps : old.updates(), minutes > 0 ? minutes : old.minutes()));
+    }
+
+    /** The flags that describe a run, and where the run's configuration keeps each. */
+    private static final Map<String, Function<RunConfig, Object>> RUN_FLAGS = runFlags();
+
+    private static Map<String, Function<RunConfig, Object>> runFlags() {
+        Map<String, Function<RunConfig, Object>> m = new LinkedHashMap<>();
+        m.put("--task", r -> r.data() instanceof DataSpec.Task t ? t.kind() : "none");
+        m.put("--length", r -> r.data() instanceof DataSpec.Task t ? t.length() : "none");
+        m.put("--cell", r -> r.model().cell());
+        m.put("--hidden", r -> r.model().hidden());
+        m.put("--layers", r -> r.model().layers());
+        m.put("--embed", r -> r.model().embedding());
+        m.put("--seq", r -> r.plan().sequenceLength());
+        m.put("--batch", r -> r.plan().batch());
+        m.put("--tbptt", r -> r.plan().windows().k1() + "," + r.plan().windows().k2());
+        m.put("--optimizer", r -> r.plan().optimizer().kind());
+        m.put("--lr", r -> baseRate(r.plan().schedule()));
+        m.put("--momentum", r -> r.plan().optimizer().momentum());
+        m.put("--weight-decay", r -> r.plan().optimizer().weightDecay());
+        m.put("--clip-norm", r -> r.plan().clipping().maxNorm().orElse(0));
+        m.put("--clip-value", r -> r.plan().clipping().maxValue().orElse(0));
+        m.put("--init", r -> r.plan().init());
+        m.put("--seed", r -> r.plan().seed());
+        m.put("--val-fraction", r -> r.data() instanceof DataSpec.Text t ? t.validationFraction() : "none");
+        m.put("--log-every", r -> r.plan().intervals().log());
+        m.put("--eval-every", r -> r.plan().intervals().validate());
+        m.put("--checkpoint-every", r -> r.plan().intervals().checkpoint());
+        return m;
+    }
+
+    private static double baseRate(LearningRateSchedule s) {
+        if (s instanceof LearningRateSchedule.Constant c) {
+            return c.lr();
+        }
+        if (s instanceof LearningRateSchedule.StepDecay d) {
+            return d.lr();
+        }
+        return ((LearningRateSchedule.CosineWithWarmup) s).lr();
+    }
+
+    private static boolean agrees(Object given, Object run) {
+        if (given instanceof Number a && run instanceof Number b) {
+            return a.doubleValue() == b.doubleValue();
+        }
+        if (given instanceof String g && run instanceof String r && g.contains(",")) {
+            try {
+                TruncatedBptt t = parseTbptt(g);
+                return (t.k1() + "," + t.k2()).equals(r);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        return java.util.Objects.equals(given, run);
+    }
+
+    private static String show(Object o) {
+        return o instanceof Enum<?> e ? Choices.name(e) : String.valueOf(o);
     }
 
     private TrainingPlan.Budget budget() {

@@ -3,6 +3,7 @@ package dev.unfold.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,17 +37,47 @@ public final class UnfoldCommand implements Runnable {
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, arguments) -> {
             CommandLine cmd = ex.getCommandLine();
-            cmd.getErr().println("unfold: error: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            cmd.getErr().println(oneLine("unfold: error: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')"));
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println(describe(ex));
             return isBadInput(ex) ? BAD_INPUT : FAILED;
         });
-        int code = cli.execute(args);
+        cli.setExecutionStrategy(parsed -> {
+            Optional<String> gemm = gemmProblem(parsed);
+            if (gemm.isPresent()) {
+                parsed.commandSpec().commandLine().getErr().println("unfold: error: " + gemm.get());
+                return BAD_INPUT;
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println(oneLine("unfold: error: out of memory; " + dev.unfold.io.Memory.advice()));
+            code = BAD_INPUT;
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** A backend named by UNFOLD_GEMM that is not there refuses every command but help and version. */
+    private static Optional<String> gemmProblem(CommandLine.ParseResult parsed) {
+        String wanted = System.getenv("UNFOLD_GEMM");
+        if (wanted == null || wanted.isBlank() || parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested()) {
+            return Optional.empty();
+        }
+        CommandLine.ParseResult last = parsed;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+            if (last.isUsageHelpRequested() || last.isVersionHelpRequested() || last.commandSpec().name().equals("help")) {
+                return Optional.empty();
+            }
+        }
+        return dev.unfold.kernel.Gemm.backends().problem();
     }
 
     private static boolean isBadInput(Exception e) {
@@ -55,8 +86,32 @@ public final class UnfoldCommand implements Runnable {
 
     private static String describe(Exception e) {
         if (isBadInput(e) || e instanceof TrainingFailed) {
-            return "unfold: error: " + e.getMessage();
+            return oneLine("unfold: error: " + message(e));
         }
-        return "unfold: internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+        return oneLine("unfold: internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+
+    /** What went wrong in words: the JDK's file exceptions say only the path. */
+    private static String message(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return (f.getFile() == null ? "" : f.getFile() + ": ") + dev.unfold.io.InputFiles.reason(f);
+        }
+        if (e instanceof UncheckedIOException u && u.getCause() != null) {
+            return u.getMessage() != null ? u.getMessage() : message(u.getCause());
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** One line, whatever the message holds: control characters (a newline in a tensor name, an escape) shown as code points, and a length cut. */
+    static String oneLine(String s) {
+        StringBuilder sb = new StringBuilder();
+        s.codePoints().limit(2_000).forEach(cp -> {
+            if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029) {
+                sb.append(String.format("\\u%04x", cp));
+            } else {
+                sb.appendCodePoint(cp);
+            }
+        });
+        return s.codePointCount(0, s.length()) > 2_000 ? sb + "..." : sb.toString();
     }
 }

@@ -88,4 +88,55 @@ class ToolCommandsTest {
         String last = out.strip().lines().reduce((a, b) -> b).orElseThrow();
         assertTrue(last.matches("tokens_per_s=\\d+"), last);
     }
+
+    /** The command line in a process of its own, in {@code dir}, with {@code env} added: stdout and stderr, and the exit code. */
+    static CliRun subprocess(Path dir, java.util.Map<String, String> env, String shellPrefix, String... args) throws IOException, InterruptedException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), UnfoldCommand.class.getName()));
+        command.addAll(java.util.List.of(args));
+        if (!shellPrefix.isEmpty()) {
+            String joined = command.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(java.util.stream.Collectors.joining(" "));
+            command = java.util.List.of("sh", "-c", shellPrefix + " exec " + joined);
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().putAll(env);
+        Path out = dir.resolve("stdout.txt");
+        Path err = dir.resolve("stderr.txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        int code = p.waitFor();
+        return new CliRun(code, Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void anUnknownGemmBackendIsAnErrorThatNamesTheAvailableOnes() throws Exception {
+        CliRun run = subprocess(tmp, java.util.Map.of("UNFOLD_GEMM", "bogus"), "", "info");
+        assertEquals(UnfoldCommand.BAD_INPUT, run.exitCode(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().contains("UNFOLD_GEMM=bogus names no GEMM backend that works here; available: ") && run.err().contains("java"), run.err());
+        assertEquals(0, subprocess(tmp, java.util.Map.of("UNFOLD_GEMM", "bogus"), "", "--help").exitCode(), "help still answers");
+    }
+
+    @Test
+    void outputFilesFollowTheUmask() throws Exception {
+        CliRun run = subprocess(tmp, java.util.Map.of(), "umask 077;", "show", "--cell", "rnn_tanh", "--format", "dot", "--out", "g.dot");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("g.dot"))));
+        run = subprocess(tmp, java.util.Map.of(), "umask 022;", "show", "--cell", "rnn_tanh", "--format", "dot", "--out", "h.dot");
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("h.dot"))));
+    }
+
+    @Test
+    void aRunStartedWithARelativeTextResumesFromAnotherFolder() throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Path b = Files.createDirectories(tmp.resolve("b"));
+        Files.writeString(a.resolve("t.txt"), "And God said, Let there be light: and there was light.\n".repeat(60));
+        String[] common = {"--hidden", "8", "--embed", "4", "--seq", "8", "--batch", "4"};
+        java.util.List<String> first = new java.util.ArrayList<>(java.util.List.of("train", "--text", "t.txt", "--steps", "3", "--out", "run"));
+        first.addAll(java.util.List.of(common));
+        CliRun started = subprocess(a, java.util.Map.of(), "", first.toArray(String[]::new));
+        assertEquals(0, started.exitCode(), started.err());
+        CliRun resumed = subprocess(b, java.util.Map.of(), "", "train", "--resume", "--steps", "5", "--out", a.resolve("run").toString());
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.out().contains("finished after 5 updates"), resumed.out());
+    }
 }

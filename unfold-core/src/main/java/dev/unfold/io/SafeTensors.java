@@ -38,16 +38,12 @@ public final class SafeTensors {
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
     }
 
-    /** The tensors and metadata of {@code file}. */
+    /**
+     * The tensors and metadata of {@code file}: a regular file of at most {@link InputFiles#MAX_TENSOR_BYTES},
+     * read when the memory for its bytes and its tensors (up to twice as large again, for integer data) is free.
+     */
     public static Contents readContents(Path file) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IOException("cannot read " + file + ": no such file");
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new IOException("cannot read " + file + ": permission denied");
-        }
+        byte[] bytes = InputFiles.read(file, "safetensors", InputFiles.MAX_TENSOR_BYTES, 3);
         try {
             return parseContents(bytes);
         } catch (SafeTensorsException e) {

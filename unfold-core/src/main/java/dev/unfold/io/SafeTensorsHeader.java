@@ -64,7 +64,7 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
             while (reader.hasNext()) {
                 String name = reader.nextName();
                 if (header.has(name)) {
-                    throw new SafeTensorsException("header names '" + name + "' twice");
+                    throw new SafeTensorsException("header names '" + SafeText.clip(name) + "' twice");
                 }
                 header.add(name, JsonParser.parseReader(reader));
             }
@@ -77,7 +77,7 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
             if (e instanceof SafeTensorsException s) {
                 throw s;
             }
-            throw new SafeTensorsException("header is not valid JSON: " + e.getMessage());
+            throw new SafeTensorsException("header is not valid JSON" + jsonProblem(e));
         }
     }
 
@@ -96,28 +96,28 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
 
     private static Entry entry(String name, JsonElement value) throws SafeTensorsException {
         if (!value.isJsonObject()) {
-            throw new SafeTensorsException("tensor '" + name + "': entry is not a JSON object");
+            throw new SafeTensorsException("tensor '" + SafeText.clip(name) + "': entry is not a JSON object");
         }
         JsonObject o = value.getAsJsonObject();
         for (String key : o.keySet()) {
             if (!key.equals("dtype") && !key.equals("shape") && !key.equals("data_offsets")) {
-                throw new SafeTensorsException("tensor '" + name + "': unexpected field '" + key + "'");
+                throw new SafeTensorsException("tensor '" + SafeText.clip(name) + "': unexpected field '" + SafeText.clip(key) + "'");
             }
         }
         JsonElement dtype = o.get("dtype");
         if (dtype == null || !dtype.isJsonPrimitive() || !dtype.getAsJsonPrimitive().isString()) {
-            throw new SafeTensorsException("tensor '" + name + "': missing or non-string dtype");
+            throw new SafeTensorsException("tensor '" + SafeText.clip(name) + "': missing or non-string dtype");
         }
         StoredType type = StoredType.parse(dtype.getAsString(), name);
         long[] dims = integers(o.get("shape"), name, "shape", -1);
         long[] offsets = integers(o.get("data_offsets"), name, "data_offsets", 2);
         Shape shape = shapeOf(dims, name);
         if (offsets[0] > offsets[1]) {
-            throw new SafeTensorsException("tensor '" + name + "': data_offsets [" + offsets[0] + ", " + offsets[1] + "] end before they begin");
+            throw new SafeTensorsException("tensor '" + SafeText.clip(name) + "': data_offsets [" + offsets[0] + ", " + offsets[1] + "] end before they begin");
         }
         long expected = (long) shape.size() * type.bytes();
         if (offsets[1] - offsets[0] != expected) {
-            throw new SafeTensorsException("tensor '" + name + "': " + type + shape + " needs " + expected
+            throw new SafeTensorsException("tensor '" + SafeText.clip(name) + "': " + type + shape + " needs " + expected
                     + " bytes, data_offsets give " + (offsets[1] - offsets[0]));
         }
         return new Entry(name, type, shape, offsets[0], offsets[1]);
@@ -125,21 +125,21 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
 
     private static long[] integers(JsonElement e, String name, String field, int count) throws SafeTensorsException {
         if (e == null || !e.isJsonArray()) {
-            throw new SafeTensorsException("tensor '" + name + "': missing or non-array " + field);
+            throw new SafeTensorsException("tensor '" + SafeText.clip(name) + "': missing or non-array " + field);
         }
         JsonArray a = e.getAsJsonArray();
         if (count >= 0 && a.size() != count) {
-            throw new SafeTensorsException("tensor '" + name + "': " + field + " must have " + count + " entries, has " + a.size());
+            throw new SafeTensorsException("tensor '" + SafeText.clip(name) + "': " + field + " must have " + count + " entries, has " + a.size());
         }
         long[] out = new long[a.size()];
         for (int i = 0; i < out.length; i++) {
             JsonElement v = a.get(i);
             if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
-                throw new SafeTensorsException("tensor '" + name + "': " + field + " holds a non-number " + v);
+                throw new SafeTensorsException("tensor '" + SafeText.clip(name) + "': " + field + " holds a non-number " + SafeText.clip(String.valueOf(v)));
             }
             java.math.BigDecimal d = v.getAsBigDecimal();
             if (d.signum() < 0 || d.stripTrailingZeros().scale() > 0 || d.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-                throw new SafeTensorsException("tensor '" + name + "': " + field + " holds " + v + ", not a non-negative integer");
+                throw new SafeTensorsException("tensor '" + SafeText.clip(name) + "': " + field + " holds " + SafeText.clip(String.valueOf(v)) + ", not a non-negative integer");
             }
             out[i] = d.longValueExact();
         }
@@ -152,7 +152,7 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
         for (int i = 0; i < dims.length; i++) {
             n *= Math.max(dims[i], 1);
             if (dims[i] > Integer.MAX_VALUE || n > Integer.MAX_VALUE) {
-                throw new SafeTensorsException("tensor '" + name + "': shape is too large");
+                throw new SafeTensorsException("tensor '" + SafeText.clip(name) + "': shape is too large");
             }
             d[i] = (int) dims[i];
         }
@@ -165,7 +165,7 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
         }
         for (Map.Entry<String, JsonElement> e : meta.getAsJsonObject().entrySet()) {
             if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isString()) {
-                throw new SafeTensorsException("__metadata__ value of '" + e.getKey() + "' is not a string");
+                throw new SafeTensorsException("__metadata__ value of '" + SafeText.clip(e.getKey()) + "' is not a string");
             }
         }
     }
@@ -174,14 +174,14 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
         long at = 0;
         for (Entry e : entries) {
             if (e.end() > dataLength) {
-                throw new SafeTensorsException("tensor '" + e.name() + "': data_offsets [" + e.begin() + ", " + e.end()
+                throw new SafeTensorsException("tensor '" + SafeText.clip(e.name()) + "': data_offsets [" + e.begin() + ", " + e.end()
                         + "] lie outside the " + dataLength + " data bytes");
             }
             if (e.begin() < at) {
-                throw new SafeTensorsException("tensor '" + e.name() + "': data_offsets [" + e.begin() + ", " + e.end() + "] overlap another tensor");
+                throw new SafeTensorsException("tensor '" + SafeText.clip(e.name()) + "': data_offsets [" + e.begin() + ", " + e.end() + "] overlap another tensor");
             }
             if (e.begin() > at) {
-                throw new SafeTensorsException("tensor '" + e.name() + "': data bytes " + at + " to " + e.begin() + " belong to no tensor");
+                throw new SafeTensorsException("tensor '" + SafeText.clip(e.name()) + "': data bytes " + at + " to " + e.begin() + " belong to no tensor");
             }
             at = e.end();
         }
@@ -190,4 +190,14 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
         }
     }
 
+
+    /** Where a JSON parser stopped, without its library's advice and links. */
+    private static String jsonProblem(Exception e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return "";
+        }
+        java.util.regex.Matcher at = java.util.regex.Pattern.compile("line (\\d+) column (\\d+)").matcher(m);
+        return at.find() ? " (at line " + at.group(1) + ", column " + at.group(2) + ")" : "";
+    }
 }

@@ -30,7 +30,7 @@ enum StoredType {
                 return t;
             }
         }
-        throw new SafeTensorsException("tensor '" + tensor + "': unknown or unsupported dtype '" + name + "'");
+        throw new SafeTensorsException("tensor '" + SafeText.clip(tensor) + "': unknown or unsupported dtype '" + SafeText.clip(name) + "'");
     }
 
     /** The element at byte {@code at} of a little-endian buffer. */

@@ -8,8 +8,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
@@ -34,17 +32,13 @@ public final class TextCorpus {
         }
     }
 
-    /** The text of {@code file}, which must be non-empty UTF-8. */
+    /**
+     * The text of {@code file}, which must be a regular file of non-empty UTF-8, of at most
+     * {@link InputFiles#MAX_TEXT_BYTES}: a text takes about twelve times its size in memory as characters
+     * and their indices, which must be free.
+     */
     public static String read(Path file) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new IOException("cannot read " + file + ": no such file");
-        } catch (IOException e) {
-            throw new IOException("cannot read " + file + ": " + e.getMessage());
-        }
-        return decode(bytes, file.toString());
+        return decode(InputFiles.read(file, "text", InputFiles.MAX_TEXT_BYTES, 12), file.toString());
     }
 
     static String decode(byte[] bytes, String name) throws IOException {

@@ -12,7 +12,7 @@ public final class Adagrad extends SlotOptimizer {
     }
 
     @Override
-    List<String> slotNames() {
+    public List<String> slotNames() {
         return List.of("sum_sq");
     }
 

@@ -35,7 +35,7 @@ public final class Adam extends SlotOptimizer {
     }
 
     @Override
-    List<String> slotNames() {
+    public List<String> slotNames() {
         return List.of("exp_avg", "exp_avg_sq");
     }
 

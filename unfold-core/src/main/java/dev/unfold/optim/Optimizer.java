@@ -14,6 +14,9 @@ public interface Optimizer {
     /** The weights after one update with learning rate {@code lr}; parameters without a gradient keep their value. */
     Weights step(Weights params, Gradients grads, double lr);
 
+    /** The names of the slots it keeps per parameter ({@code exp_avg}, {@code exp_avg_sq} for Adam). */
+    java.util.List<String> slotNames();
+
     /** Everything needed to continue: the step count and the slots, by slot name and parameter. */
     OptimizerState state();
 

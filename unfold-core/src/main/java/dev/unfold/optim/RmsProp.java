@@ -16,7 +16,7 @@ public final class RmsProp extends SlotOptimizer {
     }
 
     @Override
-    List<String> slotNames() {
+    public List<String> slotNames() {
         return List.of("square_avg");
     }
 

@@ -31,7 +31,7 @@ public final class Sgd extends SlotOptimizer {
     }
 
     @Override
-    List<String> slotNames() {
+    public List<String> slotNames() {
         return momentum == 0 ? List.of() : List.of("momentum");
     }
 

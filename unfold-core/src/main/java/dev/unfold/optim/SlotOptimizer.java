@@ -21,7 +21,8 @@ abstract class SlotOptimizer implements Optimizer {
     private long steps;
 
     /** Names of the slots this optimizer keeps per parameter. */
-    abstract List<String> slotNames();
+    @Override
+    public abstract List<String> slotNames();
 
     /**
      * Updates element {@code i}: reads {@code theta} and {@code g}, may change {@code s[k][i]}, returns the
@@ -115,6 +116,9 @@ abstract class SlotOptimizer implements Optimizer {
         slots.clear();
         floatSlots.clear();
         state.slots().forEach((k, v) -> {
+            if (!slotNames().contains(k.name())) {
+                throw new IllegalArgumentException(name() + " keeps no slot '" + k.name() + "'; its slots are " + slotNames());
+            }
             if (v.size() != k.parameter().shape().size()) {
                 throw new IllegalArgumentException("optimizer slot " + k.name() + " of '" + k.parameter().name() + "' has " + v.size()
                         + " elements; the parameter has " + k.parameter().shape().size());

@@ -23,7 +23,7 @@ import java.util.Optional;
  * validation text (the last part of the file); for a task, its generator and fixed test episodes.
  */
 public record RunData(String name, SequenceSource train, Optional<Vocabulary> vocabulary, Optional<LongMemoryTask> task,
-        List<Episode> validation, int validationBatch, SequenceModel model) {
+        List<Episode> validation, int validationBatch, SequenceModel model, Optional<String> sha256) {
 
     public static RunData prepare(RunConfig config, DType dtype) throws IOException {
         if (config.data() instanceof DataSpec.Task t) {
@@ -36,12 +36,31 @@ public record RunData(String name, SequenceSource train, Optional<Vocabulary> vo
             }
             String name = task.name() + " task, T=" + t.length();
             SequenceModel model = config.model().model(task.input(0), task.output());
-            return new RunData(name, task, Optional.empty(), Optional.of(task), test, batch, model);
+            return new RunData(name, task, Optional.empty(), Optional.of(task), test, batch, model, Optional.empty());
         }
         DataSpec.Text d = (DataSpec.Text) config.data();
         String text = d.file().isEmpty() ? TextCorpus.embedded() : TextCorpus.read(d.file().get());
         String name = d.file().map(f -> f.getFileName().toString()).orElse(TextCorpus.DEFAULT_NAME);
-        return forText(config, name, text, Vocabulary.of(text), dtype);
+        RunData data = forText(config, name, text, Vocabulary.of(text), dtype);
+        return d.file().isEmpty() ? data : data.withHash(sha256(text));
+    }
+
+    private RunData withHash(String hash) {
+        return new RunData(name, train, vocabulary, task, validation, validationBatch, model, Optional.of(hash));
+    }
+
+    /** The SHA-256 of the text, hex. */
+    static String sha256(String text) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder();
+            for (byte b : h) {
+                sb.append(String.format("%02x", b));
+            }
+            return sb.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
     }
 
     /** Text data with a given vocabulary (a checkpoint's, when measuring a model on another text). */
@@ -59,7 +78,7 @@ public record RunData(String name, SequenceSource train, Optional<Vocabulary> vo
         TextData data = TextData.of(text, vocab, plan.batch(), fraction);
         SequenceModel model = config.model().model(data.train().input(config.model().embedding()), data.train().output());
         return new RunData(name, data.train(), Optional.of(vocab), Optional.empty(), data.validation().map(List::of).orElse(List.of()),
-                data.validationStreams(), model);
+                data.validationStreams(), model, Optional.empty());
     }
 
     /** The key of the validation metric in metrics.jsonl: bits per character, or the task's metric. */

@@ -7,11 +7,13 @@ import dev.unfold.store.Checkpointing;
 import dev.unfold.store.Manifest;
 import dev.unfold.store.MetricsLog;
 import dev.unfold.tensor.DType;
+import dev.unfold.train.DataSpec;
 import dev.unfold.train.RunConfig;
 import dev.unfold.train.Trainer;
 import dev.unfold.train.TrainingDivergedException;
 import dev.unfold.train.TrainingPlan;
 import dev.unfold.train.TrainingState;
+import dev.unfold.window.MemoryEstimate;
 import dev.unfold.window.WindowRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -34,6 +37,7 @@ public final class TrainingRun {
     private final AtomicBoolean stop;
     private final WindowRunner runner;
     private final DType dtype = DType.F32;
+    private OptionalLong lastCheckpoint = OptionalLong.empty();
 
     /** What the caller sees while it runs. */
     public interface Listener {
@@ -70,6 +74,16 @@ public final class TrainingRun {
     public record Result(long steps, long tokens, double seconds, double lastLoss, OptionalDouble validation, String metric, boolean stopped) {
     }
 
+    /** How a run begins in its folder. */
+    public enum Start {
+        /** From scratch, in a folder that holds no run. */
+        FRESH,
+        /** From scratch, replacing the run the folder holds (its checkpoint and metrics go when training starts). */
+        REPLACE,
+        /** From the folder's checkpoint, bit-identically where it stopped. */
+        RESUME
+    }
+
     public TrainingRun(RunConfig config, Path dir, Listener listener, AtomicBoolean stop, WindowRunner runner) {
         if (config.plan().budget().unlimited()) {
             throw new IllegalArgumentException("a run needs a budget: a number of updates or of minutes");
@@ -83,27 +97,95 @@ public final class TrainingRun {
 
     /** Trains from scratch, or from the checkpoint in the folder when {@code resume}. */
     public Result run(boolean resume) throws IOException {
-        Files.createDirectories(dir);
-        RunData data = RunData.prepare(config, dtype);
+        return run(resume ? Start.RESUME : Start.FRESH);
+    }
+
+    /**
+     * Trains as {@code start} says. Everything is checked before anything in the folder changes: the data, the
+     * memory the run needs, and on resume the checkpoint against the configuration and the text.
+     */
+    public Result run(Start start) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException(dir + " is a file, not a folder for a run");
+        }
+        if (start == Start.FRESH && holdsRun(dir)) {
+            throw new IllegalArgumentException(dir + " holds a run already; resume it, or replace it");
+        }
         TrainingPlan plan = config.plan();
+        if (config.data() instanceof DataSpec.Task t) {
+            requireTaskFits(t, plan);
+        }
+        RunData data = RunData.prepare(config, dtype);
+        MemoryEstimate.training(data.model().spec(), plan.batch(), Math.max(plan.windows().k1(), plan.windows().k2()), runner.shards())
+                .requireFits("this training run");
+        RunConfig effective = withHash(data);
         Trainer trainer = new Trainer(data.model(), data.train(), plan, runner, dtype);
         double elapsedBefore = 0;
-        if (resume) {
+        if (start == Start.RESUME) {
             Checkpointing.Checkpoint c = Checkpointing.load(dir);
-            checkVocabulary(c, data);
-            trainer.restore(new TrainingState(c.weights(), c.optimizer(), c.manifest().counters().step(), c.manifest().counters().tokens(),
-                    c.manifest().counters().episodeIndex(), c.manifest().counters().episodeSeed(), c.manifest().counters().position(), c.carried()));
+            checkAgainst(c, data);
+            restore(trainer, c);
             elapsedBefore = c.manifest().counters().elapsedSeconds();
+            lastCheckpoint = OptionalLong.of(c.manifest().counters().step());
         } else {
             trainer.initialize(plan.init(), plan.seed());
         }
-        Evaluation eval = new Evaluation(data.model(), data.validationBatch(), plan.sequenceLength(), runner, dtype);
-        try (MetricsLog log = MetricsLog.open(dir, trainer.updates(), resume)) {
-            return loop(trainer, data, eval, log, elapsedBefore);
+        Files.createDirectories(dir);
+        if (start == Start.REPLACE) {
+            Files.deleteIfExists(dir.resolve(Checkpointing.FILE));
+            Files.deleteIfExists(dir.resolve(MetricsLog.FILE));
+        }
+        try (MetricsLog log = MetricsLog.open(dir, trainer.updates(), start == Start.RESUME)) {
+            Evaluation eval = new Evaluation(data.model(), data.validationBatch(), plan.sequenceLength(), runner, dtype);
+            return loop(trainer, data, eval, log, elapsedBefore, effective);
         }
     }
 
-    private Result loop(Trainer trainer, RunData data, Evaluation eval, MetricsLog log, double elapsedBefore) throws IOException {
+    /** A task's episodes are generated before training: they are counted with the run, before they are made. */
+    private void requireTaskFits(DataSpec.Task t, TrainingPlan plan) {
+        dev.unfold.data.LongMemoryTask task = t.kind().create(t.length(), plan.batch());
+        long episodes = 1 + (dev.unfold.eval.TaskEvaluation.TEST_SEQUENCES + plan.batch() - 1) / plan.batch();
+        long data = 8L * task.length() * plan.batch() * 3 * episodes;
+        MemoryEstimate.training(config.model().model(task.input(0), task.output()).spec(), plan.batch(),
+                Math.max(plan.windows().k1(), plan.windows().k2()), runner.shards()).plusData(data).requireFits("this training run");
+    }
+
+    /** Whether {@code dir} holds a run: a checkpoint or metrics. */
+    public static boolean holdsRun(Path dir) {
+        return Files.exists(dir.resolve(Checkpointing.FILE)) || Files.exists(dir.resolve(MetricsLog.FILE));
+    }
+
+    private RunConfig withHash(RunData data) {
+        if (config.data() instanceof DataSpec.Text t && data.sha256().isPresent()) {
+            return new RunConfig(t.hashed(data.sha256().get()), config.model(), config.plan());
+        }
+        return config;
+    }
+
+    /** The checkpoint's state given to the trainer; what does not fit the run is damage in the checkpoint. */
+    private void restore(Trainer trainer, Checkpointing.Checkpoint c) throws IOException {
+        Manifest.Counters n = c.manifest().counters();
+        try {
+            trainer.restore(new TrainingState(c.weights(), c.optimizer(), n.step(), n.tokens(), n.episodeIndex(), n.episodeSeed(), n.position(),
+                    c.carried()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(dir.resolve(Checkpointing.FILE) + ": checkpoint damaged: " + e.getMessage());
+        }
+    }
+
+    private Result loop(Trainer trainer, RunData data, Evaluation eval, MetricsLog log, double elapsedBefore, RunConfig effective)
+            throws IOException {
+        try {
+            return iterate(trainer, data, eval, log, elapsedBefore, effective);
+        } catch (TrainingDivergedException e) {
+            log.write(Map.of("step", e.step(), "event", "diverged", "message", e.getMessage()));
+            throw e.noting("; stopped, and " + (lastCheckpoint.isPresent() ? "the last good checkpoint, of update " + lastCheckpoint.getAsLong() + ", in "
+                    + dir + " is kept" : "no checkpoint was written"));
+        }
+    }
+
+    private Result iterate(Trainer trainer, RunData data, Evaluation eval, MetricsLog log, double elapsedBefore, RunConfig effective)
+            throws IOException {
         TrainingPlan.Intervals every = config.plan().intervals();
         listener.started(data.name(), trainer.updates());
         long startNanos = System.nanoTime();
@@ -111,13 +193,7 @@ public final class TrainingRun {
         OptionalDouble validation = OptionalDouble.empty();
         double lastLoss = Double.NaN;
         while (!budgetSpent(trainer.updates(), elapsed(startNanos, elapsedBefore)) && !stop.get()) {
-            Trainer.Update u;
-            try {
-                u = trainer.step();
-            } catch (TrainingDivergedException e) {
-                log.write(Map.of("step", e.step(), "event", "diverged", "message", e.getMessage()));
-                throw e.noting("; stopped, and the last good checkpoint " + (Checkpointing.exists(dir) ? "in " + dir + " is kept" : "does not exist yet"));
-            }
+            Trainer.Update u = trainer.step();
             lastLoss = u.loss();
             double seconds = elapsed(startNanos, elapsedBefore);
             double rate = (u.tokens() - startTokens) / Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
@@ -129,14 +205,14 @@ public final class TrainingRun {
                 validation = validate(trainer, data, eval, log);
             }
             if (every.checkpoint() > 0 && u.step() % every.checkpoint() == 0) {
-                checkpoint(trainer, data, elapsed(startNanos, elapsedBefore));
+                checkpoint(trainer, data, elapsed(startNanos, elapsedBefore), effective);
             }
         }
         boolean justValidated = every.validate() > 0 && trainer.updates() % every.validate() == 0;
         if (trainer.updates() > 0 && !(justValidated && validation.isPresent())) {
             validation = validate(trainer, data, eval, log);
         }
-        checkpoint(trainer, data, elapsed(startNanos, elapsedBefore));
+        checkpoint(trainer, data, elapsed(startNanos, elapsedBefore), effective);
         return new Result(trainer.updates(), trainer.snapshot().tokens(), elapsed(startNanos, elapsedBefore), lastLoss,
                 validation, data.metricKey(), stop.get());
     }
@@ -158,13 +234,52 @@ public final class TrainingRun {
         return OptionalDouble.of(value);
     }
 
-    private void checkpoint(Trainer trainer, RunData data, double elapsed) throws IOException {
+    /** Writes a checkpoint, unless a parameter or an optimizer slot is no longer finite: then the run has diverged. */
+    private void checkpoint(Trainer trainer, RunData data, double elapsed, RunConfig effective) throws IOException {
         TrainingState st = trainer.snapshot();
-        Manifest m = new Manifest(data.model().spec(), data.vocabulary().map(Vocabulary::symbols), java.util.Optional.of(config),
+        String bad = nonFinite(st);
+        if (bad != null) {
+            throw TrainingDivergedException.at(st.step(), bad + " became non-finite");
+        }
+        Manifest m = new Manifest(data.model().spec(), data.vocabulary().map(Vocabulary::symbols), java.util.Optional.of(effective),
                 new Manifest.Counters(st.step(), st.tokens(), st.episodeIndex(), st.episodeSeed(), st.position(), st.optimizer().optimizer(),
                         st.optimizer().steps(), elapsed));
         Checkpointing.save(dir, m, st.weights(), st.optimizer(), st.carried());
+        lastCheckpoint = OptionalLong.of(st.step());
         listener.checkpointed(st.step(), dir.resolve(Checkpointing.FILE));
+    }
+
+    /** What in the state is not finite, or null. */
+    private static String nonFinite(TrainingState st) {
+        for (Map.Entry<dev.unfold.nn.Parameter, dev.unfold.tensor.Tensor> e : st.weights().values().entrySet()) {
+            if (!finite(e.getValue())) {
+                return "parameter " + e.getKey().name();
+            }
+        }
+        for (Map.Entry<dev.unfold.optim.OptimizerState.Slot, dev.unfold.tensor.Tensor> e : st.optimizer().slots().entrySet()) {
+            if (!finite(e.getValue())) {
+                return "the optimizer's " + e.getKey().name() + " of " + e.getKey().parameter().name();
+            }
+        }
+        return null;
+    }
+
+    private static boolean finite(dev.unfold.tensor.Tensor t) {
+        for (int i = 0; i < t.size(); i++) {
+            if (!Double.isFinite(t.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void checkAgainst(Checkpointing.Checkpoint c, RunData data) {
+        if (c.manifest().run().isPresent() && c.manifest().run().get().data() instanceof DataSpec.Text saved && saved.sha256().isPresent()
+                && data.sha256().isPresent() && !saved.sha256().equals(data.sha256())) {
+            throw new IllegalArgumentException("the text " + saved.file().map(Path::toString).orElse("") + " changed since the run started (its SHA-256 was "
+                    + saved.sha256().get().substring(0, 16) + "..., is now " + data.sha256().get().substring(0, 16) + "...); resume with the text the run started with");
+        }
+        checkVocabulary(c, data);
     }
 
     private static void checkVocabulary(Checkpointing.Checkpoint c, RunData data) {

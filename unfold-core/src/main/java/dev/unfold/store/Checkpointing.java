@@ -58,18 +58,18 @@ public final class Checkpointing {
         return Files.isRegularFile(dir.resolve(FILE));
     }
 
-    /** Loads and checks the checkpoint of run folder {@code dir}. */
+    /** Loads and checks the checkpoint of run folder {@code dir}; a parameter or slot that is not finite is damage. */
     public static Checkpoint load(Path dir) throws IOException {
+        return load(dir, false);
+    }
+
+    /** As {@link #load(Path)}, accepting parameters that hold NaN or infinite values when {@code allowNonFinite}. */
+    public static Checkpoint load(Path dir, boolean allowNonFinite) throws IOException {
         Path file = dir.resolve(FILE);
         if (!Files.exists(file)) {
-            throw new IOException(dir + " holds no checkpoint (" + FILE + ")");
+            throw new IOException(dir + " holds no checkpoint (" + FILE + ")" + (Files.isDirectory(dir) ? "" : "; it is not a folder of a run"));
         }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new IOException("cannot read " + file + ": " + e.getMessage());
-        }
+        byte[] bytes = dev.unfold.io.InputFiles.read(file, "checkpoint", dev.unfold.io.InputFiles.MAX_TENSOR_BYTES, 3);
         SafeTensors.Contents c;
         try {
             c = SafeTensors.parseContents(bytes);
@@ -77,13 +77,13 @@ public final class Checkpointing {
             throw new IOException(file + ": checkpoint damaged: " + e.getMessage());
         }
         try {
-            return check(c);
+            return check(c, allowNonFinite);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": checkpoint damaged: " + e.getMessage());
         }
     }
 
-    private static Checkpoint check(SafeTensors.Contents c) {
+    private static Checkpoint check(SafeTensors.Contents c, boolean allowNonFinite) {
         String json = c.metadata().get(MANIFEST_KEY);
         if (json == null) {
             throw new IllegalArgumentException("not an unfold checkpoint (no manifest)");
@@ -91,6 +91,9 @@ public final class Checkpointing {
         Manifest m = Manifest.parse(json);
         SequenceModel model = new SequenceModel(m.model());
         Optional<Vocabulary> vocab = m.vocabulary().map(symbols -> vocabulary(symbols, m.model()));
+        if (vocab.isEmpty() && m.run().isPresent() && m.run().get().data() instanceof dev.unfold.train.DataSpec.Text) {
+            throw new IllegalArgumentException("the vocabulary of the text run is missing");
+        }
         Map<String, Tensor> params = new LinkedHashMap<>();
         Map<String, Tensor> slots = new LinkedHashMap<>();
         Map<String, Tensor> carry = new LinkedHashMap<>();
@@ -107,8 +110,10 @@ public final class Checkpointing {
             }
         }
         Weights weights = Weights.fromNames(model.parameters(), params);
-        weights.values().forEach((p, t) -> requireFinite("parameter '" + p.name() + "'", t));
-        OptimizerState optimizer = optimizer(m.counters(), model, slots);
+        if (!allowNonFinite) {
+            weights.values().forEach((p, t) -> requireFinite("parameter '" + p.name() + "'", t));
+        }
+        OptimizerState optimizer = optimizer(m, model, slots);
         Map<Integer, RecurrentState> carried = carried(m, model, carry);
         return new Checkpoint(m, model, weights, vocab, optimizer, carried);
     }
@@ -127,7 +132,17 @@ public final class Checkpointing {
         return v;
     }
 
-    private static OptimizerState optimizer(Manifest.Counters counters, SequenceModel model, Map<String, Tensor> named) {
+    private static OptimizerState optimizer(Manifest m, SequenceModel model, Map<String, Tensor> named) {
+        Manifest.Counters counters = m.counters();
+        java.util.List<String> slotNames = null;
+        if (m.run().isPresent()) {
+            dev.unfold.optim.Optimizer o = m.run().get().plan().optimizer().create();
+            if (!o.name().equals(counters.optimizer())) {
+                throw new IllegalArgumentException("the optimizer state is for " + SafeText.clip(counters.optimizer()) + ", not " + o.name()
+                        + ", the run's optimizer");
+            }
+            slotNames = o.slotNames();
+        }
         Map<String, Parameter> byName = new HashMap<>();
         model.parameters().forEach(p -> byName.put(p.name(), p));
         Map<OptimizerState.Slot, Tensor> slots = new HashMap<>();
@@ -136,6 +151,10 @@ public final class Checkpointing {
             Parameter p = slash < 0 ? null : byName.get(e.getKey().substring(slash + 1));
             if (p == null) {
                 throw new IllegalArgumentException("optimizer slot 'optim/" + SafeText.clip(e.getKey()) + "' belongs to no parameter of the model");
+            }
+            if (slotNames != null && !slotNames.contains(e.getKey().substring(0, slash))) {
+                throw new IllegalArgumentException(counters.optimizer() + " keeps no slot '" + SafeText.clip(e.getKey().substring(0, slash)) + "'; its slots are "
+                        + slotNames);
             }
             Tensor t = e.getValue();
             if (t.size() != p.shape().size()) {

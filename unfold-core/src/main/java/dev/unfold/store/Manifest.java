@@ -155,6 +155,7 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
             data.addProperty("source", "text");
             t.file().ifPresent(p -> data.addProperty("file", p.toString()));
             data.addProperty("validation_fraction", t.validationFraction());
+            t.sha256().ifPresent(h -> data.addProperty("sha256", h));
         } else if (r.data() instanceof DataSpec.Task t) {
             data.addProperty("source", "task");
             data.addProperty("task", JsonFields.name(t.kind()));
@@ -176,8 +177,8 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
         JsonFields d = f.object("data");
         String source = d.string("source");
         DataSpec data = switch (source) {
-            case "text" -> new DataSpec.Text(d.has("file") ? Optional.of(Path.of(d.string("file"))) : Optional.empty(),
-                    d.number("validation_fraction", 0, 1));
+            case "text" -> new DataSpec.Text(d.has("file") ? Optional.of(path(d.string("file"))) : Optional.empty(),
+                    d.number("validation_fraction", 0, 1), d.has("sha256") ? Optional.of(d.string("sha256")) : Optional.empty());
             case "task" -> new DataSpec.Task(d.choice("task", TaskKind.class), d.integer("length", 1, Integer.MAX_VALUE));
             default -> throw new JsonFields.Problem("field 'run.data.source' is '" + dev.unfold.io.SafeText.clip(source) + "', not text or task");
         };
@@ -186,6 +187,14 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
         ModelSettings model = new ModelSettings(m.choice("cell", CellType.class), m.integer("hidden", 1, max), m.integer("layers", 1, 1024),
                 m.integer("embedding", 0, max));
         return new RunConfig(data, model, plan(f.object("plan")));
+    }
+
+    private static Path path(String s) {
+        try {
+            return Path.of(s);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new JsonFields.Problem("field 'run.data.file' is not a path: " + dev.unfold.io.SafeText.clip(s));
+        }
     }
 
     private static JsonObject plan(TrainingPlan p) {

@@ -3,6 +3,7 @@ package dev.unfold.store;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.unfold.io.AtomicFiles;
+import dev.unfold.io.InputFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,7 @@ public final class MetricsLog implements AutoCloseable {
     public static MetricsLog open(Path dir, long keepUpToStep, boolean resume) throws IOException {
         Path file = dir.resolve(FILE);
         if (resume && Files.exists(file)) {
-            List<String> kept = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+            List<String> kept = lines(file).stream()
                     .filter(l -> !l.isBlank() && stepOf(l) <= keepUpToStep).toList();
             AtomicFiles.write(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
         } else {
@@ -56,6 +57,17 @@ public final class MetricsLog implements AutoCloseable {
     @Override
     public void close() throws IOException {
         out.close();
+    }
+
+    /** The lines of a metrics file, which must be a regular file of strict UTF-8. */
+    static List<String> lines(Path file) throws IOException {
+        byte[] bytes = InputFiles.read(file, "metrics", InputFiles.MAX_METRICS_BYTES, 6);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString().lines().toList();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + " is not valid UTF-8");
+        }
     }
 
     private static long stepOf(String line) {

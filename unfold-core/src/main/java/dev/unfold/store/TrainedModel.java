@@ -39,7 +39,12 @@ public record TrainedModel(SequenceModel model, Weights weights, Optional<Vocabu
 
     /** The model in folder {@code dir}, checked; problems are {@link IOException}s naming the file. */
     public static TrainedModel load(Path dir) throws IOException {
-        Checkpointing.Checkpoint c = Checkpointing.load(dir);
+        return load(dir, false);
+    }
+
+    /** As {@link #load(Path)}, accepting weights that hold NaN or infinite values when {@code allowNonFinite}. */
+    public static TrainedModel load(Path dir, boolean allowNonFinite) throws IOException {
+        Checkpointing.Checkpoint c = Checkpointing.load(dir, allowNonFinite);
         return new TrainedModel(c.model(), c.weights(), c.vocabulary(), c.manifest().run(), c.manifest().counters().step());
     }
 

@@ -6,12 +6,26 @@ import java.util.Optional;
 
 /** What a run trains on, as a run folder records it. */
 public sealed interface DataSpec {
-    /** A text ({@code file}, or the embedded corpus when empty) whose last {@code validationFraction} is kept for validation. */
-    record Text(Optional<Path> file, double validationFraction) implements DataSpec {
+    /**
+     * A text ({@code file}, or the embedded corpus when empty) whose last {@code validationFraction} is kept for
+     * validation; {@code sha256} is the hash of the file's bytes once a run has read it, so that a resumed run
+     * can tell when the file changed.
+     */
+    record Text(Optional<Path> file, double validationFraction, Optional<String> sha256) implements DataSpec {
         public Text {
             if (!(validationFraction > 0 && validationFraction < 1)) {
                 throw new IllegalArgumentException("the validation share of a text must be between 0 and 1, got " + validationFraction);
             }
+        }
+
+        /** A text not read yet. */
+        public Text(Optional<Path> file, double validationFraction) {
+            this(file, validationFraction, Optional.empty());
+        }
+
+        /** The same text, with the hash of its bytes. */
+        public Text hashed(String hash) {
+            return new Text(file, validationFraction, Optional.of(hash));
         }
     }
 

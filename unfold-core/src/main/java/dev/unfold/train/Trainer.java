@@ -74,14 +74,30 @@ public final class Trainer {
         startEpisode(0, new Rng(seed ^ 0x5DEECE66DL).nextLong());
     }
 
+    /** Continues from {@code s}; a state that does not fit this run (its model, its episode, its windows) is refused. */
     public void restore(TrainingState s) {
-        weights = s.weights();
+        if (!s.weights().parameters().equals(model.parameters())) {
+            throw new IllegalArgumentException("the saved weights are not this model's parameters");
+        }
         optimizer.restore(s.optimizer());
+        weights = s.weights();
         step = s.step();
         tokens = s.tokens();
         startEpisode(s.episodeIndex(), s.episodeSeed());
+        if (s.position() > episode.length()) {
+            throw new IllegalArgumentException("the position " + s.position() + " is past the episode's " + episode.length() + " steps");
+        }
         position = s.position();
         carried = new TreeMap<>(s.carried());
+        for (RecurrentState state : carried.values()) {
+            if (state.batch() != source.batch() || !state.slots().equals(model.stateSlots())) {
+                throw new IllegalArgumentException("a carried state does not fit the model's states over a batch of " + source.batch());
+            }
+        }
+        Optional<TruncatedBptt.Window> next = tbptt.windowAt(position, episode.length());
+        if (next.isPresent() && next.get().advanceFrom() > 0 && !carried.containsKey(next.get().advanceFrom())) {
+            throw new IllegalArgumentException("there is no carried state at step " + next.get().advanceFrom() + ", where the next window starts");
+        }
     }
 
     public TrainingState snapshot() {

@@ -53,4 +53,17 @@ class GemmBackendsTest {
         assertTrue(chosen.report().contains("Fake: not usable, native library did not load"), chosen.report().toString());
         assertInstanceOf(JavaGemm.class, GemmBackends.choose(List.of(missing), null).active());
     }
+
+    @Test
+    void aBackendNamedThatIsNotThereIsAnErrorNamingTheOnesThatAre() {
+        Fake slow = new Fake("slow", true, 1, false);
+        Fake broken = new Fake("broken", false, 9, false);
+        GemmBackends bogus = GemmBackends.choose(List.of(slow, broken), "bogus");
+        assertTrue(bogus.problem().isPresent(), bogus.report().toString());
+        assertTrue(bogus.problem().get().contains("UNFOLD_GEMM=bogus") && bogus.problem().get().contains("available: slow, java"), bogus.problem().get());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> bogus.active().sgemm(Gemm.Op.N, Gemm.Op.N, 1, 1, 1, new float[1], new float[1], new float[1], false));
+        assertTrue(GemmBackends.choose(List.of(slow, broken), "broken").problem().isPresent(), "a backend that cannot run is no choice");
+        assertTrue(GemmBackends.choose(List.of(slow), null).problem().isEmpty());
+    }
 }

@@ -75,6 +75,25 @@ class TrainingRunTest {
         assertArrayEquals(saved, Files.readAllBytes(dir.resolve(Checkpointing.FILE)));
     }
 
+    @Test
+    void aRunWhoseParametersBlowUpNeverWritesThemAndNamesTheLastGoodUpdate() throws IOException {
+        Path text = tmp.resolve("t.txt");
+        Files.writeString(text, "abcabcabd".repeat(50));
+        Path dir = tmp.resolve("inf");
+        RunConfig good = text(text, 4, 4, 4, CellType.RNN_TANH);
+        good = new RunConfig(good.data(), good.model(), good.plan().toBuilder().optimizer(OptimizerConfig.sgd(0, 0)).learningRate(0.1).updates(3)
+                .intervals(new TrainingPlan.Intervals(1, 0, 1)).build());
+        new TrainingRun(good, dir, TrainingRun.quiet(), new AtomicBoolean(), reference()).run(false);
+        byte[] saved = Files.readAllBytes(dir.resolve(Checkpointing.FILE));
+        RunConfig blowUp = new RunConfig(good.data(), good.model(), good.plan().toBuilder().schedule(new LearningRateSchedule.Constant(1e300))
+                .updates(10).build());
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new TrainingRun(blowUp, dir, TrainingRun.quiet(), new AtomicBoolean(), reference()).run(true));
+        assertTrue(e.getMessage().contains("became non-finite at update 4") && e.getMessage().contains("the last good checkpoint, of update 3"), e.getMessage());
+        assertArrayEquals(saved, Files.readAllBytes(dir.resolve(Checkpointing.FILE)), "the finite checkpoint stays");
+        assertEquals(3, dev.unfold.store.TrainedModel.load(dir).step(), "and loads");
+    }
+
     private static WindowRunner reference() {
         return WindowRunner.local(Executor.reference());
     }
