@@ -52,6 +52,9 @@ final class FlowCommand implements Callable<Integer> {
             flow = GradientFlow.onText(folder.trained().model(), folder.trained().weights(), TextCorpus.read(text),
                     folder.trained().vocabulary().orElseThrow(), steps, 4).flow();
         } else {
+            if (text != null) {
+                throw new IllegalArgumentException(model + " holds a model for the " + folder.taskName() + " task; --text is for character models");
+            }
             MemoryEstimate.interpreted(folder.trained().model().spec().rnn(), folder.requireTask().batch(), folder.requireTask().length(), 4, true)
                     .requireFits("measuring the flow of " + model);
             flow = GradientFlow.onTask(folder.trained().model(), folder.trained().weights(), folder.requireTask(), TaskEvaluation.TEST_SEED).flow();

@@ -103,6 +103,9 @@ final class ShowCommand implements Callable<Integer> {
             m = GradientFlow.onText(saved.model(), saved.weights(), sample, saved.vocabulary().get(), steps, 1);
             source = steps + " characters of " + (text == null ? "the embedded corpus's validation part" : text.getFileName().toString());
         } else {
+            if (text != null) {
+                throw new IllegalArgumentException(model + " holds a model for the " + folder.taskName() + " task; --text is for character models");
+            }
             m = GradientFlow.onTask(saved.model(), saved.weights(), folder.requireTask(), dev.unfold.eval.TaskEvaluation.TEST_SEED);
             source = "one batch of fresh " + folder.taskName() + " sequences";
         }

@@ -131,13 +131,15 @@ public final class TrainingRun {
             trainer.initialize(plan.init(), plan.seed());
         }
         Files.createDirectories(dir);
-        if (start == Start.REPLACE) {
-            Files.deleteIfExists(dir.resolve(Checkpointing.FILE));
-            Files.deleteIfExists(dir.resolve(MetricsLog.FILE));
-        }
-        try (MetricsLog log = MetricsLog.open(dir, trainer.updates(), start == Start.RESUME)) {
-            Evaluation eval = new Evaluation(data.model(), data.validationBatch(), plan.sequenceLength(), runner, dtype);
-            return loop(trainer, data, eval, log, elapsedBefore, effective);
+        try (FolderLock lock = FolderLock.take(dir)) {
+            if (start == Start.REPLACE) {
+                Files.deleteIfExists(dir.resolve(Checkpointing.FILE));
+                Files.deleteIfExists(dir.resolve(MetricsLog.FILE));
+            }
+            try (MetricsLog log = MetricsLog.open(dir, trainer.updates(), start == Start.RESUME)) {
+                Evaluation eval = new Evaluation(data.model(), data.validationBatch(), plan.sequenceLength(), runner, dtype);
+                return loop(trainer, data, eval, log, elapsedBefore, effective);
+            }
         }
     }
 

@@ -69,7 +69,7 @@ public record MetricsHistory(List<double[]> train, List<double[]> validation, St
                     + SafeText.clip(e.toString())));
         }
         double v = e.getAsDouble();
-        if (Double.isInfinite(v)) {
+        if (!Double.isFinite(v)) {
             throw new IOException(file + " line " + lineNumber + ": '" + SafeText.clip(key) + "' is not finite");
         }
         return v;
