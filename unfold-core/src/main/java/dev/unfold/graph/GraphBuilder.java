@@ -96,7 +96,7 @@ public final class GraphBuilder {
     /** A fed leaf: the current role when it is one a leaf can have (input, target, state, probe), else an input. */
     public Var input(String name, Shape shape, DType dtype) {
         boolean fed = switch (role.kind()) {
-            case INPUT, TARGET, STATE, PROBE -> true;
+            case INPUT, TARGET, STATE, PROBE, MASK -> true;
             default -> false;
         };
         return input(name, shape, dtype, fed ? role : Role.of(Role.Kind.INPUT, role.layer()));

@@ -5,23 +5,32 @@ import java.util.List;
 
 /**
  * The folded form of a recurrence: one step's body with fixed binder groups, as in {@code lax.scan}'s
- * {@code (carry, x) → (carry′, y)}. The body reads {@code params}, the carried {@code stateIn} and
- * the step's {@code inputs}, and yields {@code stateOut} and {@code outputs}. Each {@code stateOut[i]}
- * feeds {@code stateIn[i]} of the next step through a one-step delay: these are the recurrent edges.
+ * {@code (carry, x) → (carry′, y)}. The body reads {@code params}, the {@code shared} inputs (fed once and
+ * read by every step, as a parameter is: a variational dropout mask), the carried {@code stateIn} and the
+ * step's {@code inputs}, and yields {@code stateOut} and {@code outputs}. Each {@code stateOut[i]} feeds
+ * {@code stateIn[i]} of the next step through a one-step delay: these are the recurrent edges.
  *
  * <p>All lists hold node ids of {@code body}.
  */
-public record LoopGraph(String name, Graph body, List<Integer> params, List<Integer> stateIn,
+public record LoopGraph(String name, Graph body, List<Integer> params, List<Integer> shared, List<Integer> stateIn,
         List<Integer> inputs, List<Integer> stateOut, List<Integer> outputs) {
+
+    /** A loop without shared inputs. */
+    public LoopGraph(String name, Graph body, List<Integer> params, List<Integer> stateIn, List<Integer> inputs, List<Integer> stateOut,
+            List<Integer> outputs) {
+        this(name, body, params, List.of(), stateIn, inputs, stateOut, outputs);
+    }
 
     public LoopGraph {
         params = List.copyOf(params);
+        shared = List.copyOf(shared);
         stateIn = List.copyOf(stateIn);
         inputs = List.copyOf(inputs);
         stateOut = List.copyOf(stateOut);
         outputs = List.copyOf(outputs);
         Verifier.verify(body);
         requireLeaves(body, params, Leaf.Kind.PARAMETER, "params");
+        requireLeaves(body, shared, Leaf.Kind.INPUT, "shared");
         requireLeaves(body, stateIn, Leaf.Kind.INPUT, "state");
         requireLeaves(body, inputs, Leaf.Kind.INPUT, "inputs");
         if (stateIn.size() != stateOut.size()) {
@@ -36,7 +45,7 @@ public record LoopGraph(String name, Graph body, List<Integer> params, List<Inte
             }
         }
         for (var n : body.nodes()) {
-            boolean bound = params.contains(n.id()) || stateIn.contains(n.id()) || inputs.contains(n.id());
+            boolean bound = params.contains(n.id()) || shared.contains(n.id()) || stateIn.contains(n.id()) || inputs.contains(n.id());
             if (!bound && (n.is(Leaf.Kind.PARAMETER) || n.is(Leaf.Kind.INPUT))) {
                 throw new IllegalArgumentException(name + ": leaf '" + n.name() + "' belongs to no binder group");
             }

@@ -31,6 +31,8 @@ public record Role(Kind kind, Layer layer, Part part) {
         LOSS,
         /** A fed weighting that probes a vector-Jacobian product (gradient checks, parity tests). */
         PROBE,
+        /** A dropout or zoneout mask, fed for each training window. */
+        MASK,
         /** A node of the backward pass. */
         GRADIENT,
         /** Anything else. */

@@ -19,14 +19,20 @@ public final class Unfolder {
 
     /**
      * What to connect an unfolded loop to inside a larger graph: parameter values in the loop's
-     * {@code params} order, initial state, per-step inputs {@code inputs[t][k]}, the layer (and so the
-     * direction in time) the copies belong to, and the name prefix.
+     * {@code params} order, its shared inputs in {@code shared} order, initial state, per-step inputs
+     * {@code inputs[t][k]}, the layer (and so the direction in time) the copies belong to, and the name prefix.
      */
-    public record Wiring(List<Var> params, List<Var> initialState, List<List<Var>> inputs, Role.Layer layer, String scope) {
+    public record Wiring(List<Var> params, List<Var> shared, List<Var> initialState, List<List<Var>> inputs, Role.Layer layer, String scope) {
         public Wiring {
             params = List.copyOf(params);
+            shared = List.copyOf(shared);
             initialState = List.copyOf(initialState);
             inputs = inputs.stream().map(List::copyOf).toList();
+        }
+
+        /** A wiring without shared inputs. */
+        public Wiring(List<Var> params, List<Var> initialState, List<List<Var>> inputs, Role.Layer layer, String scope) {
+            this(params, List.of(), initialState, inputs, layer, scope);
         }
 
         public Direction direction() {
@@ -50,6 +56,11 @@ public final class Unfolder {
             Node p = loop.body().node(id);
             params.add(b.parameter(p.name(), p.shape(), p.dtype(), p.role()));
         }
+        List<Var> shared = new ArrayList<>();
+        for (int id : loop.shared()) {
+            Node m = loop.body().node(id);
+            shared.add(b.input(m.name(), m.shape(), m.dtype(), m.role()));
+        }
         List<Var> state = new ArrayList<>();
         for (int id : loop.stateIn()) {
             Node s = loop.body().node(id);
@@ -66,7 +77,7 @@ public final class Unfolder {
             inputs.add(xt);
         }
         b.at(Node.NO_STEP);
-        Unrolled r = into(b, loop, new Wiring(params, state, inputs, Role.Layer.NONE, ""));
+        Unrolled r = into(b, loop, new Wiring(params, shared, state, inputs, Role.Layer.NONE, ""));
         for (int t = 0; t < steps; t++) {
             for (int k = 0; k < loop.outputs().size(); k++) {
                 b.output(loop.body().node(loop.outputs().get(k)).name() + "[" + t + "]", r.outputs().get(t).get(k));
@@ -89,6 +100,9 @@ public final class Unfolder {
         Map<Integer, Var> shared = new HashMap<>();
         for (int i = 0; i < loop.params().size(); i++) {
             shared.put(loop.params().get(i), w.params().get(i));
+        }
+        for (int i = 0; i < loop.shared().size(); i++) {
+            shared.put(loop.shared().get(i), w.shared().get(i));
         }
         List<List<Var>> outputs = new ArrayList<>();
         List<List<Var>> states = new ArrayList<>();
@@ -135,9 +149,9 @@ public final class Unfolder {
     }
 
     private static void checkCounts(LoopGraph loop, Wiring w) {
-        if (w.params().size() != loop.params().size() || w.initialState().size() != loop.stateIn().size()) {
-            throw new IllegalArgumentException(loop.name() + ": wiring gives " + w.params().size() + " params and "
-                    + w.initialState().size() + " states; the loop has " + loop.params().size() + " and " + loop.stateIn().size());
+        if (w.params().size() != loop.params().size() || w.initialState().size() != loop.stateIn().size() || w.shared().size() != loop.shared().size()) {
+            throw new IllegalArgumentException(loop.name() + ": wiring gives " + w.params().size() + " params, " + w.shared().size() + " shared inputs and "
+                    + w.initialState().size() + " states; the loop has " + loop.params().size() + ", " + loop.shared().size() + " and " + loop.stateIn().size());
         }
         for (List<Var> xt : w.inputs()) {
             if (xt.size() != loop.inputs().size()) {
@@ -146,6 +160,7 @@ public final class Unfolder {
             checkShapes(loop, loop.inputs(), xt);
         }
         checkShapes(loop, loop.params(), w.params());
+        checkShapes(loop, loop.shared(), w.shared());
         checkShapes(loop, loop.stateIn(), w.initialState());
     }
 

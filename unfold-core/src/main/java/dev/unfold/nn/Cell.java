@@ -39,14 +39,45 @@ public interface Cell {
 
     List<StateSpec> states();
 
-    /** Emits one step into {@code b}: {@code state} in {@link #states()} order. */
-    StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x);
+    /**
+     * Emits one step into {@code b}: {@code state} in {@link #states()} order; {@code recurrent} is the first
+     * state as the recurrent weights read it (the state itself, or it under a variational dropout mask).
+     */
+    StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x, Var recurrent);
+
+    /** A step whose recurrent weights read the state as it is. */
+    default StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x) {
+        return step(b, p, state, x, state.get(0));
+    }
+
+    /**
+     * How a cell's step is regularised when it folds: variational masks on its input and on the state its
+     * recurrent weights read (shared inputs of the loop, the same at every step), and zoneout of the carried
+     * states with probability {@code zoneout}: with a mask input per state and step in training, as the
+     * expectation in evaluation.
+     */
+    record Folding(boolean inputMask, boolean recurrentMask, double zoneout, Phase phase) {
+        public static final Folding PLAIN = new Folding(false, false, 0, Phase.EVALUATION);
+
+        boolean training() {
+            return phase == Phase.TRAINING;
+        }
+    }
 
     /**
      * The folded graph of this cell for batches of {@code batch} rows. Its nodes carry roles: parameters,
      * the carried states (their inputs and next values), the input, and the gates in between.
      */
     default LoopGraph fold(int batch, DType dtype) {
+        return fold(batch, dtype, Folding.PLAIN);
+    }
+
+    /**
+     * The folded graph as {@code folding} regularises it. Its shared inputs are the input mask and then the
+     * recurrent mask, as asked for in training; its inputs are x and then, in training with zoneout, one mask
+     * per state.
+     */
+    default LoopGraph fold(int batch, DType dtype, Folding folding) {
         GraphBuilder b = new GraphBuilder();
         Map<Parameter, Var> params = new HashMap<>();
         List<Var> paramVars = new ArrayList<>();
@@ -60,18 +91,53 @@ public interface Cell {
             state.add(b.input(s.name(), Shape.of(batch, s.size()), dtype, Role.of(Role.Kind.STATE)));
         }
         Var x = b.input("x", Shape.of(batch, inputSize()), dtype, Role.of(Role.Kind.INPUT));
+        List<Var> shared = new ArrayList<>();
+        List<Var> inputs = new ArrayList<>(List.of(x));
+        boolean training = folding.training();
+        Var in = x;
+        Var recurrent = state.get(0);
         b.as(Role.of(Role.Kind.GATE));
+        if (training && folding.inputMask()) {
+            Var m = b.input("mask_x", x.shape(), dtype, Role.of(Role.Kind.MASK));
+            shared.add(m);
+            in = b.name(b.mul(x, m), "x~");
+        }
+        if (training && folding.recurrentMask()) {
+            Var m = b.input("mask_" + states().get(0).name(), recurrent.shape(), dtype, Role.of(Role.Kind.MASK));
+            shared.add(m);
+            recurrent = b.name(b.mul(recurrent, m), states().get(0).name() + "~");
+        }
+        List<Var> zone = new ArrayList<>();
+        if (training && folding.zoneout() > 0) {
+            for (StateSpec s : states()) {
+                Var m = b.input("zone_" + s.name(), Shape.of(batch, s.size()), dtype, Role.of(Role.Kind.MASK));
+                zone.add(m);
+                inputs.add(m);
+            }
+        }
         StepResult r = step(b, p -> {
             Var v = params.get(p);
             if (v == null) {
                 throw new IllegalArgumentException(kind() + " has no parameter " + p.name());
             }
             return v;
-        }, state, x);
-        for (Var s : r.state()) {
+        }, state, in, recurrent);
+        List<Var> next = r.state();
+        Var output = r.output();
+        if (folding.zoneout() > 0) {
+            List<Var> zoned = new ArrayList<>();
+            for (int i = 0; i < next.size(); i++) {
+                Var kept = b.sub(state.get(i), next.get(i));
+                Var mixed = training ? b.mul(zone.get(i), kept) : b.affine(folding.zoneout(), 0, kept);
+                zoned.add(b.name(b.add(next.get(i), mixed), states().get(i).name()));
+            }
+            output = output.id() == next.get(0).id() ? zoned.get(0) : output;
+            next = zoned;
+        }
+        for (Var s : next) {
             b.role(s, Role.of(Role.Kind.STATE));
         }
-        return new LoopGraph(kind(), b.build(), ids(paramVars), ids(state), List.of(x.id()), ids(r.state()), List.of(r.output().id()));
+        return new LoopGraph(kind(), b.build(), ids(paramVars), ids(shared), ids(state), ids(inputs), ids(next), List.of(output.id()));
     }
 
     private static List<Integer> ids(List<Var> vars) {

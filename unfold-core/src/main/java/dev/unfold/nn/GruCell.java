@@ -42,11 +42,11 @@ public record GruCell(int inputSize, int hiddenSize) implements Cell {
     }
 
     @Override
-    public StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x) {
+    public StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x, Var recurrent) {
         GateParameters w = weights();
         Var h = state.get(0);
         Var gi = b.name(b.linear(x, p.of(w.weightIh()), p.of(w.biasIh())), "gi");
-        Var gh = b.name(b.linear(h, p.of(w.weightHh()), p.of(w.biasHh())), "gh");
+        Var gh = b.name(b.linear(recurrent, p.of(w.weightHh()), p.of(w.biasHh())), "gh");
         Var r = b.name(b.sigmoid(b.add(b.chunk(gi, 3, 0), b.chunk(gh, 3, 0))), "r");
         Var z = b.name(b.sigmoid(b.add(b.chunk(gi, 3, 1), b.chunk(gh, 3, 1))), "z");
         Var n = b.name(b.tanh(b.add(b.chunk(gi, 3, 2), b.mul(r, b.chunk(gh, 3, 2)))), "n");

@@ -48,10 +48,9 @@ public record JordanCell(int inputSize, int hiddenSize, int outputSize) implemen
     }
 
     @Override
-    public StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x) {
+    public StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x, Var recurrent) {
         BookParameters w = weights();
-        Var previous = state.get(0);
-        Var a = b.add(b.linear(x, p.of(w.u()), p.of(w.b())), b.apply(MatMul.timesTransposed(), previous, p.of(w.w())));
+        Var a = b.add(b.linear(x, p.of(w.u()), p.of(w.b())), b.apply(MatMul.timesTransposed(), recurrent, p.of(w.w())));
         Var h = b.name(b.tanh(a), "h");
         Var o = b.name(b.linear(h, p.of(w.v()), p.of(w.c())), "o");
         return new StepResult(List.of(o), o);

@@ -42,11 +42,10 @@ public record LstmCell(int inputSize, int hiddenSize) implements Cell {
     }
 
     @Override
-    public StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x) {
+    public StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x, Var recurrent) {
         GateParameters w = weights();
-        Var h = state.get(0);
         Var cPrev = state.get(1);
-        Var gates = b.name(b.add(b.linear(x, p.of(w.weightIh()), p.of(w.biasIh())), b.linear(h, p.of(w.weightHh()), p.of(w.biasHh()))), "gates");
+        Var gates = b.name(b.add(b.linear(x, p.of(w.weightIh()), p.of(w.biasIh())), b.linear(recurrent, p.of(w.weightHh()), p.of(w.biasHh()))), "gates");
         Var i = b.name(b.sigmoid(b.chunk(gates, 4, 0)), "i");
         Var f = b.name(b.sigmoid(b.chunk(gates, 4, 1)), "f");
         Var g = b.name(b.tanh(b.chunk(gates, 4, 2)), "g");

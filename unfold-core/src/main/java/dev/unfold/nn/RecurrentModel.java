@@ -12,8 +12,11 @@ import java.util.Map;
  * {@link SequenceModel} is one.
  */
 public interface RecurrentModel {
-    /** The model unfolded: its inputs at each step, the network's parts, its outputs at each step, and each parameter's node. */
-    record Unfolded(List<Var> inputs, RecurrentNetwork.Unfolded network, List<Var> outputs, Map<Parameter, Var> params) {
+    /**
+     * The model unfolded: its inputs at each step, the network's parts, its outputs at each step, each
+     * parameter's node, and the mask leaves a training graph reads (none in an evaluation graph).
+     */
+    record Unfolded(List<Var> inputs, RecurrentNetwork.Unfolded network, List<Var> outputs, Map<Parameter, Var> params, List<MaskLeaf> masks) {
     }
 
     List<Parameter> parameters();
@@ -23,6 +26,11 @@ public interface RecurrentModel {
     /** Whether an output is class logits (softmax cross-entropy) or values (mean squared error). */
     SequenceModelSpec.OutputKind outputKind();
 
-    /** Writes the unfolded graph over {@code steps} steps for batches of {@code batch} into {@code b}. */
-    Unfolded unfold(GraphBuilder b, int steps, int batch, DType dtype);
+    /** Writes the unfolded graph of {@code phase} over {@code steps} steps for batches of {@code batch} into {@code b}. */
+    Unfolded unfold(GraphBuilder b, int steps, int batch, DType dtype, Phase phase);
+
+    /** The evaluation graph. */
+    default Unfolded unfold(GraphBuilder b, int steps, int batch, DType dtype) {
+        return unfold(b, steps, batch, dtype, Phase.EVALUATION);
+    }
 }

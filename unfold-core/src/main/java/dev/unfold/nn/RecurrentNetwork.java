@@ -109,6 +109,16 @@ public final class RecurrentNetwork {
      * {@code b} (an embedding, say): parameter leaves, initial-state leaves and per-step outputs (B, D×H).
      */
     public Unfolded unfold(GraphBuilder b, List<Var> inputs) {
+        return unfold(b, inputs, Regularization.NONE, Phase.EVALUATION, new ArrayList<>());
+    }
+
+    /**
+     * As {@link #unfold(GraphBuilder, List)}, regularised: in training, variational masks (one per layer,
+     * direction and sequence, read by every step) on each layer's input and recurrent state, dropout masks
+     * (one per step) between stacked layers, and zoneout masks (one per state and step); the mask leaves are
+     * added to {@code masks}. In evaluation only zoneout remains, as its expectation.
+     */
+    public Unfolded unfold(GraphBuilder b, List<Var> inputs, Regularization reg, Phase phase, List<MaskLeaf> masks) {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("a network needs at least one step of input");
         }
@@ -126,17 +136,39 @@ public final class RecurrentNetwork {
         for (int l = 0; l < spec.layers(); l++) {
             List<Run> layerRuns = new ArrayList<>();
             for (int d = 0; d < spec.directions().count(); d++) {
-                layerRuns.add(unfoldLayer(b, new Role.Layer(l, Direction.of(d)), layerIn, params, batch, dtype));
+                layerRuns.add(unfoldLayer(b, new Role.Layer(l, Direction.of(d)), layerIn, params, batch, dtype, reg, phase, masks));
             }
             runs.addAll(layerRuns);
             layerIn = joinDirections(b, l, layerRuns, inputs.size());
+            if (l + 1 < spec.layers() && phase == Phase.TRAINING && reg.dropout() > 0) {
+                layerIn = dropped(b, layerIn, reg.dropout(), Role.of(Role.Kind.OUTPUT, new Role.Layer(l, Direction.FORWARD)), "l" + l + "/dropout", masks);
+            }
         }
         b.at(savedStep).as(savedRole);
         return new Unfolded(params, inputs, runs, layerIn);
     }
 
-    private Run unfoldLayer(GraphBuilder b, Role.Layer layer, List<Var> layerIn, Map<Parameter, Var> params, int batch, DType dtype) {
+    /** Each step's value under a dropout mask of its own: {@code x_t ⊙ m_t}. */
+    static List<Var> dropped(GraphBuilder b, List<Var> values, double rate, Role role, String name, List<MaskLeaf> masks) {
+        int saved = b.step();
+        Role savedRole = b.role();
+        List<Var> out = new ArrayList<>();
+        for (int t = 0; t < values.size(); t++) {
+            Var v = values.get(t);
+            Var m = b.at(t).input(name + "_mask[" + t + "]", v.shape(), v.dtype(), Role.of(Role.Kind.MASK, role.layer()));
+            masks.add(new MaskLeaf(m, MaskLeaf.Kind.DROPOUT, rate));
+            b.as(role);
+            out.add(b.name(b.mul(v, m), name));
+        }
+        b.at(saved).as(savedRole);
+        return out;
+    }
+
+    private Run unfoldLayer(GraphBuilder b, Role.Layer layer, List<Var> layerIn, Map<Parameter, Var> params, int batch, DType dtype,
+            Regularization reg, Phase phase, List<MaskLeaf> masks) {
         Cell cell = cell(layer.index());
+        boolean training = phase == Phase.TRAINING;
+        Cell.Folding folding = new Cell.Folding(training && reg.variational() > 0, training && reg.variational() > 0, reg.zoneout(), phase);
         b.at(Node.NO_STEP);
         List<Var> own = new ArrayList<>();
         for (Parameter p : cell.parameters()) {
@@ -152,10 +184,36 @@ public final class RecurrentNetwork {
             slots.add(slot);
             init.add(b.input(slot.label(), slot.shape(batch), dtype, Role.of(Role.Kind.STATE, layer)));
         }
-        List<List<Var>> xs = layerIn.stream().map(List::of).toList();
-        Unfolder.Unrolled u = Unfolder.into(b, cell.fold(batch, dtype), new Unfolder.Wiring(own, init, xs, layer, layer.scope()));
+        List<Var> shared = new ArrayList<>();
+        if (folding.inputMask()) {
+            shared.add(mask(b, "mask_x" + RecurrentSpec.suffix(layer.index(), layer.direction().index()), layerIn.get(0).shape(), dtype, layer,
+                    MaskLeaf.Kind.DROPOUT, reg.variational(), masks));
+        }
+        if (folding.recurrentMask()) {
+            shared.add(mask(b, "mask_" + slots.get(0).label(), slots.get(0).shape(batch), dtype, layer, MaskLeaf.Kind.DROPOUT, reg.variational(), masks));
+        }
+        List<List<Var>> xs = new ArrayList<>();
+        for (int t = 0; t < layerIn.size(); t++) {
+            List<Var> step = new ArrayList<>(List.of(layerIn.get(t)));
+            if (training && reg.zoneout() > 0) {
+                b.at(t);
+                for (RecurrentState.Slot slot : slots) {
+                    step.add(mask(b, "zone_" + slot.label() + "[" + t + "]", slot.shape(batch), dtype, layer, MaskLeaf.Kind.ZONEOUT, reg.zoneout(), masks));
+                }
+                b.at(Node.NO_STEP);
+            }
+            xs.add(step);
+        }
+        Unfolder.Unrolled u = Unfolder.into(b, cell.fold(batch, dtype, folding), new Unfolder.Wiring(own, shared, init, xs, layer, layer.scope()));
         List<Var> outs = u.outputs().stream().map(o -> o.get(0)).toList();
         return new Run(layer, slots, init, u.states(), outs, u.finalState());
+    }
+
+    private static Var mask(GraphBuilder b, String name, Shape shape, DType dtype, Role.Layer layer, MaskLeaf.Kind kind, double rate,
+            List<MaskLeaf> masks) {
+        Var m = b.input(name, shape, dtype, Role.of(Role.Kind.MASK, layer));
+        masks.add(new MaskLeaf(m, kind, rate));
+        return m;
     }
 
     /** The network's own instance of a parameter, so that every map it keys shares one handle. */

@@ -41,10 +41,9 @@ public record RnnCell(int inputSize, int hiddenSize, Activation activation) impl
     }
 
     @Override
-    public StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x) {
+    public StepResult step(GraphBuilder b, Bindings p, List<Var> state, Var x, Var recurrent) {
         GateParameters w = weights();
-        Var h = state.get(0);
-        Var a = b.name(b.add(b.linear(x, p.of(w.weightIh()), p.of(w.biasIh())), b.linear(h, p.of(w.weightHh()), p.of(w.biasHh()))), "a");
+        Var a = b.name(b.add(b.linear(x, p.of(w.weightIh()), p.of(w.biasIh())), b.linear(recurrent, p.of(w.weightHh()), p.of(w.biasHh()))), "a");
         Var next = b.name(activation == Activation.TANH ? b.tanh(a) : b.relu(a), "h");
         return new StepResult(List.of(next), next);
     }

@@ -80,8 +80,16 @@ public final class SequenceModel implements RecurrentModel {
      * Unfolds the model over {@code steps} steps for batches of {@code batch}: input leaves at each step
      * (token indices (B) or vectors (B, F)), the network, and the decoder's outputs (B, classes or values).
      */
+    /**
+     * In training, with dropout, the embedding's output and the last layer's output pass through a mask of
+     * their own at each step, and the network applies its own masks (see {@link RecurrentNetwork#unfold(GraphBuilder,
+     * List, Regularization, Phase, List)}).
+     */
     @Override
-    public Unfolded unfold(GraphBuilder b, int steps, int batch, DType dtype) {
+    public Unfolded unfold(GraphBuilder b, int steps, int batch, DType dtype, Phase phase) {
+        Regularization reg = spec.regularization();
+        boolean dropout = phase == Phase.TRAINING && reg.dropout() > 0;
+        List<MaskLeaf> masks = new ArrayList<>();
         Map<Parameter, Var> params = new LinkedHashMap<>();
         Role saved = b.role();
         b.at(Node.NO_STEP);
@@ -106,17 +114,24 @@ public final class SequenceModel implements RecurrentModel {
             }
         }
         b.at(Node.NO_STEP);
-        RecurrentNetwork.Unfolded net = network.unfold(b, features);
+        if (dropout && table != null) {
+            features = RecurrentNetwork.dropped(b, features, reg.dropout(), Role.of(Role.Kind.INPUT), "embed/dropout", masks);
+        }
+        RecurrentNetwork.Unfolded net = network.unfold(b, features, reg, phase, masks);
         params.putAll(net.params());
+        List<Var> top = net.outputs();
+        if (dropout) {
+            top = RecurrentNetwork.dropped(b, top, reg.dropout(), Role.of(Role.Kind.OUTPUT), "decoder/dropout", masks);
+        }
         Var w = leaf(b, own(decoder.weight()), dtype, params);
         Var bias = leaf(b, own(decoder.bias()), dtype, params);
         List<Var> outputs = new ArrayList<>();
         b.as(Role.of(Role.Kind.OUTPUT));
         for (int t = 0; t < steps; t++) {
-            outputs.add(b.name(decoder.apply(b.at(t), net.outputs().get(t), w, bias), "decoder/y"));
+            outputs.add(b.name(decoder.apply(b.at(t), top.get(t), w, bias), "decoder/y"));
         }
         b.at(Node.NO_STEP).as(saved);
-        return new Unfolded(inputs, net, outputs, params);
+        return new Unfolded(inputs, net, outputs, params, List.copyOf(masks));
     }
 
     /** The model's own instance of a parameter, so that every map it keys shares one handle. */
@@ -145,6 +160,7 @@ public final class SequenceModel implements RecurrentModel {
         private RecurrentSpec.Directions directions = RecurrentSpec.Directions.ONE;
         private SequenceModelSpec.OutputKind outputKind;
         private int outputSize;
+        private Regularization regularization = Regularization.NONE;
 
         private Builder() {
         }
@@ -205,6 +221,24 @@ public final class SequenceModel implements RecurrentModel {
             return this;
         }
 
+        /** Non-recurrent dropout with probability {@code p}: on the embedding's output, between layers, before the decoder. */
+        public Builder dropout(double p) {
+            regularization = new Regularization(p, regularization.variational(), regularization.zoneout());
+            return this;
+        }
+
+        /** Variational dropout with probability {@code p}: one mask per sequence and window on each layer's input and recurrent state. */
+        public Builder variationalDropout(double p) {
+            regularization = new Regularization(regularization.dropout(), p, regularization.zoneout());
+            return this;
+        }
+
+        /** Zoneout with probability {@code p}: each unit of the carried state keeps its previous value. */
+        public Builder zoneout(double p) {
+            regularization = new Regularization(regularization.dropout(), regularization.variational(), p);
+            return this;
+        }
+
         public SequenceModel build() {
             if (inputKind == null) {
                 throw new IllegalArgumentException("a model needs an input: tokens(vocabulary) or vectors(features)");
@@ -217,7 +251,7 @@ public final class SequenceModel implements RecurrentModel {
             }
             SequenceModelSpec.Input in = new SequenceModelSpec.Input(inputKind, inputSize, embedding);
             RecurrentSpec rnn = new RecurrentSpec(cell, in.networkWidth(), hidden, layers, directions);
-            return new SequenceModel(new SequenceModelSpec(in, rnn, new SequenceModelSpec.Output(outputKind, outputSize)));
+            return new SequenceModel(new SequenceModelSpec(in, rnn, new SequenceModelSpec.Output(outputKind, outputSize), regularization));
         }
     }
 }

@@ -1,12 +1,17 @@
 package dev.unfold.nn;
 
 /**
- * A sequence model: what comes in at each step, the recurrent network, and what comes out.
- * Tokens enter through an embedding of width {@code embedding}, or one-hot when it is 0; vectors enter
- * as they are. The decoder is a linear layer from the network's output to {@code output.size()}: class
+ * A sequence model: what comes in at each step, the recurrent network, what comes out, and how it is
+ * regularised. Tokens enter through an embedding of width {@code embedding}, or one-hot when it is 0; vectors
+ * enter as they are. The decoder is a linear layer from the network's output to {@code output.size()}: class
  * logits under softmax cross-entropy, or values under mean squared error.
  */
-public record SequenceModelSpec(Input input, RecurrentSpec rnn, Output output) {
+public record SequenceModelSpec(Input input, RecurrentSpec rnn, Output output, Regularization regularization) {
+    /** A model without regularisation. */
+    public SequenceModelSpec(Input input, RecurrentSpec rnn, Output output) {
+        this(input, rnn, output, Regularization.NONE);
+    }
+
     /** How a step's input is given. */
     public enum InputKind { TOKENS, VECTORS }
 
@@ -36,6 +41,7 @@ public record SequenceModelSpec(Input input, RecurrentSpec rnn, Output output) {
     }
 
     public SequenceModelSpec {
+        java.util.Objects.requireNonNull(regularization, "regularization");
         if (rnn.inputSize() != input.networkWidth()) {
             throw new IllegalArgumentException("the network reads " + rnn.inputSize() + " features, the input gives " + input.networkWidth());
         }

@@ -9,6 +9,7 @@ import dev.unfold.data.TaskKind;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.InitScheme;
 import dev.unfold.nn.RecurrentSpec;
+import dev.unfold.nn.Regularization;
 import dev.unfold.nn.SequenceModelSpec;
 import dev.unfold.optim.Clipping;
 import dev.unfold.optim.LearningRateSchedule;
@@ -131,7 +132,21 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
         o.add("input", in);
         o.add("rnn", rnn);
         o.add("output", out);
+        o.add("regularization", regularization(m.regularization()));
         return o;
+    }
+
+    private static JsonObject regularization(Regularization r) {
+        JsonObject o = new JsonObject();
+        o.addProperty("dropout", r.dropout());
+        o.addProperty("variational", r.variational());
+        o.addProperty("zoneout", r.zoneout());
+        return o;
+    }
+
+    private static Regularization regularization(JsonFields f) {
+        double below = Math.nextDown(1.0);
+        return new Regularization(f.number("dropout", 0, below), f.number("variational", 0, below), f.number("zoneout", 0, below));
     }
 
     private static SequenceModelSpec model(JsonFields f) {
@@ -146,7 +161,7 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
         RecurrentSpec r = new RecurrentSpec(cell, rnn.integer("input", 1, max), rnn.integer("hidden", 1, max), rnn.integer("layers", 1, 1024),
                 dirs == 1 ? RecurrentSpec.Directions.ONE : RecurrentSpec.Directions.BOTH);
         SequenceModelSpec.Output output = new SequenceModelSpec.Output(out.choice("kind", SequenceModelSpec.OutputKind.class), out.integer("size", 1, max));
-        return new SequenceModelSpec(input, r, output);
+        return new SequenceModelSpec(input, r, output, regularization(f.object("regularization")));
     }
 
     private static JsonObject run(RunConfig r) {
@@ -166,6 +181,7 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
         model.addProperty("hidden", r.model().hidden());
         model.addProperty("layers", r.model().layers());
         model.addProperty("embedding", r.model().embedding());
+        model.add("regularization", regularization(r.model().regularization()));
         JsonObject o = new JsonObject();
         o.add("data", data);
         o.add("model", model);
@@ -185,7 +201,7 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
         JsonFields m = f.object("model");
         int max = 1 << 24;
         ModelSettings model = new ModelSettings(m.choice("cell", CellType.class), m.integer("hidden", 1, max), m.integer("layers", 1, 1024),
-                m.integer("embedding", 0, max));
+                m.integer("embedding", 0, max), regularization(m.object("regularization")));
         return new RunConfig(data, model, plan(f.object("plan")));
     }
 

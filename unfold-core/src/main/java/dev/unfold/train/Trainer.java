@@ -11,6 +11,8 @@ import dev.unfold.optim.LearningRateSchedule;
 import dev.unfold.optim.Optimizer;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Rng;
+import dev.unfold.window.Masks;
+import dev.unfold.window.WindowFeed;
 import dev.unfold.window.WindowGraph;
 import dev.unfold.window.WindowGraphs;
 import dev.unfold.window.WindowRun;
@@ -36,6 +38,7 @@ public final class Trainer {
     private final DType dtype;
     private final WindowGraphs graphs;
     private final Gradients grads;
+    private final long maskSeed;
 
     private Weights weights;
     private long step;
@@ -63,6 +66,7 @@ public final class Trainer {
         this.dtype = dtype;
         this.graphs = new WindowGraphs(model, source.batch(), dtype);
         this.grads = new Gradients(model.parameters(), dtype);
+        this.maskSeed = plan.seed();
     }
 
     /** Fresh weights drawn from {@code seed}; the episodes are drawn from a generator seeded from it too. */
@@ -152,7 +156,8 @@ public final class Trainer {
     }
 
     private Update update(TruncatedBptt.Window w, boolean[] lossAt, RecurrentState state) {
-        WindowRun run = runner.run(graphs.get(lossAt, WindowGraph.Mode.GRADIENTS), weights, episode, w.start(), state,
+        WindowGraph window = graphs.get(lossAt, WindowGraph.Mode.GRADIENTS);
+        WindowRun run = runner.run(window, weights, new WindowFeed(episode, w.start(), state, masks(window)),
                 WindowRunner.Keep.states(firstRemembered(w.start())).withGradients(grads));
         remember(run, w.start(), w.length());
         double loss = run.loss();
@@ -168,6 +173,17 @@ public final class Trainer {
         weights = optimizer.step(weights, grads, lr);
         step++;
         return new Update(step, loss, norm, lr, tokens);
+    }
+
+    /**
+     * The dropout and zoneout masks of the update about to be made, drawn for the whole batch from a generator
+     * seeded by the run's seed and the update's number: the same on resume, and whatever the batch's split.
+     */
+    private Masks masks(WindowGraph window) {
+        if (window.masks().isEmpty()) {
+            return Masks.none();
+        }
+        return Masks.draw(window.masks(), new Rng(maskSeed * 0x9E3779B97F4A7C15L + (step + 1) * 0xC2B2AE3D27D4EB4FL), dtype);
     }
 
     /** The state at the window's start: carried from earlier windows, after forward-only steps if needed. */

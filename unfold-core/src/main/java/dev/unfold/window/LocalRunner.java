@@ -1,10 +1,8 @@
 package dev.unfold.window;
 
-import dev.unfold.data.Episode;
 import dev.unfold.exec.Executor;
 import dev.unfold.exec.Sink;
 import dev.unfold.nn.Parameter;
-import dev.unfold.nn.RecurrentState;
 import dev.unfold.nn.Weights;
 import dev.unfold.optim.Gradients;
 import dev.unfold.tensor.DType;
@@ -20,8 +18,8 @@ final class LocalRunner implements WindowRunner {
     }
 
     @Override
-    public WindowRun run(WindowGraph window, Weights weights, Episode episode, int start, RecurrentState initial, Keep keep) {
-        return whole(executor, window, weights, episode, start, initial, keep);
+    public WindowRun run(WindowGraph window, Weights weights, WindowFeed feed, Keep keep) {
+        return whole(executor, window, weights, feed, keep);
     }
 
     @Override
@@ -30,9 +28,9 @@ final class LocalRunner implements WindowRunner {
     }
 
     /** The gradients go straight into the caller's sink: the executor computes them in its buffers. */
-    static WindowRun whole(Executor executor, WindowGraph window, Weights weights, Episode episode, int start, RecurrentState initial, Keep keep) {
+    static WindowRun whole(Executor executor, WindowGraph window, Weights weights, WindowFeed feed, Keep keep) {
         Sink sink = keep.gradients().map(g -> sink(window, g)).orElse(Sink.none());
-        return WindowRun.whole(window, executor.run(window.graph(), window.feeds(weights, initial, episode, start),
+        return WindowRun.whole(window, executor.run(window.graph(), window.feeds(weights, feed),
                 window.results(keep.statesFrom(), keep.outputs()), sink));
     }
 

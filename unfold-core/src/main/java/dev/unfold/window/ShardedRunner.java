@@ -1,20 +1,15 @@
 package dev.unfold.window;
 
-import dev.unfold.data.Episode;
 import dev.unfold.exec.Executor;
 import dev.unfold.kernel.Gemm;
-import dev.unfold.kernel.Layout;
 import dev.unfold.nn.Parameter;
-import dev.unfold.nn.RecurrentState;
 import dev.unfold.nn.Weights;
 import dev.unfold.optim.Gradients;
 import dev.unfold.tensor.DType;
-import dev.unfold.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,10 +46,10 @@ final class ShardedRunner implements WindowRunner {
     }
 
     @Override
-    public WindowRun run(WindowGraph window, Weights weights, Episode episode, int start, RecurrentState initial, Keep keep) {
+    public WindowRun run(WindowGraph window, Weights weights, WindowFeed feed, Keep keep) {
         int n = Math.min(shards, window.batch());
         if (n < 2 || keep.outputs()) {
-            return Gemm.withThreads(1, () -> LocalRunner.whole(executor, window, weights, episode, start, initial, keep));
+            return Gemm.withThreads(1, () -> LocalRunner.whole(executor, window, weights, feed, keep));
         }
         List<WindowGraph> parts = window.shards(n);
         Gradients[] sinks = keep.gradients().map(g -> sinks(g, n)).orElse(null);
@@ -62,12 +57,12 @@ final class ShardedRunner implements WindowRunner {
         for (int i = 1; i < n; i++) {
             int index = i;
             Keep own = sinks == null ? keep : keep.withGradients(sinks[i]);
-            rest.add(pool.submit(() -> shard(parts.get(index), window.batch(), n, index, weights, episode, start, initial, own)));
+            rest.add(pool.submit(() -> shard(parts.get(index), window.batch(), n, index, weights, feed, own)));
         }
         List<WindowRun> done = new ArrayList<>();
         RuntimeException failure = null;
         try {
-            done.add(shard(parts.get(0), window.batch(), n, 0, weights, episode, start, initial, sinks == null ? keep : keep.withGradients(sinks[0])));
+            done.add(shard(parts.get(0), window.batch(), n, 0, weights, feed, sinks == null ? keep : keep.withGradients(sinks[0])));
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -135,10 +130,10 @@ final class ShardedRunner implements WindowRunner {
         }
     }
 
-    private WindowRun shard(WindowGraph part, int batch, int n, int i, Weights weights, Episode episode, int start, RecurrentState initial, Keep keep) {
+    private WindowRun shard(WindowGraph part, int batch, int n, int i, Weights weights, WindowFeed feed, Keep keep) {
         int from = WindowGraph.shardStart(batch, n, i);
         int to = WindowGraph.shardStart(batch, n, i + 1);
-        return Gemm.withThreads(1, () -> LocalRunner.whole(executor, part, weights, rows(episode, from, to), start, initial.rows(from, to), keep));
+        return Gemm.withThreads(1, () -> LocalRunner.whole(executor, part, weights, feed.rows(from, to), keep));
     }
 
     private static RuntimeException unchecked(Throwable t) {
@@ -151,25 +146,5 @@ final class ShardedRunner implements WindowRunner {
     @Override
     public void close() {
         pool.shutdownNow();
-    }
-
-    /** Rows {@code [from, to)} of every step's inputs and targets. */
-    private static Episode rows(Episode episode, int from, int to) {
-        return new Episode() {
-            @Override
-            public int length() {
-                return episode.length();
-            }
-
-            @Override
-            public Tensor input(int t) {
-                return Layout.slice(episode.input(t), 0, from, to);
-            }
-
-            @Override
-            public Optional<Tensor> target(int t) {
-                return episode.target(t).map(x -> Layout.slice(x, 0, from, to));
-            }
-        };
     }
 }

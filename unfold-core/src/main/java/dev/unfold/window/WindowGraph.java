@@ -9,7 +9,9 @@ import dev.unfold.graph.GraphBuilder;
 import dev.unfold.graph.Node;
 import dev.unfold.graph.Role;
 import dev.unfold.nn.Losses;
+import dev.unfold.nn.MaskLeaf;
 import dev.unfold.nn.Parameter;
+import dev.unfold.nn.Phase;
 import dev.unfold.nn.RecurrentModel;
 import dev.unfold.nn.RecurrentNetwork;
 import dev.unfold.nn.RecurrentState;
@@ -86,7 +88,7 @@ public final class WindowGraph {
     public static WindowGraph build(RecurrentModel model, int batch, boolean[] lossAt, DType dtype, Mode mode) {
         int length = lossAt.length;
         GraphBuilder b = new GraphBuilder();
-        RecurrentModel.Unfolded parts = model.unfold(b, length, batch, dtype);
+        RecurrentModel.Unfolded parts = model.unfold(b, length, batch, dtype, mode == Mode.GRADIENTS ? Phase.TRAINING : Phase.EVALUATION);
         List<Var> targets = new ArrayList<>(Collections.nCopies(length, null));
         int counted = 0;
         Var sum = null;
@@ -131,7 +133,22 @@ public final class WindowGraph {
      * initial state, each step's inputs, and the targets of the steps with a loss.
      */
     public Feeds feeds(Weights weights, RecurrentState initial, Episode episode, int start) {
+        return feeds(weights, new WindowFeed(episode, start, initial));
+    }
+
+    /** The feeds of a run: the weights, the initial state, each step's inputs and targets, and the masks of a training window. */
+    public Feeds feeds(Weights weights, WindowFeed feed) {
+        List<MaskLeaf> masks = parts.masks();
+        if (feed.masks().size() != masks.size()) {
+            throw new IllegalArgumentException("the window reads " + masks.size() + " masks, " + feed.masks().size() + " were given");
+        }
+        Episode episode = feed.episode();
+        int start = feed.start();
+        RecurrentState initial = feed.initial();
         Feeds.Builder f = Feeds.builder();
+        for (int i = 0; i < masks.size(); i++) {
+            f.put(masks.get(i).node(), feed.masks().get(i));
+        }
         parts.params().forEach((p, v) -> f.put(v, weights.get(p)));
         for (CarriedState s : states) {
             f.put(s.initial(), initial.get(s.slot()));
@@ -145,6 +162,11 @@ public final class WindowGraph {
             }
         }
         return f.build();
+    }
+
+    /** The mask leaves of a training window, in the order its {@link Masks} hold them. */
+    public List<MaskLeaf> masks() {
+        return parts.masks();
     }
 
     /** Zeros for every carried state, the state at the start of an episode. */

@@ -40,8 +40,13 @@ public interface WindowRunner extends AutoCloseable {
         }
     }
 
-    /** Runs {@code window} from the {@code initial} state. */
-    WindowRun run(WindowGraph window, Weights weights, Episode episode, int start, RecurrentState initial, Keep keep);
+    /** Runs {@code window} on {@code feed}. */
+    WindowRun run(WindowGraph window, Weights weights, WindowFeed feed, Keep keep);
+
+    /** Runs a window that reads no masks over steps from {@code start} of {@code episode}, from the {@code initial} state. */
+    default WindowRun run(WindowGraph window, Weights weights, Episode episode, int start, RecurrentState initial, Keep keep) {
+        return run(window, weights, new WindowFeed(episode, start, initial), keep);
+    }
 
     /** How many shards of a batch run at once. */
     int shards();

@@ -1,0 +1,55 @@
+package dev.unfold.window;
+
+import dev.unfold.kernel.Layout;
+import dev.unfold.nn.MaskLeaf;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Rng;
+import dev.unfold.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The mask values of one training window, in the order of its {@link WindowGraph#masks()}: drawn for the
+ * whole batch from one generator, so that a batch split into shards reads the same rows it would read whole.
+ */
+public final class Masks {
+    private static final Masks NONE = new Masks(List.of());
+    private final List<Tensor> values;
+
+    private Masks(List<Tensor> values) {
+        this.values = List.copyOf(values);
+    }
+
+    public static Masks none() {
+        return NONE;
+    }
+
+    /** Masks for {@code leaves}, element by element from {@code rng}. */
+    public static Masks draw(List<MaskLeaf> leaves, Rng rng, DType dtype) {
+        List<Tensor> out = new ArrayList<>();
+        for (MaskLeaf m : leaves) {
+            out.add(Tensor.generate(dtype, m.node().shape(), i -> m.value(rng.nextDouble())));
+        }
+        return new Masks(out);
+    }
+
+    /** Masks for the window's leaves given as tensors (for tests: fixed masks). */
+    public static Masks of(List<Tensor> values) {
+        return new Masks(values);
+    }
+
+    public int size() {
+        return values.size();
+    }
+
+    public Tensor get(int i) {
+        return values.get(i);
+    }
+
+    /** Rows {@code [from, to)} of every mask: a shard's part. */
+    public Masks rows(int from, int to) {
+        List<Tensor> out = new ArrayList<>();
+        values.forEach(t -> out.add(Layout.slice(t, 0, from, to)));
+        return new Masks(out);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.unfold.window;
+
+import dev.unfold.data.Episode;
+import dev.unfold.kernel.Layout;
+import dev.unfold.nn.RecurrentState;
+import dev.unfold.tensor.Tensor;
+import java.util.Optional;
+
+/**
+ * What one run of a window reads besides the weights: steps {@code [start, start + L)} of an episode, the
+ * state they start from, and, for a training window, its masks.
+ */
+public record WindowFeed(Episode episode, int start, RecurrentState initial, Masks masks) {
+    public WindowFeed(Episode episode, int start, RecurrentState initial) {
+        this(episode, start, initial, Masks.none());
+    }
+
+    /** Rows {@code [from, to)} of everything: a shard's feed. */
+    public WindowFeed rows(int from, int to) {
+        Episode e = episode;
+        Episode part = new Episode() {
+            @Override
+            public int length() {
+                return e.length();
+            }
+
+            @Override
+            public Tensor input(int t) {
+                return Layout.slice(e.input(t), 0, from, to);
+            }
+
+            @Override
+            public Optional<Tensor> target(int t) {
+                return e.target(t).map(x -> Layout.slice(x, 0, from, to));
+            }
+        };
+        return new WindowFeed(part, start, initial.rows(from, to), masks.rows(from, to));
+    }
+}
