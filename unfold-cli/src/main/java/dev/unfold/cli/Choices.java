@@ -3,6 +3,7 @@ package dev.unfold.cli;
 import dev.unfold.data.TaskKind;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.InitScheme;
+import dev.unfold.nn.Phase;
 import dev.unfold.optim.OptimizerConfig;
 import java.util.Arrays;
 import java.util.Locale;
@@ -30,6 +31,14 @@ final class Choices {
 
     static String name(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code --phase}: training or evaluation. */
+    static final class PhaseName implements CommandLine.ITypeConverter<Phase> {
+        @Override
+        public Phase convert(String value) {
+            return parse(Phase.class, "phase", value);
+        }
     }
 
     /** {@code --cell}. */

@@ -86,8 +86,9 @@ final class DemoCommand implements Callable<Integer> {
         for (double temperature : new double[] {0.5, 0.8, 1.0}) {
             samples.put(temperature, sampler.sample("\n", 400, new Sampler.Sampling(temperature, 0, seed)));
         }
-        stdout.printf(Locale.ROOT, "trained %d updates in %s; validation %.3f bits/char%n", r.steps(), TerminalProgress.duration(r.seconds()),
-                r.validation().orElse(Double.NaN));
+        stdout.printf(Locale.ROOT, "trained %d updates in %s; validation %.3f bits/char%s%n", r.steps(), TerminalProgress.duration(r.seconds()),
+                r.validation().orElse(Double.NaN), r.best().map(b -> String.format(Locale.ROOT, "; kept the best, %.3f at update %d", b.value(), b.step()))
+                        .orElse(""));
         stdout.println("sample (temperature 0.8):");
         samples.get(0.8).lines().filter(l -> !l.isBlank()).limit(4).forEach(l -> stdout.println("  " + l));
         Path index = out.resolve("index.html");
@@ -123,8 +124,10 @@ final class DemoCommand implements Callable<Integer> {
         conf.put("model", "embedding 64 → LSTM " + c.model().hidden() + " → linear → softmax over " + saved.vocabulary().get().size() + " symbols");
         conf.put("training", "BPTT over " + c.plan().sequenceLength() + " steps, batch " + c.plan().batch() + ", Adam lr "
                 + c.plan().schedule().at(0) + ", clip norm " + c.plan().clipping().maxNorm().orElse(0) + ", " + c.plan().budget().minutes() + " min budget");
-        conf.put("result", String.format(Locale.ROOT, "%d updates, %,d characters, %s; validation %.3f bits/char", r.steps(), r.tokens(),
+        conf.put("result", String.format(Locale.ROOT, "%d updates, %,d characters, %s; last validation %.3f bits/char", r.steps(), r.tokens(),
                 TerminalProgress.duration(r.seconds()), r.validation().orElse(Double.NaN)));
+        conf.put("kept", r.best().map(b -> String.format(Locale.ROOT, "the best validation, %.3f bits/char at update %d (best.safetensors); "
+                + "the drawings and samples are of it", b.value(), b.step())).orElse("the last checkpoint (no validation yet)"));
         conf.put("kernels", "GEMM: " + dev.unfold.kernel.Gemm.backends().active().name());
         double[] bounds = HeatMap.bounds(List.of(before.gradientNorms(), after.gradientNorms()));
         double[] jbounds = HeatMap.bounds(List.of(before.jacobianNorms(), after.jacobianNorms()));

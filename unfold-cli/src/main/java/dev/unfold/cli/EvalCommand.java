@@ -6,6 +6,7 @@ import dev.unfold.eval.TaskEvaluation;
 import dev.unfold.exec.CompiledExecutor;
 import dev.unfold.io.TextCorpus;
 import dev.unfold.io.Vocabulary;
+import dev.unfold.store.Checkpointing;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Rng;
 import dev.unfold.window.MemoryEstimate;
@@ -34,6 +35,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--text", description = "UTF-8 text to score (character models).")
     Path text;
 
+    @Option(names = "--checkpoint", defaultValue = "best", converter = ModelFolder.WhichName.class,
+            description = "Which of the run's checkpoints: best (its best validation; the last while it has none) or last (default: ${DEFAULT-VALUE}).")
+    Checkpointing.Choice checkpoint;
+
     @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
     boolean allowNonFinite;
 
@@ -42,8 +47,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ModelFolder folder = ModelFolder.load(model, allowNonFinite);
+        ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
         PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "checkpoint=%s update=%d%n", folder.file().getFileName(), folder.trained().step());
         try (WindowRunner runner = WindowRunner.perCore(new CompiledExecutor())) {
             if (!folder.isCharacterModel()) {
                 if (text != null) {

@@ -4,6 +4,7 @@ import dev.unfold.eval.GradientFlow;
 import dev.unfold.eval.TaskEvaluation;
 import dev.unfold.graph.Role;
 import dev.unfold.io.TextCorpus;
+import dev.unfold.store.Checkpointing;
 import dev.unfold.window.MemoryEstimate;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,6 +33,10 @@ final class FlowCommand implements Callable<Integer> {
     @Option(names = "--every", defaultValue = "1", description = "Print every k-th step (default: ${DEFAULT-VALUE}).")
     int every;
 
+    @Option(names = "--checkpoint", defaultValue = "best", converter = ModelFolder.WhichName.class,
+            description = "Which of the run's checkpoints: best (its best validation; the last while it has none) or last (default: ${DEFAULT-VALUE}).")
+    Checkpointing.Choice checkpoint;
+
     @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
     boolean allowNonFinite;
 
@@ -41,7 +46,7 @@ final class FlowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Limits.range("--every", every, 1, 100_000);
-        ModelFolder folder = ModelFolder.load(model, allowNonFinite);
+        ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
         GradientFlow flow;
         if (folder.isCharacterModel()) {
             if (text == null) {

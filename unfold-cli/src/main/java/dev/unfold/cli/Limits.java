@@ -33,4 +33,12 @@ final class Limits {
         }
         return value;
     }
+
+    /** A dropout or zoneout probability: in [0, 1). */
+    static double probability(String option, double p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException(option + " must be a probability in [0, 1), got " + p);
+        }
+        return p;
+    }
 }

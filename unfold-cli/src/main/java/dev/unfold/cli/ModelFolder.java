@@ -1,23 +1,44 @@
 package dev.unfold.cli;
 
 import dev.unfold.data.LongMemoryTask;
+import dev.unfold.store.Checkpointing;
 import dev.unfold.store.TrainedModel;
 import dev.unfold.train.DataSpec;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine;
 
 /** A run folder's model as the commands that read one need it: the trained model, and the task it was trained on, if any. */
-record ModelFolder(Path dir, TrainedModel trained, Optional<LongMemoryTask> task) {
+record ModelFolder(Path dir, TrainedModel trained, Optional<LongMemoryTask> task, Checkpointing.Choice chosen) {
     static ModelFolder load(Path dir) throws IOException {
         return load(dir, false);
     }
 
+    /** {@code --checkpoint best|last}. */
+    static final class WhichName implements CommandLine.ITypeConverter<Checkpointing.Choice> {
+        @Override
+        public Checkpointing.Choice convert(String value) {
+            return Choices.parse(Checkpointing.Choice.class, "checkpoint", value);
+        }
+    }
+
     static ModelFolder load(Path dir, boolean allowNonFinite) throws IOException {
-        TrainedModel t = TrainedModel.load(dir, allowNonFinite);
+        return load(dir, Checkpointing.Choice.BEST, allowNonFinite);
+    }
+
+    static ModelFolder load(Path dir, Checkpointing.Choice choice, boolean allowNonFinite) throws IOException {
+        TrainedModel t = TrainedModel.load(dir, choice, allowNonFinite);
         Optional<LongMemoryTask> task = t.run().filter(r -> r.data() instanceof DataSpec.Task)
                 .map(r -> ((DataSpec.Task) r.data()).kind().create(((DataSpec.Task) r.data()).length(), r.plan().batch()));
-        return new ModelFolder(dir, t, task);
+        return new ModelFolder(dir, t, task, choice);
+    }
+
+    /** The checkpoint file the model was read from. */
+    Path file() {
+        return Files.isRegularFile(dir.resolve(Checkpointing.BEST_FILE)) && chosen == Checkpointing.Choice.BEST
+                ? dir.resolve(Checkpointing.BEST_FILE) : dir.resolve(Checkpointing.FILE);
     }
 
     boolean isCharacterModel() {

@@ -1,6 +1,7 @@
 package dev.unfold.cli;
 
 import dev.unfold.io.AtomicFiles;
+import dev.unfold.store.Checkpointing;
 import dev.unfold.store.MetricsHistory;
 import dev.unfold.viz.LossChart;
 import java.io.IOException;
@@ -20,6 +21,10 @@ final class PlotCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Folder for loss.png, loss.svg, loss-time.png, loss-time.svg (default: the run folder).")
     Path out;
 
+    @Option(names = "--checkpoint", defaultValue = "best", converter = ModelFolder.WhichName.class,
+            description = "Which checkpoint's validation to mark: best (the model the folder keeps) or last (default: ${DEFAULT-VALUE}).")
+    Checkpointing.Choice checkpoint;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -31,12 +36,14 @@ final class PlotCommand implements Callable<Integer> {
         }
         Path dir = out == null ? model : out;
         for (LossCharts.Axis axis : LossCharts.Axis.values()) {
-            LossChart chart = LossCharts.of(h, axis);
+            LossChart chart = LossCharts.of(h, axis, checkpoint);
             String base = axis == LossCharts.Axis.UPDATES ? "loss" : "loss-time";
             AtomicFiles.write(dir.resolve(base + ".svg"), chart.svg().getBytes(StandardCharsets.UTF_8));
             AtomicFiles.write(dir.resolve(base + ".png"), chart.png());
             spec.commandLine().getOut().println("wrote " + dir.resolve(base + ".png") + " and " + dir.resolve(base + ".svg"));
         }
+        LossCharts.kept(h, checkpoint).ifPresent(k -> spec.commandLine().getOut().printf(java.util.Locale.ROOT, "marked: %s checkpoint, update %d, val_%s %.4f%n",
+                Choices.name(checkpoint), (long) k[0], h.validationKey(), k[2]));
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package dev.unfold.cli;
 
 import dev.unfold.eval.Sampler;
+import dev.unfold.store.Checkpointing;
 import dev.unfold.window.MemoryEstimate;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,6 +31,10 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--checkpoint", defaultValue = "best", converter = ModelFolder.WhichName.class,
+            description = "Which of the run's checkpoints: best (its best validation; the last while it has none) or last (default: ${DEFAULT-VALUE}).")
+    Checkpointing.Choice checkpoint;
+
     @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
     boolean allowNonFinite;
 
@@ -43,7 +48,7 @@ final class SampleCommand implements Callable<Integer> {
         if (topK < 0) {
             throw new IllegalArgumentException("--top-k must be 0 (all) or positive, got " + topK);
         }
-        ModelFolder folder = ModelFolder.load(model, allowNonFinite);
+        ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
         if (!folder.isCharacterModel()) {
             throw new IllegalArgumentException(model + " holds a model for the " + folder.taskName() + " task, not a character model");
         }

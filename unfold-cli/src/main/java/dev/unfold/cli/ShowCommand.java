@@ -3,9 +3,13 @@ package dev.unfold.cli;
 import dev.unfold.eval.GradientFlow;
 import dev.unfold.graph.Graph;
 import dev.unfold.io.AtomicFiles;
+import dev.unfold.nn.Cell;
+import dev.unfold.nn.Phase;
 import dev.unfold.nn.ProbeGraph;
 import dev.unfold.nn.RecurrentNetwork;
 import dev.unfold.nn.RecurrentSpec;
+import dev.unfold.nn.Regularization;
+import dev.unfold.store.Checkpointing;
 import dev.unfold.tensor.DType;
 import dev.unfold.viz.Annotations;
 import dev.unfold.viz.Detail;
@@ -18,6 +22,7 @@ import dev.unfold.window.MemoryEstimate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,6 +55,20 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--detail", defaultValue = "step", description = "step: one node per cell; cell: each cell opened into its operations.")
     DetailOption detail;
 
+    @Option(names = "--dropout", defaultValue = "0", description = "Draw dropout masks between stacked layers, a new one at every step (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
+    @Option(names = "--variational-dropout", defaultValue = "0",
+            description = "Draw variational masks on each layer's input and recurrent state: one node read by every step (default: ${DEFAULT-VALUE}).")
+    double variationalDropout;
+
+    @Option(names = "--zoneout", defaultValue = "0", description = "Draw zoneout masks of the carried state (default: ${DEFAULT-VALUE}).")
+    double zoneout;
+
+    @Option(names = "--phase", defaultValue = "training", converter = Choices.PhaseName.class,
+            description = "training (with the masks) or evaluation (without; zoneout as its expectation) (default: ${DEFAULT-VALUE}).")
+    Phase phase;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the random weights and inputs of the HTML view (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -62,6 +81,10 @@ final class ShowCommand implements Callable<Integer> {
 
     @Option(names = "--text", description = "Text for --model with a character model.")
     Path text;
+
+    @Option(names = "--checkpoint", defaultValue = "best", converter = ModelFolder.WhichName.class,
+            description = "Which of the run's checkpoints: best (its best validation; the last while it has none) or last (default: ${DEFAULT-VALUE}).")
+    Checkpointing.Choice checkpoint;
 
     @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
     boolean allowNonFinite;
@@ -76,13 +99,14 @@ final class ShowCommand implements Callable<Integer> {
             return trained();
         }
         RecurrentSpec rs = network.spec();
+        Regularization reg = regularization();
         MemoryEstimate.interpreted(rs, network.batch, steps, format == Format.html ? 4 : 0, format == Format.html).requireFits("this drawing");
         Detail d = detail == DetailOption.cell ? Detail.CELL : Detail.STEP;
         String content = switch (format) {
-            case text -> text(rs);
-            case dot -> DotWriter.write(UnfoldedView.of(networkOnly(rs)), d);
-            case svg -> SvgDrawing.render(UnfoldedView.of(networkOnly(rs)), d);
-            case html -> html(rs, ProbeGraph.probe(rs, steps, network.batch, DType.F32), d);
+            case text -> text(rs, reg);
+            case dot -> DotWriter.write(UnfoldedView.of(networkOnly(rs, reg)), d);
+            case svg -> SvgDrawing.render(UnfoldedView.of(networkOnly(rs, reg)), d);
+            case html -> html(rs, ProbeGraph.probe(rs, steps, network.batch, DType.F32, reg, phase), d);
         };
         emit(content);
         return 0;
@@ -90,7 +114,7 @@ final class ShowCommand implements Callable<Integer> {
 
     /** The trained model's own unfolded graph, annotated with one pass of values and gradients. */
     private int trained() throws IOException {
-        ModelFolder folder = ModelFolder.load(model, allowNonFinite);
+        ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
         dev.unfold.store.TrainedModel saved = folder.trained();
         int rows = folder.isCharacterModel() ? 1 : folder.requireTask().batch();
         int length = folder.isCharacterModel() ? steps : folder.requireTask().length();
@@ -133,27 +157,34 @@ final class ShowCommand implements Callable<Integer> {
         }
     }
 
-    private Graph networkOnly(RecurrentSpec rs) {
+    private Regularization regularization() {
+        Limits.probability("--dropout", dropout);
+        Limits.probability("--variational-dropout", variationalDropout);
+        Limits.probability("--zoneout", zoneout);
+        return new Regularization(dropout, variationalDropout, zoneout);
+    }
+
+    private Graph networkOnly(RecurrentSpec rs, Regularization reg) {
         dev.unfold.graph.GraphBuilder b = new dev.unfold.graph.GraphBuilder();
-        new RecurrentNetwork(rs).unfold(b, steps, network.batch, DType.F32);
+        new RecurrentNetwork(rs).unfold(b, steps, network.batch, DType.F32, reg, phase, new ArrayList<>());
         return b.build();
     }
 
-    private String text(RecurrentSpec rs) {
+    private String text(RecurrentSpec rs, Regularization reg) {
         RecurrentNetwork net = new RecurrentNetwork(rs);
         StringBuilder text = new StringBuilder();
         for (int l = 0; l < rs.layers(); l++) {
             if (l == 0 || net.cell(l).inputSize() != net.cell(l - 1).inputSize()) {
                 text.append("layer ").append(l).append(l == 0 ? "" : " and above")
                         .append(rs.directions() == RecurrentSpec.Directions.BOTH ? " (each direction)" : "").append(": ");
-                text.append(TextListing.folded(net.cell(l).fold(network.batch, DType.F32)));
+                text.append(TextListing.folded(net.cell(l).fold(network.batch, DType.F32, Cell.Folding.of(reg, phase))));
             }
         }
-        return text.append('\n').append(TextListing.unfolded(networkOnly(rs))).toString();
+        return text.append('\n').append(TextListing.unfolded(networkOnly(rs, reg))).toString();
     }
 
     private String html(RecurrentSpec rs, ProbeGraph.Probe probe, Detail d) {
-        GradientFlow flow = GradientFlow.measure(probe.graph(), "loss", GradientFlow.randomFeeds(probe.graph(), seed), probe.network());
+        GradientFlow flow = GradientFlow.measure(probe.graph(), "loss", GradientFlow.randomFeeds(probe.graph(), seed, probe.masks()), probe.network());
         Annotations a = new Annotations("Values and gradients from one pass on random weights and inputs (seed " + seed
                 + "), with L = Σ_t R_t · y_t for a random R.", flow.states(), flow.gradientNorms(), flow.jacobianNorms(), flow.stats());
         String title = rs.cell().id() + ", " + rs.layers() + " layer(s)" + (rs.directions() == RecurrentSpec.Directions.BOTH ? ", bidirectional" : "")

@@ -59,6 +59,9 @@ final class TrainCommand implements Callable<Integer> {
                     result.lastLoss(), result.validation().isPresent()
                             ? String.format(Locale.ROOT, ", validation %s %.4f", result.metric(), result.validation().getAsDouble()) : "");
             stdout.println("checkpoint: " + out.resolve(Checkpointing.FILE));
+            result.best().ifPresent(b -> stdout.printf(Locale.ROOT, "best: %s at update %d (%s %.4f)%n", out.resolve(Checkpointing.BEST_FILE),
+                    b.step(), result.metric(), b.value()));
+            result.stoppedEarly().ifPresent(why -> stdout.println("stopped early: " + why));
             stdout.flush();
         });
         return r.stopped() ? 130 : 0;

@@ -101,6 +101,22 @@ final class TrainOptions {
     @Option(names = "--val-fraction", defaultValue = "0.05", description = "Share of the text, at its end, kept for validation (default: ${DEFAULT-VALUE}).")
     double valFraction;
 
+    @Option(names = "--val-text", description = "Validate on this UTF-8 text instead of the end of the training text (which then all trains).")
+    Path valText;
+
+    @Option(names = "--dropout", defaultValue = "0", description = "Dropout on the embedding's output, between layers and before the decoder (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
+    @Option(names = "--variational-dropout", defaultValue = "0",
+            description = "Variational dropout: one mask per sequence on each layer's input and recurrent state (default: ${DEFAULT-VALUE}).")
+    double variationalDropout;
+
+    @Option(names = "--zoneout", defaultValue = "0", description = "Zoneout of the carried state: the probability a unit keeps its value (default: ${DEFAULT-VALUE}).")
+    double zoneout;
+
+    @Option(names = "--patience", description = "Stop after this many validations in a row without a better one (default: never stop early).")
+    Integer patience;
+
     @Option(names = "--log-every", defaultValue = "10", description = "Updates between metrics lines (default: ${DEFAULT-VALUE}).")
     int logEvery;
 
@@ -140,6 +156,15 @@ final class TrainOptions {
         if (!(valFraction > 0 && valFraction < 1)) {
             throw new IllegalArgumentException("--val-fraction must be between 0 and 1, got " + valFraction);
         }
+        Limits.probability("--dropout", dropout);
+        Limits.probability("--variational-dropout", variationalDropout);
+        Limits.probability("--zoneout", zoneout);
+        if (patience != null && patience < 1) {
+            throw new IllegalArgumentException("--patience must be at least 1 validation, got " + patience);
+        }
+        if (valText != null && task != null) {
+            throw new IllegalArgumentException("--val-text validates a text; a task validates on its own test sequences");
+        }
         if (task != null && length < task.minimumLength()) {
             throw new IllegalArgumentException("--length must be at least " + task.minimumLength() + " for the " + Choices.name(task) + " task, got " + length);
         }
@@ -148,9 +173,11 @@ final class TrainOptions {
         if (task != null && windows.k1() > episode) {
             throw new IllegalArgumentException("--tbptt k1 = " + windows.k1() + " is longer than the task's " + episode + " steps");
         }
+        DataSpec.Text textData = new DataSpec.Text(Optional.ofNullable(text).map(p -> p.toAbsolutePath().normalize()), valFraction);
         DataSpec data = task != null ? new DataSpec.Task(task, length)
-                : new DataSpec.Text(Optional.ofNullable(text).map(p -> p.toAbsolutePath().normalize()), valFraction);
-        ModelSettings model = new ModelSettings(cell, hidden, layers, task != null ? 0 : embed);
+                : valText != null ? textData.validatedOn(valText.toAbsolutePath().normalize()) : textData;
+        ModelSettings model = new ModelSettings(cell, hidden, layers, task != null ? 0 : embed,
+                new dev.unfold.nn.Regularization(dropout, variationalDropout, zoneout));
         TrainingPlan plan = TrainingPlan.builder()
                 .batch(batch)
                 .sequenceLength(episode)
@@ -163,6 +190,7 @@ final class TrainOptions {
                 .intervals(new TrainingPlan.Intervals(logEvery, evalEvery, checkpointEvery))
                 .init(init)
                 .seed(seed)
+                .patience(patience == null ? 0 : patience)
                 .build();
         return new RunConfig(data, model, plan);
     }
@@ -251,6 +279,11 @@ final class TrainOptions {
         m.put("--log-every", r -> r.plan().intervals().log());
         m.put("--eval-every", r -> r.plan().intervals().validate());
         m.put("--checkpoint-every", r -> r.plan().intervals().checkpoint());
+        m.put("--dropout", r -> r.model().regularization().dropout());
+        m.put("--variational-dropout", r -> r.model().regularization().variational());
+        m.put("--zoneout", r -> r.model().regularization().zoneout());
+        m.put("--patience", r -> r.plan().patience());
+        m.put("--val-text", r -> r.data() instanceof DataSpec.Text t ? t.validationFile().map(Path::toString).orElse("none") : "none");
         return m;
     }
 
@@ -265,6 +298,9 @@ final class TrainOptions {
     }
 
     private static boolean agrees(Object given, Object run) {
+        if (given instanceof Path p) {
+            return p.toAbsolutePath().normalize().toString().equals(run);
+        }
         if (given instanceof Number a && run instanceof Number b) {
             return a.doubleValue() == b.doubleValue();
         }

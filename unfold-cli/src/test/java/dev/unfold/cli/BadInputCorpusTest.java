@@ -227,6 +227,34 @@ class BadInputCorpusTest {
         flag(all, "--cell elman", "unknown cell 'elman'", "--cell", "elman");
         flag(all, "--resume and --force", "give --resume or --force, not both", "--resume", "--force");
         flag(all, "a model too large for memory", "needs about .* of memory", "--hidden", "8192", "--layers", "16", "--embed", "4096");
+        flag(all, "--dropout 1", "--dropout must be a probability in \\[0, 1\\), got 1.0", "--dropout", "1");
+        flag(all, "--dropout -0.1", "--dropout must be a probability in \\[0, 1\\), got -0.1", "--dropout", "-0.1");
+        flag(all, "--dropout NaN", "--dropout must be a probability in \\[0, 1\\), got NaN", "--dropout", "NaN");
+        flag(all, "--variational-dropout 1.5", "--variational-dropout must be a probability in \\[0, 1\\)", "--variational-dropout", "1.5");
+        flag(all, "--zoneout 1", "--zoneout must be a probability in \\[0, 1\\)", "--zoneout", "1");
+        flag(all, "--zoneout Infinity", "--zoneout must be a probability in \\[0, 1\\)", "--zoneout", "Infinity");
+        flag(all, "--patience 0", "--patience must be at least 1 validation, got 0", "--patience", "0");
+        flag(all, "--patience -2", "--patience must be at least 1 validation, got -2", "--patience", "-2");
+        flag(all, "--patience x", "Invalid value for option '--patience'", "--patience", "x");
+        all.add(new Case("train --val-text missing", d -> Invocation.of(train(d.resolve("run"), "--val-text", d.resolve("none.txt").toString()))
+                .creatingNothingAt(d.resolve("run")), 2, "none\\.txt: no such file"));
+        all.add(new Case("train --val-text empty", d -> {
+            Files.write(d.resolve("e.txt"), new byte[0]);
+            return Invocation.of(train(d.resolve("run"), "--val-text", d.resolve("e.txt").toString())).creatingNothingAt(d.resolve("run"));
+        }, 2, "e\\.txt is empty"));
+        all.add(new Case("train --val-text of one character", d -> {
+            Files.writeString(d.resolve("one.txt"), "A");
+            return Invocation.of(train(d.resolve("run"), "--val-text", d.resolve("one.txt").toString())).creatingNothingAt(d.resolve("run"));
+        }, 2, "one\\.txt: too short to validate on"));
+        all.add(new Case("train --val-text a folder", d -> Invocation.of(train(d.resolve("run"), "--val-text", d.toString()))
+                .creatingNothingAt(d.resolve("run")), 2, "is a folder"));
+        all.add(new Case("train --val-text not UTF-8", d -> {
+            Files.write(d.resolve("l.txt"), new byte[] {'c', 'a', 'f', (byte) 0xe9, ' ', 'x'});
+            return Invocation.of(train(d.resolve("run"), "--val-text", d.resolve("l.txt").toString())).creatingNothingAt(d.resolve("run"));
+        }, 2, "l\\.txt is not valid UTF-8"));
+        all.add(new Case("train --val-text with --task", d -> Invocation.of("train", "--task", "adding", "--length", "10", "--steps", "1",
+                "--val-text", text.toString(), "--out", d.resolve("r").toString()).creatingNothingAt(d.resolve("r")), 2,
+                "--val-text validates a text; a task validates on its own test sequences"));
     }
 
     private static void trainTask(List<Case> all) {
@@ -254,6 +282,13 @@ class BadInputCorpusTest {
         for (String f : new String[] {"checkpoint.safetensors", "metrics.jsonl"}) {
             Files.copy(charRun.resolve(f), run.resolve(f));
         }
+        return run;
+    }
+
+    /** A copy of the trained character run with its best checkpoint. */
+    private static Path charRunCopyWithBest(Path dir) throws IOException {
+        Path run = charRunCopy(dir);
+        Files.copy(charRun.resolve("best.safetensors"), run.resolve("best.safetensors"));
         return run;
     }
 
@@ -301,6 +336,26 @@ class BadInputCorpusTest {
             Files.writeString(d.resolve("f"), "x");
             return Invocation.of(train(d.resolve("f"))).keeping(d.resolve("f"));
         }, 2, "not a folder"));
+        all.add(new Case("train --resume with a damaged best checkpoint", d -> {
+            Path run = charRunCopyWithBest(d);
+            editManifest(run, m -> m.getAsJsonObject("best").addProperty("step", 2));
+            Path best = run.resolve("best.safetensors");
+            byte[] b = Files.readAllBytes(best);
+            Files.write(best, Arrays.copyOf(b, b.length / 2));
+            return Invocation.of("train", "--resume", "--steps", "8", "--out", run.toString())
+                    .keeping(best, run.resolve("checkpoint.safetensors"), run.resolve("metrics.jsonl"));
+        }, 2, "best\\.safetensors: checkpoint damaged"));
+        all.add(new Case("train --resume with another run's best checkpoint", d -> {
+            Path run = charRunCopyWithBest(d);
+            editManifest(run, m -> m.getAsJsonObject("best").addProperty("step", 2));
+            return Invocation.of("train", "--resume", "--steps", "8", "--out", run.toString())
+                    .keeping(run.resolve("best.safetensors"), run.resolve("checkpoint.safetensors"), run.resolve("metrics.jsonl"));
+        }, 2, "best\\.safetensors holds update 4, but the run's best is update 2; move it away to resume"));
+        all.add(new Case("train --resume with a contradicting --dropout", d -> {
+            Path run = charRunCopy(d);
+            return Invocation.of("train", "--resume", "--dropout", "0.2", "--steps", "8", "--out", run.toString())
+                    .keeping(run.resolve("checkpoint.safetensors"), run.resolve("metrics.jsonl"));
+        }, 2, "--dropout 0.2 \\(the run has 0.0\\) contradicts it"));
         all.add(new Case("train --resume a library model without a run", d -> {
             Path run = charRunCopy(d);
             editManifest(run, m -> m.remove("run"));
@@ -473,6 +528,21 @@ class BadInputCorpusTest {
                 "--temperature must be positive"));
         all.add(new Case("sample --top-k -1", d -> Invocation.of("sample", "--model", m, "--top-k", "-1"), 2, "--top-k must be 0"));
         all.add(new Case("sample a task model", d -> Invocation.of("sample", "--model", taskRun.toString()), 2, "not a character model"));
+        all.add(new Case("sample --checkpoint middle", d -> Invocation.of("sample", "--model", m, "--checkpoint", "middle"), 2,
+                "unknown checkpoint 'middle'; known: best, last"));
+        all.add(new Case("sample a damaged best checkpoint", d -> {
+            Path run = charRunCopyWithBest(d);
+            Path best = run.resolve("best.safetensors");
+            byte[] b = Files.readAllBytes(best);
+            Files.write(best, Arrays.copyOf(b, b.length / 3));
+            return Invocation.of("sample", "--model", run.toString(), "--length", "5").keeping(best);
+        }, 2, "best\\.safetensors: checkpoint damaged"));
+        all.add(new Case("sample --checkpoint last of a folder without one", d -> {
+            Path run = d.resolve("only-best");
+            Files.createDirectories(run);
+            Files.copy(charRun.resolve("best.safetensors"), run.resolve("best.safetensors"));
+            return Invocation.of("sample", "--model", run.toString(), "--checkpoint", "last");
+        }, 2, "holds no checkpoint \\(checkpoint\\.safetensors\\)"));
         all.add(new Case("sample without --model", d -> Invocation.of("sample"), 2, "Missing required option: '--model"));
     }
 
@@ -492,6 +562,12 @@ class BadInputCorpusTest {
                 "this drawing needs about .* of memory"));
         all.add(new Case("show --model with --text a FIFO", d -> Invocation.of("show", "--model", charRun.toString(), "--text", fifo.toString()), 2,
                 "not a regular file"));
+        all.add(new Case("show --dropout 1", d -> Invocation.of("show", "--cell", "lstm", "--layers", "2", "--dropout", "1"), 2,
+                "--dropout must be a probability in \\[0, 1\\)"));
+        all.add(new Case("show --variational-dropout -1", d -> Invocation.of("show", "--cell", "gru", "--variational-dropout", "-1"), 2,
+                "--variational-dropout must be a probability in \\[0, 1\\)"));
+        all.add(new Case("show --phase testing", d -> Invocation.of("show", "--cell", "gru", "--phase", "testing"), 2,
+                "unknown phase 'testing'; known: training, evaluation"));
         all.add(new Case("show --model a missing folder", d -> Invocation.of("show", "--model", d.resolve("none").toString()), 2, "holds no checkpoint"));
     }
 
@@ -546,6 +622,8 @@ class BadInputCorpusTest {
                 "does not exist"));
         all.add(new Case("plot metrics without training points", d -> Invocation.of("plot", "--model", metrics(d, "{\"step\":1,\"val_mse\":0.5}\n").toString()),
                 2, "has no training points yet"));
+        all.add(new Case("plot --checkpoint first", d -> Invocation.of("plot", "--model", charRun.toString(), "--checkpoint", "first"), 2,
+                "unknown checkpoint 'first'"));
         all.add(new Case("plot metrics with an infinite loss", d -> Invocation.of("plot", "--model",
                 metrics(d, "{\"step\":1,\"loss\":1e999}\n").toString()), 2, "'loss' is not finite"));
     }

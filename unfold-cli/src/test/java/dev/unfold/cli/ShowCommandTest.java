@@ -46,6 +46,27 @@ class ShowCommandTest {
     }
 
     @Test
+    void drawsTheMasksOfATrainingGraphAndNoneOfAnEvaluationGraph() throws IOException {
+        for (String format : new String[] {"text", "dot", "svg", "html"}) {
+            Path file = tmp.resolve("m." + format);
+            CliRun run = CliRun.of("show", "--cell", "lstm", "--steps", "4", "--layers", "2", "--variational-dropout", "0.3", "--dropout", "0.2",
+                    "--zoneout", "0.1", "--format", format, "--out", file.toString());
+            assertEquals(0, run.exitCode(), run.err());
+            String drawn = Files.readString(file);
+            assertTrue(drawn.contains("mask_h_l1"), format);
+            Path eval = tmp.resolve("e." + format);
+            assertEquals(0, CliRun.of("show", "--cell", "lstm", "--steps", "4", "--layers", "2", "--variational-dropout", "0.3", "--dropout", "0.2",
+                    "--zoneout", "0.1", "--phase", "evaluation", "--format", format, "--out", eval.toString()).exitCode());
+            assertTrue(!Files.readString(eval).contains("mask_"), format);
+        }
+        String text = Files.readString(tmp.resolve("m.text"));
+        assertTrue(text.contains("shared    mask_x [2, 2], mask_h [2, 3] (the same at every step)"), text);
+        assertTrue(text.matches("(?s).*mask_x_l0\\s+\\[2, 2]\\s+4 uses, steps 0,1,2,3.*"), text);
+        String svg = Files.readString(tmp.resolve("m.svg"));
+        assertEquals(4, svg.split("data-mask=\"mask_h_l0\"", -1).length - 1, "one edge from the one mask to each step");
+    }
+
+    @Test
     void badInput() {
         assertBad(CliRun.of("show", "--cell", "lstm", "--steps", "0"), "--steps must be between 1 and 10000");
         assertBad(CliRun.of("show", "--cell", "lstm", "--steps", "1000000"), "--steps must be between 1 and 10000");

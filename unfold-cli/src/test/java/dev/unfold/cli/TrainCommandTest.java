@@ -66,6 +66,55 @@ class TrainCommandTest {
     }
 
     @Test
+    void aRunKeepsItsBestAndTheConsumersOfItsFolderReadIt() throws IOException {
+        Path train = tmp.resolve("train.txt");
+        Path val = tmp.resolve("val.txt");
+        Files.writeString(train, "the cat sat on the mat. ".repeat(200));
+        Files.writeString(val, "a dog ran to a log! ".repeat(30));
+        Path out = tmp.resolve("best");
+        CliRun run = CliRun.of("train", "--text", train.toString(), "--val-text", val.toString(), "--hidden", "16", "--embed", "8", "--seq", "16",
+                "--batch", "4", "--steps", "400", "--eval-every", "10", "--patience", "3", "--seed", "3", "--dropout", "0.1",
+                "--variational-dropout", "0.2", "--zoneout", "0.1", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        java.util.regex.Matcher best = java.util.regex.Pattern.compile("best: .*best\\.safetensors at update (\\d+) \\(bits_per_char ([0-9.]+)\\)")
+                .matcher(run.out());
+        assertTrue(best.find(), run.out());
+        long bestStep = Long.parseLong(best.group(1));
+        java.util.regex.Matcher finished = java.util.regex.Pattern.compile("finished after (\\d+) updates").matcher(run.out());
+        assertTrue(finished.find(), run.out());
+        long last = Long.parseLong(finished.group(1));
+        assertEquals(bestStep + 30, last, "patience 3, validating every 10 updates");
+        assertTrue(run.out().contains("stopped early: no better validation in 3 validations since update " + bestStep), run.out());
+
+        CliRun evalBest = CliRun.of("eval", "--model", out.toString(), "--text", val.toString());
+        assertEquals(0, evalBest.exitCode(), evalBest.err());
+        assertTrue(evalBest.out().startsWith("checkpoint=best.safetensors update=" + bestStep + "\n"), evalBest.out());
+        assertTrue(evalBest.out().contains("bits_per_char=" + best.group(2).substring(0, 5)), "the validation score again: " + evalBest.out());
+        CliRun evalLast = CliRun.of("eval", "--model", out.toString(), "--text", val.toString(), "--checkpoint", "last");
+        assertTrue(evalLast.out().startsWith("checkpoint=checkpoint.safetensors update=" + last + "\n"), evalLast.out());
+        for (String which : new String[] {"best", "last"}) {
+            CliRun sample = CliRun.of("sample", "--model", out.toString(), "--length", "20", "--checkpoint", which);
+            assertEquals(0, sample.exitCode(), sample.err());
+            CliRun flow = CliRun.of("flow", "--model", out.toString(), "--text", val.toString(), "--steps", "8", "--checkpoint", which);
+            assertEquals(0, flow.exitCode(), flow.err());
+            CliRun show = CliRun.of("show", "--model", out.toString(), "--steps", "4", "--format", "html", "--checkpoint", which,
+                    "--out", tmp.resolve(which + ".html").toString());
+            assertEquals(0, show.exitCode(), show.err());
+            assertTrue(Files.readString(tmp.resolve(which + ".html")).contains("after " + (which.equals("best") ? bestStep : last) + " updates"));
+        }
+        assertTrue(!CliRun.of("sample", "--model", out.toString(), "--length", "60", "--seed", "2").out()
+                .equals(CliRun.of("sample", "--model", out.toString(), "--length", "60", "--seed", "2", "--checkpoint", "last").out()),
+                "two models, two samples");
+        CliRun plot = CliRun.of("plot", "--model", out.toString());
+        assertEquals(0, plot.exitCode(), plot.err());
+        assertTrue(plot.out().contains("marked: best checkpoint, update " + bestStep), plot.out());
+        assertTrue(Files.readString(out.resolve("loss.svg")).contains("class=\"kept\""));
+        long marked = Files.readAllLines(out.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"best\":1")).count();
+        assertTrue(marked >= 1 && Files.readAllLines(out.resolve("metrics.jsonl")).stream()
+                .anyMatch(l -> l.startsWith("{\"step\":" + bestStep + ",\"val_bits_per_char\"") && l.contains("\"best\":1")), "the kept update is marked");
+    }
+
+    @Test
     void taskTrainingAndEvaluation() {
         Path out = tmp.resolve("adding");
         CliRun train = CliRun.of("train", "--task", "adding", "--length", "10", "--hidden", "6", "--batch", "8", "--steps", "5", "--out", out.toString());
@@ -113,7 +162,8 @@ class TrainCommandTest {
 
         Files.write(ckpt, java.util.Arrays.copyOf(whole, whole.length / 2));
         assertBad(CliRun.of(small(out, "--resume")), "checkpoint damaged");
-        assertBad(CliRun.of("sample", "--model", out.toString()), "checkpoint damaged");
+        assertBad(CliRun.of("sample", "--model", out.toString(), "--checkpoint", "last"), "checkpoint damaged");
+        assertEquals(0, CliRun.of("sample", "--model", out.toString()).exitCode(), "the best checkpoint is whole");
 
         SafeTensors.Contents c = SafeTensors.parseContents(whole);
         Map<String, String> meta = new HashMap<>(c.metadata());

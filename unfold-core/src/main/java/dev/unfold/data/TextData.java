@@ -34,6 +34,19 @@ public record TextData(Vocabulary vocabulary, TextStreams train, Optional<Episod
         return new TextData(vocab, streams, validation, valStreams);
     }
 
+    /**
+     * All of {@code text} for training, validated on {@code validation} (read with the training text's
+     * vocabulary: its other characters are unknown); empty when it is too short to validate on.
+     */
+    public static TextData withValidationText(String text, String validation, int batch) {
+        Vocabulary vocab = Vocabulary.of(text);
+        int[] val = vocab.encode(validation).ids();
+        int valStreams = Math.max(1, Math.min(VALIDATION_STREAMS, val.length / 64));
+        Optional<Episode> episode = val.length < 2 * valStreams + 1 ? Optional.empty()
+                : Optional.of(new TextStreams(val, valStreams, vocab.size()).episode(0, new Rng(0), DType.F32));
+        return new TextData(vocab, new TextStreams(vocab.encode(text).ids(), batch, vocab.size()), episode, valStreams);
+    }
+
     /** Characters in the training part. */
     public int trainingCharacters() {
         return train.characters();

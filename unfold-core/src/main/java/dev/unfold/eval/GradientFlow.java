@@ -12,6 +12,7 @@ import dev.unfold.graph.GraphBuilder;
 import dev.unfold.graph.Node;
 import dev.unfold.graph.Role;
 import dev.unfold.io.Vocabulary;
+import dev.unfold.nn.MaskLeaf;
 import dev.unfold.nn.RecurrentModel;
 import dev.unfold.nn.RecurrentNetwork;
 import dev.unfold.nn.Weights;
@@ -23,6 +24,7 @@ import dev.unfold.tensor.Tensor;
 import dev.unfold.window.WindowGraph;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,10 +161,20 @@ public record GradientFlow(Map<Role.Layer, List<float[]>> states, Map<Role.Layer
 
     /** Random inputs and weights for every fed leaf of a graph, for drawings of untrained networks. */
     public static Feeds randomFeeds(Graph g, long seed) {
+        return randomFeeds(g, seed, List.of());
+    }
+
+    /** As {@link #randomFeeds(Graph, long)}, with {@code masks} drawn as masks (kept units scaled, dropped ones 0). */
+    public static Feeds randomFeeds(Graph g, long seed, List<MaskLeaf> masks) {
+        Map<Integer, MaskLeaf> maskOf = new HashMap<>();
+        masks.forEach(m -> maskOf.put(m.node().id(), m));
         Rng rng = new Rng(seed);
         Feeds.Builder feeds = Feeds.builder();
         for (Node n : g.nodes()) {
-            if (n.op() instanceof Leaf l && l.kind() != Leaf.Kind.CONSTANT) {
+            MaskLeaf mask = maskOf.get(n.id());
+            if (mask != null) {
+                feeds.put(n.id(), Tensor.generate(DType.F32, n.shape(), i -> mask.value(rng.nextDouble())));
+            } else if (n.op() instanceof Leaf l && l.kind() != Leaf.Kind.CONSTANT) {
                 double scale = l.kind() == Leaf.Kind.PARAMETER ? 1 / Math.sqrt(Math.max(1, n.shape().dim(-1))) : 1;
                 feeds.put(n.id(), Tensor.generate(DType.F32, n.shape(), i -> scale * (2 * rng.nextDouble() - 1)));
             }

@@ -59,6 +59,12 @@ public interface Cell {
     record Folding(boolean inputMask, boolean recurrentMask, double zoneout, Phase phase) {
         public static final Folding PLAIN = new Folding(false, false, 0, Phase.EVALUATION);
 
+        /** The folding a network regularised by {@code reg} gives its cells in {@code phase}. */
+        public static Folding of(Regularization reg, Phase phase) {
+            boolean variational = phase == Phase.TRAINING && reg.variational() > 0;
+            return new Folding(variational, variational, reg.zoneout(), phase);
+        }
+
         boolean training() {
             return phase == Phase.TRAINING;
         }

@@ -6,6 +6,8 @@ import dev.unfold.graph.Node;
 import dev.unfold.graph.Role;
 import dev.unfold.op.Var;
 import dev.unfold.tensor.DType;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An unfolded network under a loss that reaches every output and every final state:
@@ -17,8 +19,8 @@ public final class ProbeGraph {
     private ProbeGraph() {
     }
 
-    /** The graph and the unfolded network inside it. */
-    public record Probe(Graph graph, RecurrentNetwork.Unfolded network) {
+    /** The graph, the unfolded network inside it, and the mask leaves of a regularised training graph. */
+    public record Probe(Graph graph, RecurrentNetwork.Unfolded network, List<MaskLeaf> masks) {
     }
 
     /** The graph, with output {@code "loss"}. {@code R[t]} are (B, D×H); {@code S_<scope>_<i>} match the final states. */
@@ -28,8 +30,14 @@ public final class ProbeGraph {
 
     /** As {@link #build}, keeping hold of the unfolded network's parts. */
     public static Probe probe(RecurrentSpec spec, int steps, int batch, DType dtype) {
+        return probe(spec, steps, batch, dtype, Regularization.NONE, Phase.EVALUATION);
+    }
+
+    /** As {@link #probe(RecurrentSpec, int, int, DType)}, with the network regularised in {@code phase}. */
+    public static Probe probe(RecurrentSpec spec, int steps, int batch, DType dtype, Regularization reg, Phase phase) {
         GraphBuilder b = new GraphBuilder();
-        RecurrentNetwork.Unfolded u = new RecurrentNetwork(spec).unfold(b, steps, batch, dtype);
+        List<MaskLeaf> masks = new ArrayList<>();
+        RecurrentNetwork.Unfolded u = new RecurrentNetwork(spec).unfold(b, steps, batch, dtype, reg, phase, masks);
         Var loss = null;
         b.as(Role.of(Role.Kind.LOSS));
         for (int t = 0; t < steps; t++) {
@@ -46,6 +54,6 @@ public final class ProbeGraph {
             }
         }
         b.output("loss", loss);
-        return new Probe(b.build(), u);
+        return new Probe(b.build(), u, List.copyOf(masks));
     }
 }

@@ -93,6 +93,11 @@ public final class RecurrentNetwork {
      * {@code x[t]} (B, I) at step t, initial-state leaves, and per-step outputs (B, D×H).
      */
     public Unfolded unfold(GraphBuilder b, int steps, int batch, DType dtype) {
+        return unfold(b, steps, batch, dtype, Regularization.NONE, Phase.EVALUATION, new ArrayList<>());
+    }
+
+    /** As {@link #unfold(GraphBuilder, int, int, DType)}, regularised as {@link #unfold(GraphBuilder, List, Regularization, Phase, List)} says. */
+    public Unfolded unfold(GraphBuilder b, int steps, int batch, DType dtype, Regularization reg, Phase phase, List<MaskLeaf> masks) {
         if (steps <= 0 || batch <= 0) {
             throw new IllegalArgumentException("steps and batch must be positive, got " + steps + " and " + batch);
         }
@@ -101,7 +106,7 @@ public final class RecurrentNetwork {
             inputs.add(b.at(t).input("x[" + t + "]", Shape.of(batch, spec.inputSize()), dtype, Role.of(Role.Kind.INPUT)));
         }
         b.at(Node.NO_STEP);
-        return unfold(b, inputs);
+        return unfold(b, inputs, reg, phase, masks);
     }
 
     /**
@@ -168,7 +173,7 @@ public final class RecurrentNetwork {
             Regularization reg, Phase phase, List<MaskLeaf> masks) {
         Cell cell = cell(layer.index());
         boolean training = phase == Phase.TRAINING;
-        Cell.Folding folding = new Cell.Folding(training && reg.variational() > 0, training && reg.variational() > 0, reg.zoneout(), phase);
+        Cell.Folding folding = Cell.Folding.of(reg, phase);
         b.at(Node.NO_STEP);
         List<Var> own = new ArrayList<>();
         for (Parameter p : cell.parameters()) {
@@ -186,11 +191,11 @@ public final class RecurrentNetwork {
         }
         List<Var> shared = new ArrayList<>();
         if (folding.inputMask()) {
-            shared.add(mask(b, "mask_x" + RecurrentSpec.suffix(layer.index(), layer.direction().index()), layerIn.get(0).shape(), dtype, layer,
-                    MaskLeaf.Kind.DROPOUT, reg.variational(), masks));
+            shared.add(mask(b, "mask_x" + "_" + layer.scope(), layerIn.get(0).shape(), dtype, layer, MaskLeaf.Kind.DROPOUT, reg.variational(), masks));
         }
         if (folding.recurrentMask()) {
-            shared.add(mask(b, "mask_" + slots.get(0).label(), slots.get(0).shape(batch), dtype, layer, MaskLeaf.Kind.DROPOUT, reg.variational(), masks));
+            shared.add(mask(b, "mask_" + cell.states().get(0).name() + "_" + layer.scope(), slots.get(0).shape(batch), dtype, layer, MaskLeaf.Kind.DROPOUT,
+                    reg.variational(), masks));
         }
         List<List<Var>> xs = new ArrayList<>();
         for (int t = 0; t < layerIn.size(); t++) {

@@ -14,6 +14,7 @@ import dev.unfold.train.DataSpec;
 import dev.unfold.train.RunConfig;
 import dev.unfold.train.TrainingPlan;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,8 +42,20 @@ public record RunData(String name, SequenceSource train, Optional<Vocabulary> vo
         DataSpec.Text d = (DataSpec.Text) config.data();
         String text = d.file().isEmpty() ? TextCorpus.embedded() : TextCorpus.read(d.file().get());
         String name = d.file().map(f -> f.getFileName().toString()).orElse(TextCorpus.DEFAULT_NAME);
-        RunData data = forText(config, name, text, Vocabulary.of(text), dtype);
+        RunData data = d.validationFile().isPresent() ? withValidationText(config, name, text, d.validationFile().get(), dtype)
+                : forText(config, name, text, Vocabulary.of(text), dtype);
         return d.file().isEmpty() ? data : data.withHash(sha256(text));
+    }
+
+    /** The whole text trains; {@code file}, read with the training text's vocabulary, validates. */
+    private static RunData withValidationText(RunConfig config, String name, String text, Path file, DType dtype) throws IOException {
+        TrainingPlan plan = config.plan();
+        TextData data = TextData.withValidationText(text, TextCorpus.read(file), plan.batch());
+        requireLongEnough(data.trainingCharacters(), plan);
+        if (data.validation().isEmpty()) {
+            throw new IllegalArgumentException(file + ": too short to validate on");
+        }
+        return of(config, name, data);
     }
 
     private RunData withHash(String hash) {
@@ -65,19 +78,23 @@ public record RunData(String name, SequenceSource train, Optional<Vocabulary> vo
 
     /** Text data with a given vocabulary (a checkpoint's, when measuring a model on another text). */
     public static RunData forText(RunConfig config, String name, String text, Vocabulary vocab, DType dtype) {
-        TrainingPlan plan = config.plan();
-        double fraction = ((DataSpec.Text) config.data()).validationFraction();
-        int[] ids = vocab.encode(text).ids();
-        int trainLength = ids.length - (int) Math.round(ids.length * fraction);
+        TextData data = TextData.of(text, vocab, config.plan().batch(), ((DataSpec.Text) config.data()).validationFraction());
+        requireLongEnough(data.trainingCharacters(), config.plan());
+        return of(config, name, data);
+    }
+
+    private static void requireLongEnough(int trainLength, TrainingPlan plan) {
         int window = Math.max(plan.windows().k1(), plan.windows().k2());
         long needed = (long) plan.batch() * (window + 1);
         if (trainLength < needed) {
             throw new IllegalArgumentException("the training text has " + trainLength + " characters; a batch of " + plan.batch()
                     + " streams with windows of " + window + " steps needs at least " + needed);
         }
-        TextData data = TextData.of(text, vocab, plan.batch(), fraction);
+    }
+
+    private static RunData of(RunConfig config, String name, TextData data) {
         SequenceModel model = config.model().model(data.train().input(config.model().embedding()), data.train().output());
-        return new RunData(name, data.train(), Optional.of(vocab), Optional.empty(), data.validation().map(List::of).orElse(List.of()),
+        return new RunData(name, data.train(), Optional.of(data.vocabulary()), Optional.empty(), data.validation().map(List::of).orElse(List.of()),
                 data.validationStreams(), model, Optional.empty());
     }
 

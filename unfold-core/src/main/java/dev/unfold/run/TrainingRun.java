@@ -1,12 +1,18 @@
 package dev.unfold.run;
 
 import dev.unfold.data.Episode;
+import dev.unfold.data.LongMemoryTask;
 import dev.unfold.eval.Evaluation;
+import dev.unfold.eval.TaskEvaluation;
+import dev.unfold.io.AtomicFiles;
 import dev.unfold.io.Vocabulary;
+import dev.unfold.nn.Parameter;
+import dev.unfold.optim.OptimizerState;
 import dev.unfold.store.Checkpointing;
 import dev.unfold.store.Manifest;
 import dev.unfold.store.MetricsLog;
 import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Tensor;
 import dev.unfold.train.DataSpec;
 import dev.unfold.train.RunConfig;
 import dev.unfold.train.Trainer;
@@ -19,7 +25,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +47,8 @@ public final class TrainingRun {
     private final WindowRunner runner;
     private final DType dtype = DType.F32;
     private OptionalLong lastCheckpoint = OptionalLong.empty();
+    private Optional<Manifest.Best> best = Optional.empty();
+    private Optional<String> stoppedEarly = Optional.empty();
 
     /** What the caller sees while it runs. */
     public interface Listener {
@@ -70,8 +81,12 @@ public final class TrainingRun {
             OptionalDouble validation, double fraction) {
     }
 
-    /** How a run ended. */
-    public record Result(long steps, long tokens, double seconds, double lastLoss, OptionalDouble validation, String metric, boolean stopped) {
+    /**
+     * How a run ended: updates, tokens, time, the last loss and validation, the best validation and its update
+     * (the model the folder keeps as best), whether a stop was asked for, and why it stopped early, if it did.
+     */
+    public record Result(long steps, long tokens, double seconds, double lastLoss, OptionalDouble validation, String metric, boolean stopped,
+            Optional<Manifest.Best> best, Optional<String> stoppedEarly) {
     }
 
     /** How a run begins in its folder. */
@@ -121,12 +136,15 @@ public final class TrainingRun {
         RunConfig effective = withHash(data);
         Trainer trainer = new Trainer(data.model(), data.train(), plan, runner, dtype);
         double elapsedBefore = 0;
+        Manifest.Counters resumedAt = null;
         if (start == Start.RESUME) {
             Checkpointing.Checkpoint c = Checkpointing.load(dir);
             checkAgainst(c, data);
             restore(trainer, c);
             elapsedBefore = c.manifest().counters().elapsedSeconds();
             lastCheckpoint = OptionalLong.of(c.manifest().counters().step());
+            best = c.manifest().best();
+            resumedAt = c.manifest().counters();
         } else {
             trainer.initialize(plan.init(), plan.seed());
         }
@@ -134,7 +152,11 @@ public final class TrainingRun {
         try (FolderLock lock = FolderLock.take(dir)) {
             if (start == Start.REPLACE) {
                 Files.deleteIfExists(dir.resolve(Checkpointing.FILE));
+                Files.deleteIfExists(dir.resolve(Checkpointing.BEST_FILE));
                 Files.deleteIfExists(dir.resolve(MetricsLog.FILE));
+            }
+            if (start == Start.RESUME) {
+                reconcileBest(resumedAt);
             }
             try (MetricsLog log = MetricsLog.open(dir, trainer.updates(), start == Start.RESUME)) {
                 Evaluation eval = new Evaluation(data.model(), data.validationBatch(), plan.sequenceLength(), runner, dtype);
@@ -145,8 +167,8 @@ public final class TrainingRun {
 
     /** A task's episodes are generated before training: they are counted with the run, before they are made. */
     private void requireTaskFits(DataSpec.Task t, TrainingPlan plan) {
-        dev.unfold.data.LongMemoryTask task = t.kind().create(t.length(), plan.batch());
-        long episodes = 1 + (dev.unfold.eval.TaskEvaluation.TEST_SEQUENCES + plan.batch() - 1) / plan.batch();
+        LongMemoryTask task = t.kind().create(t.length(), plan.batch());
+        long episodes = 1 + (TaskEvaluation.TEST_SEQUENCES + plan.batch() - 1) / plan.batch();
         long data = 8L * task.length() * plan.batch() * 3 * episodes;
         MemoryEstimate.training(config.model().model(task.input(0), task.output()).spec(), plan.batch(),
                 Math.max(plan.windows().k1(), plan.windows().k2()), runner.shards()).plusData(data).requireFits("this training run");
@@ -194,7 +216,7 @@ public final class TrainingRun {
         long startTokens = trainer.snapshot().tokens();
         OptionalDouble validation = OptionalDouble.empty();
         double lastLoss = Double.NaN;
-        while (!budgetSpent(trainer.updates(), elapsed(startNanos, elapsedBefore)) && !stop.get()) {
+        while (!budgetSpent(trainer.updates(), elapsed(startNanos, elapsedBefore)) && !stop.get() && stoppedEarly.isEmpty()) {
             Trainer.Update u = trainer.step();
             lastLoss = u.loss();
             double seconds = elapsed(startNanos, elapsedBefore);
@@ -204,22 +226,29 @@ public final class TrainingRun {
                 listener.progress(new Progress(u.step(), u.tokens(), seconds, u.loss(), rate, validation, fraction(u.step(), seconds)));
             }
             if (every.validate() > 0 && u.step() % every.validate() == 0) {
-                validation = validate(trainer, data, eval, log);
+                validation = validate(trainer, data, eval, log, elapsed(startNanos, elapsedBefore), effective);
             }
-            if (every.checkpoint() > 0 && u.step() % every.checkpoint() == 0) {
+            if (every.checkpoint() > 0 && u.step() % every.checkpoint() == 0 && !checkpointedAt(u.step())) {
                 checkpoint(trainer, data, elapsed(startNanos, elapsedBefore), effective);
             }
         }
         boolean justValidated = every.validate() > 0 && trainer.updates() % every.validate() == 0;
-        if (trainer.updates() > 0 && !(justValidated && validation.isPresent())) {
-            validation = validate(trainer, data, eval, log);
+        if (trainer.updates() > 0 && stoppedEarly.isEmpty() && !(justValidated && validation.isPresent())) {
+            validation = validate(trainer, data, eval, log, elapsed(startNanos, elapsedBefore), effective);
         }
-        checkpoint(trainer, data, elapsed(startNanos, elapsedBefore), effective);
+        if (!checkpointedAt(trainer.updates())) {
+            checkpoint(trainer, data, elapsed(startNanos, elapsedBefore), effective);
+        }
         return new Result(trainer.updates(), trainer.snapshot().tokens(), elapsed(startNanos, elapsedBefore), lastLoss,
-                validation, data.metricKey(), stop.get());
+                validation, data.metricKey(), stop.get(), best, stoppedEarly);
     }
 
-    private OptionalDouble validate(Trainer trainer, RunData data, Evaluation eval, MetricsLog log) {
+    /**
+     * Scores the validation data. A new best (lower than every earlier score) is written to the folder's best
+     * checkpoint and marked in the metrics; with patience, as many validations in a row without one stop the run.
+     */
+    private OptionalDouble validate(Trainer trainer, RunData data, Evaluation eval, MetricsLog log, double elapsed, RunConfig effective)
+            throws IOException {
         if (data.validation().isEmpty()) {
             return OptionalDouble.empty();
         }
@@ -228,37 +257,124 @@ public final class TrainingRun {
             total = total.plus(eval.run(trainer.weights(), e));
         }
         double value = data.vocabulary().isPresent() ? total.mean() / Math.log(2) : total.mean();
+        long step = trainer.updates();
+        boolean improved = Double.isFinite(value) && (best.isEmpty() || value < best.get().value());
+        best = improved ? Optional.of(new Manifest.Best(step, value, 0))
+                : best.map(b -> new Manifest.Best(b.step(), b.value(), b.since() + 1));
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("step", trainer.updates());
+        f.put("step", step);
         f.put("val_" + data.metricKey(), value);
+        if (improved) {
+            f.put("best", 1);
+        }
         log.write(f);
-        listener.validated(trainer.updates(), data.metricKey(), value);
+        if (improved) {
+            keepAsBest(trainer, data, elapsed, effective);
+        }
+        listener.validated(step, data.metricKey(), value);
+        int patience = config.plan().patience();
+        if (patience > 0 && best.isPresent() && best.get().since() >= patience) {
+            stoppedEarly = Optional.of(String.format(Locale.ROOT,
+                    "no better validation in %d validations since update %d (%s %.4f)", patience, best.get().step(), data.metricKey(), best.get().value()));
+            log.write(Map.of("step", step, "event", "stopped early", "message", stoppedEarly.get()));
+        }
         return OptionalDouble.of(value);
     }
 
-    /** Writes a checkpoint, unless a parameter or an optimizer slot is no longer finite: then the run has diverged. */
+    /**
+     * The best model is the last checkpoint at the update it was scored: the checkpoint is written (naming
+     * itself best), then copied to the best file. Killed between the two, the folder's checkpoint says which
+     * update is best and a resume copies it again.
+     */
+    private void keepAsBest(Trainer trainer, RunData data, double elapsed, RunConfig effective) throws IOException {
+        checkpoint(trainer, data, elapsed, effective);
+        copyCheckpointToBest();
+    }
+
+    private void copyCheckpointToBest() throws IOException {
+        Path last = dir.resolve(Checkpointing.FILE);
+        AtomicFiles.write(dir.resolve(Checkpointing.BEST_FILE), out -> Files.copy(last, out));
+    }
+
+    /**
+     * On resume, the best file must hold the update the checkpoint names as best. When that update is the
+     * checkpoint's own (a run killed between the two writes) the checkpoint is copied again; a best file
+     * removed by hand ends the record (the next validation starts a new one); any other best file is not
+     * this run's, and is refused rather than replaced.
+     */
+    private void reconcileBest(Manifest.Counters counters) throws IOException {
+        Path file = dir.resolve(Checkpointing.BEST_FILE);
+        boolean present = Files.exists(file);
+        if (best.isEmpty()) {
+            if (present) {
+                throw new IOException(file + " is not this run's: its checkpoint records no best validation; move it away to resume");
+            }
+            return;
+        }
+        long step = best.get().step();
+        if (step == counters.step()) {
+            if (!present || heldStepOrNone() != step) {
+                copyCheckpointToBest();
+            }
+            return;
+        }
+        if (!present) {
+            best = Optional.empty();
+            return;
+        }
+        long held = heldStep();
+        if (held != step) {
+            throw new IOException(file + " holds update " + held + ", but the run's best is update " + step + "; move it away to resume");
+        }
+    }
+
+    /** The update the best file holds; damage is an error naming it. */
+    private long heldStep() throws IOException {
+        return Checkpointing.load(dir, Checkpointing.Choice.BEST, true).manifest().counters().step();
+    }
+
+    /** As {@link #heldStep()}, with -1 for a damaged file: the checkpoint is about to replace it. */
+    private long heldStepOrNone() {
+        try {
+            return heldStep();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Writes the last checkpoint, unless a parameter or an optimizer slot is no longer finite: then the run has diverged. */
     private void checkpoint(Trainer trainer, RunData data, double elapsed, RunConfig effective) throws IOException {
+        long step = save(dir.resolve(Checkpointing.FILE), trainer, data, elapsed, effective);
+        lastCheckpoint = OptionalLong.of(step);
+        listener.checkpointed(step, dir.resolve(Checkpointing.FILE));
+    }
+
+    private boolean checkpointedAt(long step) {
+        return lastCheckpoint.isPresent() && lastCheckpoint.getAsLong() == step;
+    }
+
+    /** Writes the trainer's state to {@code file}, checked to be finite, with the best validation so far; returns its update. */
+    private long save(Path file, Trainer trainer, RunData data, double elapsed, RunConfig effective) throws IOException {
         TrainingState st = trainer.snapshot();
         String bad = nonFinite(st);
         if (bad != null) {
             throw TrainingDivergedException.at(st.step(), bad + " became non-finite");
         }
-        Manifest m = new Manifest(data.model().spec(), data.vocabulary().map(Vocabulary::symbols), java.util.Optional.of(effective),
+        Manifest m = new Manifest(data.model().spec(), data.vocabulary().map(Vocabulary::symbols), Optional.of(effective),
                 new Manifest.Counters(st.step(), st.tokens(), st.episodeIndex(), st.episodeSeed(), st.position(), st.optimizer().optimizer(),
-                        st.optimizer().steps(), elapsed));
-        Checkpointing.save(dir, m, st.weights(), st.optimizer(), st.carried());
-        lastCheckpoint = OptionalLong.of(st.step());
-        listener.checkpointed(st.step(), dir.resolve(Checkpointing.FILE));
+                        st.optimizer().steps(), elapsed), best);
+        Checkpointing.saveFile(file, m, st.weights(), st.optimizer(), st.carried());
+        return st.step();
     }
 
     /** What in the state is not finite, or null. */
     private static String nonFinite(TrainingState st) {
-        for (Map.Entry<dev.unfold.nn.Parameter, dev.unfold.tensor.Tensor> e : st.weights().values().entrySet()) {
+        for (Map.Entry<Parameter, Tensor> e : st.weights().values().entrySet()) {
             if (!finite(e.getValue())) {
                 return "parameter " + e.getKey().name();
             }
         }
-        for (Map.Entry<dev.unfold.optim.OptimizerState.Slot, dev.unfold.tensor.Tensor> e : st.optimizer().slots().entrySet()) {
+        for (Map.Entry<OptimizerState.Slot, Tensor> e : st.optimizer().slots().entrySet()) {
             if (!finite(e.getValue())) {
                 return "the optimizer's " + e.getKey().name() + " of " + e.getKey().parameter().name();
             }
@@ -266,7 +382,7 @@ public final class TrainingRun {
         return null;
     }
 
-    private static boolean finite(dev.unfold.tensor.Tensor t) {
+    private static boolean finite(Tensor t) {
         for (int i = 0; i < t.size(); i++) {
             if (!Double.isFinite(t.get(i))) {
                 return false;
@@ -285,8 +401,8 @@ public final class TrainingRun {
     }
 
     private static void checkVocabulary(Checkpointing.Checkpoint c, RunData data) {
-        java.util.List<String> now = data.vocabulary().map(Vocabulary::symbols).orElse(java.util.List.of());
-        java.util.List<String> saved = c.vocabulary().map(Vocabulary::symbols).orElse(java.util.List.of());
+        List<String> now = data.vocabulary().map(Vocabulary::symbols).orElse(List.of());
+        List<String> saved = c.vocabulary().map(Vocabulary::symbols).orElse(List.of());
         if (!now.equals(saved)) {
             throw new IllegalArgumentException("the text's vocabulary (" + now.size() + " symbols) does not match the checkpoint's ("
                     + saved.size() + " symbols); resume with the text the run started with");

@@ -1,5 +1,6 @@
 package dev.unfold.store;
 
+import dev.unfold.io.InputFiles;
 import dev.unfold.io.SafeTensors;
 import dev.unfold.io.SafeText;
 import dev.unfold.io.Vocabulary;
@@ -10,6 +11,7 @@ import dev.unfold.nn.SequenceModelSpec;
 import dev.unfold.nn.Weights;
 import dev.unfold.optim.OptimizerState;
 import dev.unfold.tensor.Tensor;
+import dev.unfold.train.DataSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,11 @@ import java.util.TreeMap;
  */
 public final class Checkpointing {
     public static final String FILE = "checkpoint.safetensors";
+    /** The checkpoint of a run's best validation so far, kept beside the last one. */
+    public static final String BEST_FILE = "best.safetensors";
+
+    /** Which checkpoint of a run folder to read: the best validation's (when there is one yet), or the last. */
+    public enum Choice { BEST, LAST }
     private static final String MANIFEST_KEY = "unfold.manifest";
 
     private Checkpointing() {
@@ -41,13 +48,19 @@ public final class Checkpointing {
 
     public static void save(Path dir, Manifest manifest, Weights weights, OptimizerState optimizer, Map<Integer, RecurrentState> carried)
             throws IOException {
+        saveFile(dir.resolve(FILE), manifest, weights, optimizer, carried);
+    }
+
+    /** Writes a checkpoint to {@code file} (a run's last or best checkpoint). */
+    public static void saveFile(Path file, Manifest manifest, Weights weights, OptimizerState optimizer, Map<Integer, RecurrentState> carried)
+            throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         weights.values().forEach((p, t) -> tensors.put("param/" + p.name(), t));
         optimizer.slots().entrySet().stream()
                 .sorted((a, b) -> key(a.getKey()).compareTo(key(b.getKey())))
                 .forEach(e -> tensors.put("optim/" + key(e.getKey()), e.getValue()));
         new TreeMap<>(carried).forEach((pos, state) -> state.values().forEach((slot, t) -> tensors.put("carry/" + pos + "/" + slot.label(), t)));
-        SafeTensors.write(dir.resolve(FILE), tensors, Map.of(MANIFEST_KEY, manifest.toJson()));
+        SafeTensors.write(file, tensors, Map.of(MANIFEST_KEY, manifest.toJson()));
     }
 
     private static String key(OptimizerState.Slot s) {
@@ -65,11 +78,16 @@ public final class Checkpointing {
 
     /** As {@link #load(Path)}, accepting parameters that hold NaN or infinite values when {@code allowNonFinite}. */
     public static Checkpoint load(Path dir, boolean allowNonFinite) throws IOException {
-        Path file = dir.resolve(FILE);
+        return load(dir, Choice.LAST, allowNonFinite);
+    }
+
+    /** The checkpoint {@code choice} names: the best one, when the run has validated yet, else the last. */
+    public static Checkpoint load(Path dir, Choice choice, boolean allowNonFinite) throws IOException {
+        Path file = choice == Choice.BEST && Files.isRegularFile(dir.resolve(BEST_FILE)) ? dir.resolve(BEST_FILE) : dir.resolve(FILE);
         if (!Files.exists(file)) {
             throw new IOException(dir + " holds no checkpoint (" + FILE + ")" + (Files.isDirectory(dir) ? "" : "; it is not a folder of a run"));
         }
-        byte[] bytes = dev.unfold.io.InputFiles.read(file, "checkpoint", dev.unfold.io.InputFiles.MAX_TENSOR_BYTES, 3);
+        byte[] bytes = InputFiles.read(file, "checkpoint", InputFiles.MAX_TENSOR_BYTES, 3);
         SafeTensors.Contents c;
         try {
             c = SafeTensors.parseContents(bytes);
@@ -91,7 +109,7 @@ public final class Checkpointing {
         Manifest m = Manifest.parse(json);
         SequenceModel model = new SequenceModel(m.model());
         Optional<Vocabulary> vocab = m.vocabulary().map(symbols -> vocabulary(symbols, m.model()));
-        if (vocab.isEmpty() && m.run().isPresent() && m.run().get().data() instanceof dev.unfold.train.DataSpec.Text) {
+        if (vocab.isEmpty() && m.run().isPresent() && m.run().get().data() instanceof DataSpec.Text) {
             throw new IllegalArgumentException("the vocabulary of the text run is missing");
         }
         Map<String, Tensor> params = new LinkedHashMap<>();

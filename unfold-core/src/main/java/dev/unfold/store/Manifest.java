@@ -30,9 +30,21 @@ import java.util.OptionalDouble;
  * its vocabulary (character models), the run's configuration (runs that can resume), and the counters
  * that place the run. Every field is checked on reading: a damaged manifest is reported field by field.
  */
-public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabulary, Optional<RunConfig> run, Counters counters) {
+public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabulary, Optional<RunConfig> run, Counters counters, Optional<Best> best) {
     public static final String FORMAT = "unfold-checkpoint";
     public static final int VERSION = 2;
+
+    /** A manifest without a best validation yet. */
+    public Manifest(SequenceModelSpec model, Optional<List<String>> vocabulary, Optional<RunConfig> run, Counters counters) {
+        this(model, vocabulary, run, counters, Optional.empty());
+    }
+
+    /**
+     * The best validation of a run so far: its update, its score (lower is better), and how many validations
+     * have come since without improving on it.
+     */
+    public record Best(long step, double value, int since) {
+    }
 
     /** Where a run stands: updates, tokens, the episode and the position in it, the optimizer's step count, training time. */
     public record Counters(long step, long tokens, long episodeIndex, long episodeSeed, int position, String optimizer,
@@ -64,6 +76,13 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
         c.addProperty("optimizer_steps", counters.optimizerSteps());
         c.addProperty("elapsed_seconds", counters.elapsedSeconds());
         o.add("counters", c);
+        best.ifPresent(b -> {
+            JsonObject j = new JsonObject();
+            j.addProperty("step", b.step());
+            j.addProperty("value", b.value());
+            j.addProperty("since", b.since());
+            o.add("best", j);
+        });
         return o.toString();
     }
 
@@ -96,7 +115,13 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
                     c.integer("episode_index", 0, Long.MAX_VALUE), c.integer("episode_seed", Long.MIN_VALUE, Long.MAX_VALUE),
                     c.integer("position", 0, Integer.MAX_VALUE), c.string("optimizer"), c.integer("optimizer_steps", 0, Long.MAX_VALUE),
                     c.number("elapsed_seconds", 0, Double.MAX_VALUE));
-            return new Manifest(model, vocab, run, counters);
+            Optional<Best> best = Optional.empty();
+            if (f.has("best")) {
+                JsonFields j = f.object("best");
+                best = Optional.of(new Best(j.integer("step", 0, counters.step()), j.number("value", -Double.MAX_VALUE, Double.MAX_VALUE),
+                        j.integer("since", 0, Integer.MAX_VALUE)));
+            }
+            return new Manifest(model, vocab, run, counters, best);
         } catch (JsonFields.Problem e) {
             throw new IllegalArgumentException("manifest " + e.getMessage());
         }
@@ -171,6 +196,7 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
             t.file().ifPresent(p -> data.addProperty("file", p.toString()));
             data.addProperty("validation_fraction", t.validationFraction());
             t.sha256().ifPresent(h -> data.addProperty("sha256", h));
+            t.validationFile().ifPresent(v -> data.addProperty("validation_file", v.toString()));
         } else if (r.data() instanceof DataSpec.Task t) {
             data.addProperty("source", "task");
             data.addProperty("task", JsonFields.name(t.kind()));
@@ -194,7 +220,8 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
         String source = d.string("source");
         DataSpec data = switch (source) {
             case "text" -> new DataSpec.Text(d.has("file") ? Optional.of(path(d.string("file"))) : Optional.empty(),
-                    d.number("validation_fraction", 0, 1), d.has("sha256") ? Optional.of(d.string("sha256")) : Optional.empty());
+                    d.number("validation_fraction", 0, 1), d.has("sha256") ? Optional.of(d.string("sha256")) : Optional.empty(),
+                    d.has("validation_file") ? Optional.of(path(d.string("validation_file"))) : Optional.empty());
             case "task" -> new DataSpec.Task(d.choice("task", TaskKind.class), d.integer("length", 1, Integer.MAX_VALUE));
             default -> throw new JsonFields.Problem("field 'run.data.source' is '" + dev.unfold.io.SafeText.clip(source) + "', not text or task");
         };
@@ -238,6 +265,7 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
         every.addProperty("validate", p.intervals().validate());
         every.addProperty("checkpoint", p.intervals().checkpoint());
         o.add("intervals", every);
+        o.addProperty("patience", p.patience());
         o.addProperty("init", JsonFields.name(p.init()));
         o.addProperty("seed", p.seed());
         return o;
@@ -262,6 +290,7 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
                 .clipping(clipping)
                 .budget(new TrainingPlan.Budget(budget.integer("updates", 0, Long.MAX_VALUE), budget.number("minutes", 0, Double.MAX_VALUE)))
                 .intervals(new TrainingPlan.Intervals(every.integer("log", 1, max), every.integer("validate", 0, max), every.integer("checkpoint", 0, max)))
+                .patience(f.integer("patience", 0, max))
                 .init(f.choice("init", InitScheme.class))
                 .seed(f.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE))
                 .build();

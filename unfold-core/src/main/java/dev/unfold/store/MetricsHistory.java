@@ -11,10 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The curves of a run read back from its {@code metrics.jsonl}: points {update, seconds, value}. Lines that
- * are not what a run writes are refused with their line number; event lines (a divergence) are skipped.
+ * The curves of a run read back from its {@code metrics.jsonl}: points {update, seconds, value}, and the
+ * validation point of the model the run keeps (its best). Lines that are not what a run writes are refused
+ * with their line number; event lines (a divergence, an early stop) are skipped.
  */
-public record MetricsHistory(List<double[]> train, List<double[]> validation, String validationKey) {
+public record MetricsHistory(List<double[]> train, List<double[]> validation, String validationKey, java.util.Optional<double[]> kept) {
 
     public static MetricsHistory read(Path dir) throws IOException {
         Path file = dir.resolve(MetricsLog.FILE);
@@ -26,6 +27,7 @@ public record MetricsHistory(List<double[]> train, List<double[]> validation, St
         List<double[]> val = new ArrayList<>();
         String key = "";
         double lastSeconds = 0;
+        double[] kept = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) {
@@ -44,10 +46,13 @@ public record MetricsHistory(List<double[]> train, List<double[]> validation, St
                 if (k.startsWith("val_")) {
                     key = k.substring(4);
                     val.add(new double[] {step, lastSeconds, number(file, i + 1, o, k)});
+                    if (o.has("best")) {
+                        kept = val.get(val.size() - 1);
+                    }
                 }
             }
         }
-        return new MetricsHistory(train, val, key);
+        return new MetricsHistory(train, val, key, java.util.Optional.ofNullable(kept));
     }
 
     private static JsonObject object(Path file, int lineNumber, String line) throws IOException {

@@ -37,14 +37,14 @@ public record TrainedModel(SequenceModel model, Weights weights, Optional<Vocabu
         Checkpointing.save(dir, m, weights, new OptimizerState("none", 0, Map.of()), Map.of());
     }
 
-    /** The model in folder {@code dir}, checked; problems are {@link IOException}s naming the file. */
+    /** The model in folder {@code dir} (its best checkpoint, when it has one), checked; problems are {@link IOException}s naming the file. */
     public static TrainedModel load(Path dir) throws IOException {
-        return load(dir, false);
+        return load(dir, Checkpointing.Choice.BEST, false);
     }
 
-    /** As {@link #load(Path)}, accepting weights that hold NaN or infinite values when {@code allowNonFinite}. */
-    public static TrainedModel load(Path dir, boolean allowNonFinite) throws IOException {
-        Checkpointing.Checkpoint c = Checkpointing.load(dir, allowNonFinite);
+    /** The model of checkpoint {@code choice} in {@code dir}, accepting weights that hold NaN or infinite values when {@code allowNonFinite}. */
+    public static TrainedModel load(Path dir, Checkpointing.Choice choice, boolean allowNonFinite) throws IOException {
+        Checkpointing.Checkpoint c = Checkpointing.load(dir, choice, allowNonFinite);
         return new TrainedModel(c.model(), c.weights(), c.vocabulary(), c.manifest().run(), c.manifest().counters().step());
     }
 

@@ -7,25 +7,30 @@ import java.util.Optional;
 /** What a run trains on, as a run folder records it. */
 public sealed interface DataSpec {
     /**
-     * A text ({@code file}, or the embedded corpus when empty) whose last {@code validationFraction} is kept for
-     * validation; {@code sha256} is the hash of the file's bytes once a run has read it, so that a resumed run
-     * can tell when the file changed.
+     * A text ({@code file}, or the embedded corpus when empty) validated on a text of its own
+     * ({@code validationFile}) or else on its last {@code validationFraction}; {@code sha256} is the hash of
+     * the file's text once a run has read it, so that a resumed run can tell when the file changed.
      */
-    record Text(Optional<Path> file, double validationFraction, Optional<String> sha256) implements DataSpec {
+    record Text(Optional<Path> file, double validationFraction, Optional<String> sha256, Optional<Path> validationFile) implements DataSpec {
         public Text {
             if (!(validationFraction > 0 && validationFraction < 1)) {
                 throw new IllegalArgumentException("the validation share of a text must be between 0 and 1, got " + validationFraction);
             }
         }
 
-        /** A text not read yet. */
+        /** A text not read yet, validated on its last part. */
         public Text(Optional<Path> file, double validationFraction) {
-            this(file, validationFraction, Optional.empty());
+            this(file, validationFraction, Optional.empty(), Optional.empty());
         }
 
         /** The same text, with the hash of its bytes. */
         public Text hashed(String hash) {
-            return new Text(file, validationFraction, Optional.of(hash));
+            return new Text(file, validationFraction, Optional.of(hash), validationFile);
+        }
+
+        /** The same text, validated on {@code other} instead of its last part. */
+        public Text validatedOn(Path other) {
+            return new Text(file, validationFraction, sha256, Optional.of(other));
         }
     }
 

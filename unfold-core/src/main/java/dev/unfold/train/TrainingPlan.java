@@ -21,6 +21,7 @@ public final class TrainingPlan {
     private final Intervals intervals;
     private final InitScheme init;
     private final long seed;
+    private final int patience;
 
     /** When a run stops: after {@code updates} updates or {@code minutes} minutes of training, whichever comes first (0: no limit of that kind). */
     public record Budget(long updates, double minutes) {
@@ -63,6 +64,7 @@ public final class TrainingPlan {
         this.intervals = b.intervals;
         this.init = b.init;
         this.seed = b.seed;
+        this.patience = b.patience;
     }
 
     public static Builder builder() {
@@ -82,6 +84,7 @@ public final class TrainingPlan {
         b.intervals = intervals;
         b.init = init;
         b.seed = seed;
+        b.patience = patience;
         return b;
     }
 
@@ -123,9 +126,14 @@ public final class TrainingPlan {
         return init;
     }
 
-    /** Seed of the initial weights and of generated data. */
+    /** Seed of the initial weights, of generated data and of the dropout masks. */
     public long seed() {
         return seed;
+    }
+
+    /** Validations without improvement after which a run stops early; 0 never stops early. */
+    public int patience() {
+        return patience;
     }
 
     /** Sets a plan's values; every setter checks its value. */
@@ -140,6 +148,7 @@ public final class TrainingPlan {
         private Intervals intervals = new Intervals(10, 500, 500);
         private InitScheme init = InitScheme.PYTORCH;
         private long seed = 1;
+        private int patience;
 
         private Builder() {
         }
@@ -209,6 +218,15 @@ public final class TrainingPlan {
 
         public Builder seed(long s) {
             this.seed = s;
+            return this;
+        }
+
+        /** Stop after {@code validations} validations in a row without improvement (0: never). */
+        public Builder patience(int validations) {
+            if (validations < 0) {
+                throw new IllegalArgumentException("patience must be 0 (off) or positive, got " + validations);
+            }
+            this.patience = validations;
             return this;
         }
 

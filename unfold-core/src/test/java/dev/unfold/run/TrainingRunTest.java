@@ -14,6 +14,7 @@ import dev.unfold.optim.LearningRateSchedule;
 import dev.unfold.optim.OptimizerConfig;
 import dev.unfold.store.Checkpointing;
 import dev.unfold.store.MetricsLog;
+import dev.unfold.store.TrainedModel;
 import dev.unfold.train.DataSpec;
 import dev.unfold.train.ModelSettings;
 import dev.unfold.train.RunConfig;
@@ -59,6 +60,146 @@ class TrainingRunTest {
     }
 
     @Test
+    void resumedRunWithDropoutVariationalDropoutAndZoneoutIsBitIdentical() throws IOException {
+        Path text = tmp.resolve("t.txt");
+        Files.writeString(text, "In the beginning God created the heaven and the earth.\n".repeat(40));
+        assertResumeIdentical(regularized(text(text, 8, 8, 8, CellType.LSTM)), 9, 4);
+        try (WindowRunner shards = WindowRunner.sharded(new CompiledExecutor(), 2)) {
+            assertResumeIdentical(regularized(text(text, 8, 3, 5, CellType.GRU)), 9, 5, shards, "-shards");
+        }
+    }
+
+    @Test
+    void aRegularizedRunOnOneWorkerAndOnTwoIsTheSameRun() throws IOException {
+        Path text = tmp.resolve("t.txt");
+        Files.writeString(text, "In the beginning God created the heaven and the earth.\n".repeat(40));
+        RunConfig c = regularized(text(text, 8, 8, 8, CellType.LSTM)).withBudget(TrainingPlan.Budget.updates(10));
+        new TrainingRun(c, tmp.resolve("one"), TrainingRun.quiet(), new AtomicBoolean(), WindowRunner.local(new CompiledExecutor())).run(false);
+        try (WindowRunner two = WindowRunner.sharded(new CompiledExecutor(), 2)) {
+            new TrainingRun(c, tmp.resolve("two"), TrainingRun.quiet(), new AtomicBoolean(), two).run(false);
+        }
+        List<String> a = losses(tmp.resolve("one"));
+        List<String> b = losses(tmp.resolve("two"));
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            double la = Double.parseDouble(a.get(i).split(":")[1]);
+            double lb = Double.parseDouble(b.get(i).split(":")[1]);
+            assertEquals(la, lb, 1e-4 * Math.abs(la), "update " + (i + 1) + ": the same masks, the same run, to float32 summation order");
+        }
+    }
+
+    private static RunConfig regularized(RunConfig c) {
+        dev.unfold.train.ModelSettings m = c.model();
+        return new RunConfig(c.data(), new dev.unfold.train.ModelSettings(m.cell(), m.hidden(), m.layers(), m.embedding(),
+                new dev.unfold.nn.Regularization(0.3, 0.3, 0.2)), c.plan());
+    }
+
+    /** Trains on one text and validates on another: the validation score improves, then worsens as the model learns its own text. */
+    private RunConfig overfitting(long updates, int patience) throws IOException {
+        Path train = tmp.resolve("train.txt");
+        Path val = tmp.resolve("val.txt");
+        Files.writeString(train, "the cat sat on the mat. ".repeat(200));
+        Files.writeString(val, "a dog ran to a log! ".repeat(30));
+        TrainingPlan plan = TrainingPlan.builder().batch(4).sequenceLength(16).learningRate(0.002).updates(updates)
+                .intervals(new TrainingPlan.Intervals(10, 10, 30)).seed(3).patience(patience).build();
+        return new RunConfig(new DataSpec.Text(Optional.of(train), 0.05).validatedOn(val), new ModelSettings(CellType.LSTM, 16, 1, 8), plan);
+    }
+
+    private static List<double[]> validations(Path dir) throws IOException {
+        return Files.readAllLines(dir.resolve(MetricsLog.FILE)).stream().map(l -> JsonParser.parseString(l).getAsJsonObject())
+                .filter(o -> o.has("val_bits_per_char"))
+                .map(o -> new double[] {o.get("step").getAsLong(), o.get("val_bits_per_char").getAsDouble(), o.has("best") ? 1 : 0}).toList();
+    }
+
+    @Test
+    void aRunKeepsItsBestValidationBesideItsLastAndMarksIt() throws IOException {
+        Path dir = tmp.resolve("best");
+        TrainingRun.Result r = new TrainingRun(overfitting(120, 0), dir, TrainingRun.quiet(), new AtomicBoolean(), reference()).run(false);
+        List<double[]> v = validations(dir);
+        assertEquals(12, v.size());
+        double lowest = Double.POSITIVE_INFINITY;
+        long bestStep = -1;
+        for (double[] p : v) {
+            boolean better = p[1] < lowest;
+            assertEquals(better ? 1 : 0, (int) p[2], "update " + (long) p[0] + " is marked best exactly when it is better than all before it");
+            if (better) {
+                lowest = p[1];
+                bestStep = (long) p[0];
+            }
+        }
+        assertTrue(bestStep > 10 && bestStep < 120, "the validation turned: best at " + bestStep);
+        assertEquals(bestStep, r.best().orElseThrow().step());
+        assertEquals(lowest, r.best().get().value());
+        TrainedModel best = TrainedModel.load(dir);
+        TrainedModel last = TrainedModel.load(dir, Checkpointing.Choice.LAST, false);
+        assertEquals(bestStep, best.step(), "the best is what a folder gives by default");
+        assertEquals(120, last.step());
+        assertEquals(Optional.of(new dev.unfold.store.Manifest.Best(bestStep, lowest, 8)),
+                Checkpointing.load(dir).manifest().best(), "the last checkpoint records the best and the validations since");
+        assertTrue(java.util.Arrays.equals(best.weights().get(best.model().parameters().get(0)).f32(),
+                Checkpointing.load(dir, Checkpointing.Choice.BEST, false).weights().get(best.model().parameters().get(0)).f32()));
+    }
+
+    @Test
+    void patienceStopsARunAfterThatManyValidationsWithoutABetterOneAndSaysSo() throws IOException {
+        Path dir = tmp.resolve("patient");
+        TrainingRun.Result r = new TrainingRun(overfitting(400, 3), dir, TrainingRun.quiet(), new AtomicBoolean(), reference()).run(false);
+        long bestStep = r.best().orElseThrow().step();
+        assertEquals(bestStep + 30, r.steps(), "three validations, ten updates apart, without improvement");
+        assertTrue(r.stoppedEarly().orElseThrow().contains("no better validation in 3 validations since update " + bestStep), r.stoppedEarly().get());
+        assertTrue(Files.readAllLines(dir.resolve(MetricsLog.FILE)).stream().anyMatch(l -> l.contains("\"event\":\"stopped early\"")));
+        assertEquals(r.steps(), TrainedModel.load(dir, Checkpointing.Choice.LAST, false).step());
+        assertEquals(bestStep, TrainedModel.load(dir).step());
+    }
+
+    @Test
+    void aResumedRunKeepsBothCheckpointsAndIsTheSameRun() throws IOException {
+        Path straight = tmp.resolve("straight-best");
+        Path split = tmp.resolve("split-best");
+        RunConfig c = overfitting(120, 0);
+        new TrainingRun(c, straight, TrainingRun.quiet(), new AtomicBoolean(), reference()).run(false);
+        new TrainingRun(c.withBudget(TrainingPlan.Budget.updates(60)), split, TrainingRun.quiet(), new AtomicBoolean(), reference()).run(false);
+        assertEquals(40, TrainedModel.load(split).step());
+        TrainingRun.Result r = new TrainingRun(c, split, TrainingRun.quiet(), new AtomicBoolean(), reference()).run(true);
+        assertEquals(losses(straight), losses(split));
+        assertEquals(validations(straight).stream().map(java.util.Arrays::toString).toList(),
+                validations(split).stream().map(java.util.Arrays::toString).toList());
+        assertSameWeights(TrainedModel.load(straight), TrainedModel.load(split));
+        assertEquals(40, r.best().orElseThrow().step());
+    }
+
+    @Test
+    void aRunKilledBetweenWritingItsCheckpointAndItsBestCopiesTheBestOnResume() throws IOException {
+        Path dir = tmp.resolve("killed");
+        RunConfig c = overfitting(120, 0);
+        new TrainingRun(c.withBudget(TrainingPlan.Budget.updates(40)), dir, TrainingRun.quiet(), new AtomicBoolean(), reference()).run(false);
+        Path best = dir.resolve(Checkpointing.BEST_FILE);
+        assertEquals(40, TrainedModel.load(dir).step());
+        Files.delete(best);
+        new TrainingRun(c, dir, TrainingRun.quiet(), new AtomicBoolean(), reference()).run(true);
+        assertEquals(40, TrainedModel.load(dir).step(), "the checkpoint of update 40 named itself best: it is copied");
+        Path other = tmp.resolve("other");
+        new TrainingRun(c.withBudget(TrainingPlan.Budget.updates(30)), other, TrainingRun.quiet(), new AtomicBoolean(), reference()).run(false);
+        Files.copy(other.resolve(Checkpointing.BEST_FILE), best, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        byte[] foreign = Files.readAllBytes(best);
+        IOException e = assertThrows(IOException.class, () -> new TrainingRun(c.withBudget(TrainingPlan.Budget.updates(130)), dir, TrainingRun.quiet(),
+                new AtomicBoolean(), reference()).run(true));
+        assertTrue(e.getMessage().contains("holds update 30, but the run's best is update 40"), e.getMessage());
+        assertArrayEquals(foreign, Files.readAllBytes(best), "a best file that is not the run's is refused, not replaced");
+        Files.delete(best);
+        TrainingRun.Result r = new TrainingRun(c.withBudget(TrainingPlan.Budget.updates(130)), dir, TrainingRun.quiet(), new AtomicBoolean(), reference())
+                .run(true);
+        assertEquals(130, r.best().orElseThrow().step(), "a best file removed by hand ends the record; the next validation is the best");
+    }
+
+    private static void assertSameWeights(TrainedModel a, TrainedModel b) {
+        assertEquals(a.step(), b.step());
+        for (dev.unfold.nn.Parameter p : a.model().parameters()) {
+            assertArrayEquals(a.weights().get(p).f32(), b.weights().get(p).f32(), p.name());
+        }
+    }
+
+    @Test
     void aDivergingRunStopsAndKeepsTheLastGoodCheckpoint() throws IOException {
         Path text = tmp.resolve("t.txt");
         Files.writeString(text, "abcabcabd".repeat(50));
@@ -91,7 +232,7 @@ class TrainingRunTest {
                 () -> new TrainingRun(blowUp, dir, TrainingRun.quiet(), new AtomicBoolean(), reference()).run(true));
         assertTrue(e.getMessage().contains("became non-finite at update 4") && e.getMessage().contains("the last good checkpoint, of update 3"), e.getMessage());
         assertArrayEquals(saved, Files.readAllBytes(dir.resolve(Checkpointing.FILE)), "the finite checkpoint stays");
-        assertEquals(3, dev.unfold.store.TrainedModel.load(dir).step(), "and loads");
+        assertEquals(3, TrainedModel.load(dir).step(), "and loads");
     }
 
     private static WindowRunner reference() {

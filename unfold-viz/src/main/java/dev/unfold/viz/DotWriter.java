@@ -33,7 +33,21 @@ public final class DotWriter {
             }
             sb.append(";\n");
         }
+        masks(sb, view, detail);
         return sb.append("}\n").toString();
+    }
+
+    /** Mask nodes, dashed: a variational mask once, with an edge to the cell of every step that reads it. */
+    private static void masks(StringBuilder sb, UnfoldedView view, Detail detail) {
+        for (UnfoldedView.Mask m : view.masks()) {
+            sb.append("  mask_").append(m.node().id()).append(" [label=\"").append(esc(m.symbol())).append("\", tooltip=\"")
+                    .append(esc(m.node().name() + " " + m.node().shape())).append("\", shape=circle, style=dashed, color=\"#b9770e\"];\n");
+            for (UnfoldedView.Cell c : m.readers()) {
+                String to = detail == Detail.CELL ? c.nodes().stream().filter(n -> n.inputs().contains(m.node().id())).findFirst()
+                        .map(n -> "n" + n.id()).orElse(endpoint(c, detail, false)) : endpoint(c, detail, false);
+                sb.append("  mask_").append(m.node().id()).append(" -> ").append(to).append(" [style=dashed, color=\"#b9770e\"];\n");
+            }
+        }
     }
 
     private static void folded(StringBuilder sb, UnfoldedView view) {

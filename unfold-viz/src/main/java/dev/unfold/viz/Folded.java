@@ -13,6 +13,24 @@ final class Folded {
     private Folded() {
     }
 
+    /** A layer's variational masks beside it: the folded cell reads the same mask at every step. */
+    private static void drawSharedMasks(Svg svg, UnfoldedView view, UnfoldedView.Row r, double y) {
+        int i = 0;
+        for (UnfoldedView.Mask m : view.masks()) {
+            if (m.shared() && !m.readers().isEmpty() && m.readers().get(0).row().index() == r.index()) {
+                double my = y + (m.symbol().endsWith("ₓ") ? 14 : -14) + (i++ > 1 ? 28 : 0);
+                double mx = X - 62;
+                svg.open("g", "class", "node mask shared", "data-name", m.node().name(), "data-op", "mask read by every step",
+                        "data-shape", m.node().shape().toString());
+                svg.empty("circle", "cx", Svg.n(mx), "cy", Svg.n(my), "r", Svg.n(SvgDrawing.MASK_R));
+                svg.text(mx, my + 4, "mask-label", m.symbol());
+                svg.close("g");
+                svg.empty("line", "x1", Svg.n(mx + SvgDrawing.MASK_R + 2), "y1", Svg.n(my), "x2", Svg.n(X - 31), "y2", Svg.n(my),
+                        "class", "edge mask-edge", "marker-end", "url(#arrow)");
+            }
+        }
+    }
+
     static void draw(Svg svg, UnfoldedView view, ToDoubleFunction<UnfoldedView.Row> rowY) {
         svg.open("g", "class", "folded");
         svg.text(X, SvgDrawing.MARGIN - 14, "title", "folded");
@@ -40,6 +58,7 @@ final class Folded {
             }
             svg.text(X, y + 5, "label", label);
             svg.close("g");
+            drawSharedMasks(svg, view, r, y);
             previous = r;
         }
         svg.close("g");

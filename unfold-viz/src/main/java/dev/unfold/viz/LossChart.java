@@ -28,6 +28,8 @@ public final class LossChart {
     private final double xMax;
     private final double yMin;
     private final double yMax;
+    private double[] kept;
+    private String keptLabel;
 
     /** Points are {x, y}; validation may be empty. */
     public LossChart(List<double[]> train, List<double[]> validation, String xLabel, String yLabel) {
@@ -55,6 +57,13 @@ public final class LossChart {
         this.xMax = xm;
         this.yMin = Math.max(0, lo - 0.05 * span);
         this.yMax = hi + 0.05 * span;
+    }
+
+    /** Marks the point {x, y} of the model a run keeps (its best validation), with a legend line; returns this chart. */
+    public LossChart marking(double[] point, String label) {
+        this.kept = point.clone();
+        this.keptLabel = label;
+        return this;
     }
 
     double px(double x) {
@@ -88,6 +97,11 @@ public final class LossChart {
         if (!validation.isEmpty()) {
             s.raw("<text x=\"" + (W - 150) + "\" y=\"46\" fill=\"#d62728\">validation</text>\n");
         }
+        if (kept != null) {
+            s.empty("circle", "class", "kept", "cx", Svg.n(px(kept[0])), "cy", Svg.n(py(kept[1])), "r", "7", "fill", "none", "stroke", "#2ca02c",
+                    "stroke-width", "2");
+            s.raw("<text x=\"" + (W - 150) + "\" y=\"62\" fill=\"#2ca02c\">" + Svg.escape(keptLabel) + "</text>\n");
+        }
         s.raw("<style>.axis{stroke:#333}</style>\n");
         return s.close("svg").toString();
     }
@@ -113,6 +127,11 @@ public final class LossChart {
         g.setStroke(new BasicStroke(1.5f));
         draw(g, train, new Color(0x1f77b4));
         draw(g, validation, new Color(0xd62728));
+        if (kept != null) {
+            g.setColor(new Color(0x2ca02c));
+            g.drawOval((int) px(kept[0]) - 7, (int) py(kept[1]) - 7, 14, 14);
+            g.drawString(keptLabel, W - 180, 30);
+        }
         g.dispose();
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -19,6 +19,7 @@ public final class SvgDrawing {
     static final double BOX_W = 58;
     static final double BOX_H = 36;
     static final double MARGIN = 40;
+    static final double MASK_R = 10;
     /** Beyond this many steps, a detailed drawing shows the middle steps as plain cells. */
     static final int DETAILED_STEPS = 100;
 
@@ -50,6 +51,9 @@ public final class SvgDrawing {
                 "0 0 " + Svg.n(width) + " " + Svg.n(height), "width", Svg.n(width), "height", Svg.n(height),
                 "data-steps", Integer.toString(view.steps()), "data-step-width", Svg.n(stepWidth));
         svg.raw(STYLE);
+        if (!view.masks().isEmpty()) {
+            svg.raw(MASK_STYLE);
+        }
         svg.raw("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
                 + "<path d=\"M0,0 L10,5 L0,10 z\" class=\"arrowhead\"/></marker></defs>\n");
         Folded.draw(svg, view, this::rowY);
@@ -96,6 +100,7 @@ public final class SvgDrawing {
             }
             svg.close("g");
         }
+        drawMasks(svg);
         for (int t = 0; t < view.steps(); t++) {
             svg.open("g", "class", "links", "data-step", Integer.toString(t));
             for (UnfoldedView.Link l : view.links()) {
@@ -129,6 +134,70 @@ public final class SvgDrawing {
             });
         }
         svg.close("g");
+    }
+
+    /**
+     * The masks of a training graph. A variational mask is one node beside its row's initial state, on a
+     * line that branches into the cell of every step, as the book would draw a shared parameter as a node:
+     * the input's mask below the row, the state's above. A per-step mask sits at a corner of the cell that
+     * reads it, on its right: a dropout mask at the top, on the value the cell passes on; a zoneout mask at
+     * the bottom.
+     */
+    private void drawMasks(Svg svg) {
+        if (view.masks().isEmpty()) {
+            return;
+        }
+        svg.open("g", "class", "masks");
+        Map<String, Integer> besideCell = new HashMap<>();
+        Map<String, Integer> besideRow = new HashMap<>();
+        for (UnfoldedView.Mask m : view.masks()) {
+            if (m.readers().isEmpty()) {
+                continue;
+            }
+            UnfoldedView.Cell first = m.readers().get(0);
+            boolean below = m.shared() ? m.symbol().endsWith("ₓ") : m.symbol().equals("z");
+            double x;
+            double y;
+            if (m.shared()) {
+                int k = besideRow.merge(first.row().index() + (below ? "b" : "a"), 1, Integer::sum) - 1;
+                x = (first.row().reverse() ? stepX(view.steps()) : unfoldedX + stepWidth / 2) - k * (2 * MASK_R + 4);
+                y = rowY(first.row()) + (below ? 1 : -1) * (BOX_H / 2 + MASK_R + 6);
+            } else {
+                int k = besideCell.merge(first.key() + below, 1, Integer::sum) - 1;
+                double[] c = box.get(first.key());
+                x = c[0] + c[2] / 2 + MASK_R + 3 + k * (2 * MASK_R + 3);
+                y = c[1] + (below ? 1 : -1) * (c[3] / 2 - 2);
+            }
+            String step = m.shared() ? "-1" : Integer.toString(first.step());
+            svg.open("g", "class", "node mask" + (m.shared() ? " shared" : ""), "data-step", step, "data-node", Integer.toString(m.node().id()),
+                    "data-name", m.node().name(), "data-op", m.shared() ? "mask read by every step" : "mask", "data-shape", m.node().shape().toString());
+            svg.empty("circle", "cx", Svg.n(x), "cy", Svg.n(y), "r", Svg.n(MASK_R));
+            svg.text(x, y + 4, "mask-label", m.symbol());
+            svg.close("g");
+            for (UnfoldedView.Cell c : m.readers()) {
+                double[] to = target(m, c);
+                double ex = to[0] - (to[2] > CellInterior.NODE_W ? to[2] / 4 : 0);
+                double ey = to[1] + (below ? 1 : -1) * (to[3] / 2 + 2);
+                String d = m.shared()
+                        ? "M" + Svg.n(x + MASK_R) + "," + Svg.n(y) + " L" + Svg.n(Math.max(x + MASK_R, ex - 14)) + "," + Svg.n(y)
+                                + " Q" + Svg.n(ex) + "," + Svg.n(y) + " " + Svg.n(ex) + "," + Svg.n(ey)
+                        : "M" + Svg.n(x - MASK_R) + "," + Svg.n(y) + " L" + Svg.n(to[0] + to[2] / 2 + 2) + "," + Svg.n(y);
+                svg.raw("<path class=\"edge mask-edge\" marker-end=\"url(#arrow)\" data-mask=\"" + Svg.escape(m.node().name()) + "\" data-step=\""
+                        + c.step() + "\" d=\"" + d + "\"/>\n");
+            }
+        }
+        svg.close("g");
+    }
+
+    /** Where a mask's edge ends in a reader: the node that reads it in an opened cell, else the cell. */
+    private double[] target(UnfoldedView.Mask m, UnfoldedView.Cell c) {
+        for (Node n : c.nodes()) {
+            if (n.inputs().contains(m.node().id()) && nodeAt.containsKey(n.id()) && detailed(c.step())) {
+                double[] at = nodeAt.get(n.id());
+                return new double[] {at[0], at[1], CellInterior.NODE_W, CellInterior.NODE_H};
+            }
+        }
+        return box.get(c.key());
     }
 
     private void drawCell(Svg svg, UnfoldedView.Cell c, boolean open) {
@@ -244,5 +313,12 @@ public final class SvgDrawing {
             + ".unfold-graph .step-band{fill:transparent}"
             + ".unfold-graph .step.active .step-band{fill:#fff3c4}"
             + ".unfold-graph .step.back .step-band{fill:#fde2e2}"
+            + "</style>\n";
+
+    /** Added to a drawing that has masks. */
+    static final String MASK_STYLE = "<style>"
+            + ".unfold-graph .mask circle{fill:#fff6e0;stroke:#b9770e;stroke-width:1.2}"
+            + ".unfold-graph .mask-label{font-size:11px;font-style:italic;text-anchor:middle;fill:#7a4a00}"
+            + ".unfold-graph .edge.mask-edge{stroke:#b9770e;stroke-dasharray:4 3}"
             + "</style>\n";
 }

@@ -3,6 +3,7 @@ package dev.unfold.viz;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.LoopGraph;
 import dev.unfold.graph.Node;
+import dev.unfold.graph.Role;
 import dev.unfold.op.Leaf;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,9 @@ public final class TextListing {
         StringBuilder sb = new StringBuilder();
         sb.append("folded graph '").append(loop.name()).append("': ").append(loop.operations().size()).append(" operations\n");
         sb.append("  params    ").append(leaves(body, loop.params())).append('\n');
+        if (!loop.shared().isEmpty()) {
+            sb.append("  shared    ").append(leaves(body, loop.shared())).append(" (the same at every step)\n");
+        }
         sb.append("  state in  ").append(leaves(body, loop.stateIn())).append('\n');
         sb.append("  inputs    ").append(leaves(body, loop.inputs())).append('\n');
         sb.append("  operations\n");
@@ -43,7 +47,7 @@ public final class TextListing {
         sb.append("unfolded graph: ").append(g.steps()).append(" steps, ").append(g.size()).append(" nodes, ")
                 .append(params.size()).append(" parameters\n");
         List<Node> outside = g.stepNodes(Node.NO_STEP);
-        sb.append("  outside time: ").append(outside.stream().filter(n -> !n.is(Leaf.Kind.PARAMETER))
+        sb.append("  outside time: ").append(outside.stream().filter(n -> !n.is(Leaf.Kind.PARAMETER) && n.role().kind() != Role.Kind.MASK)
                 .map(Node::name).collect(Collectors.joining(", "))).append('\n');
         for (int t = 0; t < g.steps(); t++) {
             List<Node> step = g.stepNodes(t);
@@ -58,12 +62,22 @@ public final class TextListing {
         }
         sb.append("  shared parameters\n");
         for (Node p : params) {
-            List<Integer> users = g.consumers(p.id());
-            String steps = users.stream().map(u -> g.node(u).step()).distinct().sorted().map(String::valueOf)
-                    .collect(Collectors.joining(","));
-            sb.append(String.format("    %-22s %-10s %d uses, steps %s%n", p.name(), p.shape(), users.size(), steps));
+            sb.append(String.format("    %-22s %-10s %s%n", p.name(), p.shape(), uses(g, p)));
+        }
+        List<Node> shared = outside.stream().filter(n -> n.role().kind() == Role.Kind.MASK).toList();
+        if (!shared.isEmpty()) {
+            sb.append("  shared masks (one per sequence, read by every step)\n");
+            for (Node m : shared) {
+                sb.append(String.format("    %-22s %-10s %s%n", m.name(), m.shape(), uses(g, m)));
+            }
         }
         return sb.toString();
+    }
+
+    private static String uses(Graph g, Node n) {
+        List<Integer> users = g.consumers(n.id());
+        String steps = users.stream().map(u -> g.node(u).step()).distinct().sorted().map(String::valueOf).collect(Collectors.joining(","));
+        return users.size() + " uses, steps " + steps;
     }
 
     private static String scopeOf(Node n) {

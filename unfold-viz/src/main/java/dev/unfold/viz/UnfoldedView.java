@@ -51,6 +51,22 @@ public final class UnfoldedView {
         }
     }
 
+    /**
+     * A dropout or zoneout mask and the cells that read it. A variational mask is {@code shared}: one node
+     * outside time read by every step, as a parameter is; the others belong to one step.
+     */
+    public record Mask(Node node, boolean shared, List<Cell> readers) {
+        /** The mask's symbol: m for dropout, z for zoneout, with what a shared mask masks as a subscript (mₓ, mₕ). */
+        public String symbol() {
+            String local = node.name().substring(node.name().lastIndexOf('/') + 1);
+            String base = local.startsWith("zone_") ? "z" : "m";
+            if (!shared) {
+                return base;
+            }
+            return base + (local.startsWith("mask_x") ? "ₓ" : "ₕ");
+        }
+    }
+
     /** A link between two cells; {@code from} is empty for an initial state. */
     public record Link(Optional<Cell> from, Cell to, String label, String parameter, Optional<Node> initial) {
     }
@@ -60,14 +76,16 @@ public final class UnfoldedView {
     private final int steps;
     private final Map<String, Cell> cells;
     private final List<Link> links;
+    private final List<Mask> masks;
     private final boolean multiLayer;
 
-    private UnfoldedView(Graph graph, List<Row> rows, int steps, Map<String, Cell> cells, List<Link> links, boolean multiLayer) {
+    private UnfoldedView(Graph graph, List<Row> rows, int steps, Map<String, Cell> cells, List<Link> links, List<Mask> masks, boolean multiLayer) {
         this.graph = graph;
         this.rows = rows;
         this.steps = steps;
         this.cells = cells;
         this.links = links;
+        this.masks = masks;
         this.multiLayer = multiLayer;
     }
 
@@ -92,7 +110,7 @@ public final class UnfoldedView {
         });
         boolean multi = rows.stream().filter(r -> r.kind() == Kind.LAYER).map(Row::layer).distinct().count() > 1;
         List<Link> links = links(g, rowOf, cells, multi);
-        return new UnfoldedView(g, rows, g.steps(), cells, links, multi);
+        return new UnfoldedView(g, rows, g.steps(), cells, links, masks(g, rowOf, cells), multi);
     }
 
     public Graph graph() {
@@ -117,6 +135,11 @@ public final class UnfoldedView {
 
     public List<Link> links() {
         return links;
+    }
+
+    /** The masks of a training graph, in node order: none in an evaluation graph. */
+    public List<Mask> masks() {
+        return masks;
     }
 
     public boolean multiLayer() {
@@ -146,7 +169,7 @@ public final class UnfoldedView {
             }
         }
         for (Node n : g.nodes()) {
-            if (n.step() < 0 || n.is(Leaf.Kind.PARAMETER) || n.is(Leaf.Kind.CONSTANT)) {
+            if (n.step() < 0 || n.is(Leaf.Kind.PARAMETER) || n.is(Leaf.Kind.CONSTANT) || n.role().kind() == Role.Kind.MASK) {
                 continue;
             }
             Role r = n.role();
@@ -213,7 +236,7 @@ public final class UnfoldedView {
                             && (src.step() == to.step() || fromRow.kind() == Kind.LOSS || fromRow.kind() == Kind.OUTPUT)) {
                         continue;
                     }
-                    if (fromRow == null && !(src.is(Leaf.Kind.INPUT) && src.step() < 0)) {
+                    if (fromRow == null && !(src.is(Leaf.Kind.INPUT) && src.step() < 0 && src.role().kind() != Role.Kind.MASK)) {
                         continue;
                     }
                     Optional<Node> weight = parameterOnPath(g, n, to);
@@ -226,6 +249,24 @@ public final class UnfoldedView {
             }
         }
         return List.copyOf(links.values());
+    }
+
+    private static List<Mask> masks(Graph g, Map<Integer, Row> rowOf, Map<String, Cell> cells) {
+        List<Mask> masks = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if (n.role().kind() != Role.Kind.MASK || !(n.op() instanceof Leaf)) {
+                continue;
+            }
+            Set<Cell> readers = new LinkedHashSet<>();
+            for (int user : g.consumers(n.id())) {
+                Row r = rowOf.get(user);
+                if (r != null) {
+                    readers.add(cells.get(r.index() + ":" + g.node(user).step()));
+                }
+            }
+            masks.add(new Mask(n, n.step() < 0, List.copyOf(readers)));
+        }
+        return List.copyOf(masks);
     }
 
     /** The parameter of the first product the value meets inside its cell, if any. */
