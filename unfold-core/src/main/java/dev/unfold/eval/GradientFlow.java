@@ -173,7 +173,8 @@ public record GradientFlow(Map<Role.Layer, List<float[]>> states, Map<Role.Layer
         for (Node n : g.nodes()) {
             MaskLeaf mask = maskOf.get(n.id());
             if (mask != null) {
-                feeds.put(n.id(), Tensor.generate(DType.F32, n.shape(), i -> mask.value(rng.nextDouble())));
+                double[] values = mask.draw(n.shape().size(), rng);
+                feeds.put(n.id(), Tensor.generate(DType.F32, n.shape(), i -> values[i]));
             } else if (n.op() instanceof Leaf l && l.kind() != Leaf.Kind.CONSTANT) {
                 double scale = l.kind() == Leaf.Kind.PARAMETER ? 1 / Math.sqrt(Math.max(1, n.shape().dim(-1))) : 1;
                 feeds.put(n.id(), Tensor.generate(DType.F32, n.shape(), i -> scale * (2 * rng.nextDouble() - 1)));

@@ -11,11 +11,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes whole files through a temporary file in the same folder, synced to disk, and a rename: a crash at
  * any moment leaves the previous file whole. Temporary files left by a write that was killed are removed by
- * the next write of the same file. New files get the permissions the umask gives.
+ * the next write into the folder (the writing process's id is part of a temporary's name). New files get the
+ * permissions the umask gives.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -43,7 +46,7 @@ public final class AtomicFiles {
         }
         String prefix = "." + absolute.getFileName();
         removeStale(dir, prefix);
-        Path tmp = dir.resolve(prefix + "." + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
+        Path tmp = dir.resolve(prefix + "." + ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     OutputStream out = Channels.newOutputStream(ch)) {
@@ -64,21 +67,32 @@ public final class AtomicFiles {
     }
 
     /**
-     * Temporary files that killed writes left behind in the folder: those of the same file at once, those of
-     * other files once they are an hour old (a write still under way in another process is never that old).
+     * Temporary files that killed writes left behind in the folder: those of the same file, and those of any
+     * file whose writing process (named in the temporary's name) is no longer running, or that are an hour old.
      */
     private static void removeStale(Path dir, String prefix) throws IOException {
-        java.util.regex.Pattern same = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "\\.[0-9a-f]+\\.tmp");
-        java.util.regex.Pattern any = java.util.regex.Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.tmp");
+        Pattern same = Pattern.compile(Pattern.quote(prefix) + "\\.([0-9]+-)?[0-9a-f]+\\.tmp");
+        Pattern any = Pattern.compile("\\..+\\.(?:([0-9]{1,19})-)?[0-9a-f]{1,16}\\.tmp");
         long hourAgo = System.currentTimeMillis() - 3_600_000L;
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, p -> any.matcher(p.getFileName().toString()).matches())) {
-            for (Path p : stale) {
-                if (same.matcher(p.getFileName().toString()).matches() || Files.getLastModifiedTime(p).toMillis() < hourAgo) {
+        try (DirectoryStream<Path> temporaries = Files.newDirectoryStream(dir, p -> any.matcher(p.getFileName().toString()).matches())) {
+            for (Path p : temporaries) {
+                String name = p.getFileName().toString();
+                Matcher m = any.matcher(name);
+                boolean writerGone = m.matches() && m.group(1) != null && !running(m.group(1));
+                if (same.matcher(name).matches() || writerGone || Files.getLastModifiedTime(p).toMillis() < hourAgo) {
                     Files.deleteIfExists(p);
                 }
             }
         } catch (IOException e) {
             throw new IOException("cannot write into " + dir + ": " + InputFiles.reason(e), e);
+        }
+    }
+
+    private static boolean running(String pid) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 }

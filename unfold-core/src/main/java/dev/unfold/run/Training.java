@@ -7,6 +7,7 @@ import dev.unfold.eval.Evaluation;
 import dev.unfold.exec.CompiledExecutor;
 import dev.unfold.io.Vocabulary;
 import dev.unfold.nn.SequenceModel;
+import dev.unfold.nn.Weights;
 import dev.unfold.store.TrainedModel;
 import dev.unfold.tensor.DType;
 import dev.unfold.train.Trainer;
@@ -17,12 +18,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
  * Training in memory, for the library: a model, its data and a plan; {@link #run} updates until the plan's
  * budget is spent and gives the trained model. Validation episodes, when given, are scored at the plan's
- * validation interval and at the end. Windows run with one shard of the batch per core.
+ * validation interval and at the end; the model of the best score is the one the result keeps, and the
+ * plan's patience stops training early. Windows run with one shard of the batch per core.
  */
 public final class Training {
     private final SequenceModel model;
@@ -79,10 +82,16 @@ public final class Training {
         return this;
     }
 
-    /** What training gave: the model, the last update, and the last validation score. */
-    public record Result(TrainedModel model, Trainer.Update last, OptionalDouble validation) {
+    /**
+     * What training gave: the model to keep (the weights of the best validation, or the last when nothing was
+     * validated), the last weights, the last update and validation, the best validation and its update, and
+     * whether the plan's patience ran out before its budget.
+     */
+    public record Result(TrainedModel model, TrainedModel lastModel, Trainer.Update last, OptionalDouble validation, OptionalDouble best,
+            OptionalLong bestStep, boolean stoppedEarly) {
     }
 
+    /** Trains until the budget is spent, or until {@code patience} validations in a row bring no better score. */
     public Result run() {
         DType dtype = DType.F32;
         try (WindowRunner runner = WindowRunner.perCore(new CompiledExecutor())) {
@@ -91,18 +100,47 @@ public final class Training {
             Evaluation eval = validation.isEmpty() ? null : new Evaluation(model, validationBatch, plan.sequenceLength(), runner, dtype);
             long start = System.nanoTime();
             Trainer.Update last = null;
-            OptionalDouble score = OptionalDouble.empty();
-            while (!spent(trainer.updates(), (System.nanoTime() - start) / 60e9)) {
+            Kept kept = new Kept();
+            while (!spent(trainer.updates(), (System.nanoTime() - start) / 60e9) && !kept.outOfPatience(plan.patience())) {
                 last = trainer.step();
                 onUpdate.accept(last);
                 if (eval != null && plan.intervals().validate() > 0 && last.step() % plan.intervals().validate() == 0) {
-                    score = OptionalDouble.of(validate(eval, trainer));
+                    kept.scored(validate(eval, trainer), trainer);
                 }
             }
-            if (eval != null && (last == null || plan.intervals().validate() == 0 || last.step() % plan.intervals().validate() != 0)) {
-                score = OptionalDouble.of(validate(eval, trainer));
+            boolean validatedLast = last != null && plan.intervals().validate() > 0 && last.step() % plan.intervals().validate() == 0;
+            if (eval != null && !validatedLast && !kept.outOfPatience(plan.patience())) {
+                kept.scored(validate(eval, trainer), trainer);
             }
-            return new Result(TrainedModel.of(model, trainer.weights(), vocabulary), last, score);
+            TrainedModel lastModel = new TrainedModel(model, trainer.weights(), vocabulary, Optional.empty(), trainer.updates());
+            TrainedModel keep = kept.weights == null ? lastModel : new TrainedModel(model, kept.weights, vocabulary, Optional.empty(), kept.step);
+            return new Result(keep, lastModel, last, kept.last, kept.weights == null ? OptionalDouble.empty() : OptionalDouble.of(kept.best),
+                    kept.weights == null ? OptionalLong.empty() : OptionalLong.of(kept.step), kept.outOfPatience(plan.patience()));
+        }
+    }
+
+    /** The best validation so far, its weights and update, the validations since, and the last score. */
+    private static final class Kept {
+        Weights weights;
+        double best = Double.POSITIVE_INFINITY;
+        long step;
+        int since;
+        OptionalDouble last = OptionalDouble.empty();
+
+        void scored(double value, Trainer trainer) {
+            last = OptionalDouble.of(value);
+            if (value < best) {
+                best = value;
+                weights = trainer.weights();
+                step = trainer.updates();
+                since = 0;
+            } else {
+                since++;
+            }
+        }
+
+        boolean outOfPatience(int patience) {
+            return patience > 0 && weights != null && since >= patience;
         }
     }
 

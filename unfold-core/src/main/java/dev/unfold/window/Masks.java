@@ -24,11 +24,12 @@ public final class Masks {
         return NONE;
     }
 
-    /** Masks for {@code leaves}, element by element from {@code rng}. */
+    /** Masks for {@code leaves}, in order, from {@code rng} (two elements per draw). */
     public static Masks draw(List<MaskLeaf> leaves, Rng rng, DType dtype) {
         List<Tensor> out = new ArrayList<>();
         for (MaskLeaf m : leaves) {
-            out.add(Tensor.generate(dtype, m.node().shape(), i -> m.value(rng.nextDouble())));
+            double[] values = m.draw(m.node().shape().size(), rng);
+            out.add(Tensor.generate(dtype, m.node().shape(), i -> values[i]));
         }
         return new Masks(out);
     }
