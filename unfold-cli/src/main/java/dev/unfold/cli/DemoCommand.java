@@ -101,7 +101,23 @@ final class DemoCommand implements Callable<Integer> {
         TrainingPlan plan = TrainingPlan.builder().batch(32).sequenceLength(64).optimizer(OptimizerConfig.adam()).learningRate(0.002)
                 .clipping(Clipping.byNorm(5.0)).budget(TrainingPlan.Budget.minutes(minutes)).intervals(new TrainingPlan.Intervals(10, 200, 500))
                 .init(InitScheme.PYTORCH).seed(seed).build();
-        return new RunConfig(new DataSpec.Text(java.util.Optional.empty(), 0.05), new ModelSettings(CellType.LSTM, hidden, 1, 64), plan);
+        return new RunConfig(new DataSpec.Text(java.util.Optional.empty(), 0.05), new ModelSettings(CellType.LSTM, hidden, 1, 64,
+                TrainOptions.TEXT_REGULARIZATION), plan);
+    }
+
+    /** The model's regularisation as the report names it. */
+    static String regularization(dev.unfold.nn.Regularization r) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (r.dropout() > 0) {
+            parts.add("dropout " + r.dropout());
+        }
+        if (r.variational() > 0) {
+            parts.add("variational dropout " + r.variational() + " on the LSTM's input and state (one mask per sequence)");
+        }
+        if (r.zoneout() > 0) {
+            parts.add("zoneout " + r.zoneout());
+        }
+        return parts.isEmpty() ? "" : "; " + String.join(", ", parts) + " in training";
     }
 
     /** Gradient flow on the first validation characters; {@code saved} null means the initial parameters. */
@@ -121,7 +137,8 @@ final class DemoCommand implements Callable<Integer> {
         MetricsHistory h = MetricsHistory.read(out.resolve("model"));
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("corpus", TextCorpus.DEFAULT_NAME + ", last 5% for validation");
-        conf.put("model", "embedding 64 → LSTM " + c.model().hidden() + " → linear → softmax over " + saved.vocabulary().get().size() + " symbols");
+        conf.put("model", "embedding 64 → LSTM " + c.model().hidden() + " → linear → softmax over " + saved.vocabulary().get().size() + " symbols"
+                + regularization(c.model().regularization()));
         conf.put("training", "BPTT over " + c.plan().sequenceLength() + " steps, batch " + c.plan().batch() + ", Adam lr "
                 + c.plan().schedule().at(0) + ", clip norm " + c.plan().clipping().maxNorm().orElse(0) + ", " + c.plan().budget().minutes() + " min budget");
         conf.put("result", String.format(Locale.ROOT, "%d updates, %,d characters, %s; last validation %.3f bits/char", r.steps(), r.tokens(),

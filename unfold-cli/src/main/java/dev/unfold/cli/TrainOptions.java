@@ -3,6 +3,7 @@ package dev.unfold.cli;
 import dev.unfold.data.TaskKind;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.InitScheme;
+import dev.unfold.nn.Regularization;
 import dev.unfold.optim.Clipping;
 import dev.unfold.optim.LearningRateSchedule;
 import dev.unfold.optim.OptimizerConfig;
@@ -35,13 +36,13 @@ final class TrainOptions {
     @Option(names = "--cell", defaultValue = "lstm", converter = Choices.Cell.class, description = "Cell (default: ${DEFAULT-VALUE}).")
     CellType cell;
 
-    @Option(names = "--hidden", defaultValue = "128", description = "Hidden units (default: ${DEFAULT-VALUE}).")
-    int hidden;
+    @Option(names = "--hidden", description = "Hidden units (default: 256 for text, 128 for a task).")
+    Integer hidden;
 
     @Option(names = "--layers", defaultValue = "1", description = "Stacked layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--embed", defaultValue = "32", description = "Embedding width for text; 0 for one-hot input (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--embed", defaultValue = "64", description = "Embedding width for text; 0 for one-hot input (default: ${DEFAULT-VALUE}).")
     int embed;
 
     @Option(names = "--seq", defaultValue = "64", description = "Sequence length of an update for text (default: ${DEFAULT-VALUE}).")
@@ -104,15 +105,15 @@ final class TrainOptions {
     @Option(names = "--val-text", description = "Validate on this UTF-8 text instead of the end of the training text (which then all trains).")
     Path valText;
 
-    @Option(names = "--dropout", defaultValue = "0", description = "Dropout on the embedding's output, between layers and before the decoder (default: ${DEFAULT-VALUE}).")
-    double dropout;
+    @Option(names = "--dropout", description = "Dropout on the embedding's output, between layers and before the decoder (default: 0).")
+    Double dropout;
 
-    @Option(names = "--variational-dropout", defaultValue = "0",
-            description = "Variational dropout: one mask per sequence on each layer's input and recurrent state (default: ${DEFAULT-VALUE}).")
-    double variationalDropout;
+    @Option(names = "--variational-dropout",
+            description = "Variational dropout: one mask per sequence on each layer's input and recurrent state (default: 0.25 for text, 0 for a task).")
+    Double variationalDropout;
 
-    @Option(names = "--zoneout", defaultValue = "0", description = "Zoneout of the carried state: the probability a unit keeps its value (default: ${DEFAULT-VALUE}).")
-    double zoneout;
+    @Option(names = "--zoneout", description = "Zoneout of the carried state: the probability a unit keeps its value (default: 0).")
+    Double zoneout;
 
     @Option(names = "--patience", description = "Stop after this many validations in a row without a better one (default: never stop early).")
     Integer patience;
@@ -126,6 +127,11 @@ final class TrainOptions {
     @Option(names = "--checkpoint-every", defaultValue = "500", description = "Updates between checkpoints; 0 only at the end (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
+    /** What a text run gets without flags, chosen by measurement (docs/RESULTS.md (d)); a task gets none. */
+    static final Regularization TEXT_REGULARIZATION = new Regularization(0, 0.25, 0);
+    static final int TEXT_HIDDEN = 256;
+    static final int TASK_HIDDEN = 128;
+
     /** The run these flags describe; a flag out of range is named in the message. */
     RunConfig config() {
         if (text != null && task != null) {
@@ -135,6 +141,7 @@ final class TrainOptions {
         if (budget.unlimited()) {
             throw new IllegalArgumentException("give a budget: --steps N or --minutes M");
         }
+        int hidden = this.hidden != null ? this.hidden : task != null ? TASK_HIDDEN : TEXT_HIDDEN;
         Limits.range("--hidden", hidden, 1, 8192);
         Limits.range("--layers", layers, 1, 16);
         Limits.range("--embed", embed, 0, 4096);
@@ -156,9 +163,10 @@ final class TrainOptions {
         if (!(valFraction > 0 && valFraction < 1)) {
             throw new IllegalArgumentException("--val-fraction must be between 0 and 1, got " + valFraction);
         }
-        Limits.probability("--dropout", dropout);
-        Limits.probability("--variational-dropout", variationalDropout);
-        Limits.probability("--zoneout", zoneout);
+        Regularization preset = task != null ? Regularization.NONE : TEXT_REGULARIZATION;
+        double dropout = Limits.probability("--dropout", this.dropout != null ? this.dropout : preset.dropout());
+        double variationalDropout = Limits.probability("--variational-dropout", this.variationalDropout != null ? this.variationalDropout : preset.variational());
+        double zoneout = Limits.probability("--zoneout", this.zoneout != null ? this.zoneout : preset.zoneout());
         if (patience != null && patience < 1) {
             throw new IllegalArgumentException("--patience must be at least 1 validation, got " + patience);
         }
@@ -177,7 +185,7 @@ final class TrainOptions {
         DataSpec data = task != null ? new DataSpec.Task(task, length)
                 : valText != null ? textData.validatedOn(valText.toAbsolutePath().normalize()) : textData;
         ModelSettings model = new ModelSettings(cell, hidden, layers, task != null ? 0 : embed,
-                new dev.unfold.nn.Regularization(dropout, variationalDropout, zoneout));
+                new Regularization(dropout, variationalDropout, zoneout));
         TrainingPlan plan = TrainingPlan.builder()
                 .batch(batch)
                 .sequenceLength(episode)
