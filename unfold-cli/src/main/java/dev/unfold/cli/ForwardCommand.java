@@ -5,6 +5,7 @@ import dev.unfold.io.SafeTensors;
 import dev.unfold.io.TorchWeights;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.RecurrentSpec;
+import dev.unfold.nn.SequenceLengths;
 import dev.unfold.nn.Weights;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Tensor;
@@ -23,10 +24,12 @@ import picocli.CommandLine.Spec;
 /** {@code unfold forward}: run PyTorch weights on an input, optionally with BPTT gradients. */
 @Command(name = "forward", mixinStandardHelpOptions = true,
         description = {"Run a recurrent network with PyTorch weights over a time-major input.",
-            "W holds a state dict by PyTorch's names; X holds 'input' [T,B,I] and optional 'h0', 'c0' [L*D,B,H] and 'R' [T,B,D*H].",
+            "W holds a state dict by PyTorch's names; X holds 'input' [T,B,I] and optional 'h0', 'c0' [L*D,B,H], 'R' [T,B,D*H] and 'lengths' [B].",
+            "With lengths, row b is a sequence of its first lengths[b] steps (PyTorch's packed sequences): outputs after it are zero,",
+            "h_n and c_n are its states at its last step, and a reverse direction starts there.",
             "Y receives 'output', 'h_n', 'c_n' (LSTM) and, when R is given, the gradients of sum(R * output) as 'grad.<name>'."})
 final class ForwardCommand implements Callable<Integer> {
-    private static final Set<String> INPUTS = Set.of("input", "h0", "c0", "R");
+    private static final Set<String> INPUTS = Set.of("input", "h0", "c0", "R", "lengths");
 
     @Option(names = "--cell", required = true, converter = Choices.Cell.class, description = "Cell: rnn_tanh, rnn_relu, lstm or gru.")
     CellType cell;
@@ -40,7 +43,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, description = "safetensors file with the PyTorch state dict.")
     Path weights;
 
-    @Option(names = "--input", required = true, description = "safetensors file with 'input' and optional 'h0', 'c0', 'R'.")
+    @Option(names = "--input", required = true, description = "safetensors file with 'input' and optional 'h0', 'c0', 'R', 'lengths'.")
     Path input;
 
     @Option(names = "--out", required = true, description = "safetensors file to write.")
@@ -62,7 +65,7 @@ final class ForwardCommand implements Callable<Integer> {
         Map<String, Tensor> x = SafeTensors.read(input);
         for (String name : x.keySet()) {
             if (!INPUTS.contains(name)) {
-                throw new IllegalArgumentException(input + ": unexpected tensor '" + name + "' (expected input, h0, c0, R)");
+                throw new IllegalArgumentException(input + ": unexpected tensor '" + name + "' (expected input, h0, c0, R, lengths)");
             }
         }
         if (!x.containsKey("input")) {
@@ -79,8 +82,19 @@ final class ForwardCommand implements Callable<Integer> {
             MemoryEstimate.interpreted(rs, Math.max(1, in.shape().dim(1)), Math.max(1, in.shape().dim(0)), 8, x.containsKey("R"))
                     .requireFits("this forward pass of " + input);
         }
+        Optional<SequenceLengths> lengths = Optional.empty();
+        if (x.containsKey("lengths")) {
+            if (in.shape().rank() != 3) {
+                throw new IllegalArgumentException(input + ": input: expected shape [T, B, " + rs.inputSize() + "], got " + in.shape());
+            }
+            try {
+                lengths = Optional.of(SequenceLengths.of(x.get("lengths"), in.shape().dim(0), in.shape().dim(1)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(input + ": lengths: " + e.getMessage(), e);
+            }
+        }
         RecurrentEvaluation.Request request = new RecurrentEvaluation.Request(rs, params, x.get("input"),
-                Optional.ofNullable(x.get("h0")), Optional.ofNullable(x.get("c0")), Optional.ofNullable(x.get("R")));
+                Optional.ofNullable(x.get("h0")), Optional.ofNullable(x.get("c0")), Optional.ofNullable(x.get("R")), lengths);
         RecurrentEvaluation.Result r = RecurrentEvaluation.run(request, DType.F64);
         Map<String, Tensor> result = new LinkedHashMap<>();
         result.put("output", r.output());

@@ -680,6 +680,26 @@ class BadInputCorpusTest {
             x.put("hidden", Tensor.zeros(DType.F32, Shape.of(1)));
             return forward(d, "lstm", "2", weights, tensors(d, "x.safetensors", x));
         }, 2, "unexpected tensor 'hidden'"));
+        all.add(new Case("forward lengths with a zero", d -> {
+            Map<String, Tensor> x = inputs();
+            x.put("lengths", Tensor.wrap(Shape.of(3), new double[] {5, 0, 2}));
+            return forward(d, "lstm", "2", weights, tensors(d, "x.safetensors", x));
+        }, 2, "x.safetensors: lengths: length of row 1 must be a whole number between 1 and 5, got 0.0"));
+        all.add(new Case("forward lengths longer than the input", d -> {
+            Map<String, Tensor> x = inputs();
+            x.put("lengths", Tensor.wrap(Shape.of(3), new double[] {6, 1, 2}));
+            return forward(d, "lstm", "2", weights, tensors(d, "x.safetensors", x));
+        }, 2, "lengths: length of row 0 must be a whole number between 1 and 5, got 6.0"));
+        all.add(new Case("forward fractional lengths", d -> {
+            Map<String, Tensor> x = inputs();
+            x.put("lengths", Tensor.wrap(Shape.of(3), new float[] {1, 2.5f, 2}));
+            return forward(d, "lstm", "2", weights, tensors(d, "x.safetensors", x));
+        }, 2, "length of row 1 must be a whole number between 1 and 5, got 2.5"));
+        all.add(new Case("forward lengths of the wrong shape", d -> {
+            Map<String, Tensor> x = inputs();
+            x.put("lengths", Tensor.wrap(Shape.of(2), new double[] {1, 2}));
+            return forward(d, "lstm", "2", weights, tensors(d, "x.safetensors", x));
+        }, 2, "lengths: expected shape \\[3\\], got \\[2\\]"));
         all.add(new Case("forward without an input tensor", d -> {
             Map<String, Tensor> x = inputs();
             x.remove("input");

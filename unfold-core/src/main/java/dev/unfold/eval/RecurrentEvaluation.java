@@ -11,8 +11,11 @@ import dev.unfold.graph.Role;
 import dev.unfold.kernel.Stack;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.Losses;
+import dev.unfold.nn.Phase;
 import dev.unfold.nn.RecurrentNetwork;
 import dev.unfold.nn.RecurrentSpec;
+import dev.unfold.nn.Regularization;
+import dev.unfold.nn.SequenceLengths;
 import dev.unfold.nn.Weights;
 import dev.unfold.op.Var;
 import dev.unfold.tensor.DType;
@@ -30,15 +33,21 @@ import java.util.Optional;
  * parameter, the input and the initial state: BPTT on the unfolded graph.
  *
  * <p>Shapes: input (T, B, I); h0, c0, h_n, c_n (L×D, B, H), entry {@code l×D + d} for layer l and
- * direction d; output and R (T, B, D×H).
+ * direction d; output and R (T, B, D×H). With lengths, row b is a sequence of its first {@code length(b)}
+ * steps, as {@code pack_padded_sequence} makes it: its outputs after them are zero, its h_n and c_n are
+ * its states at its last step, and its reverse direction starts at that step.
  */
 public final class RecurrentEvaluation {
     private RecurrentEvaluation() {
     }
 
-    /** What to evaluate; h0, c0 default to zeros, and without R no gradient is computed. */
+    /** What to evaluate; h0, c0 default to zeros, without R no gradient is computed, and without lengths every row fills all T steps. */
     public record Request(RecurrentSpec spec, Weights weights, Tensor input,
-            Optional<Tensor> h0, Optional<Tensor> c0, Optional<Tensor> r) {
+            Optional<Tensor> h0, Optional<Tensor> c0, Optional<Tensor> r, Optional<SequenceLengths> lengths) {
+        /** A request whose rows fill all steps. */
+        public Request(RecurrentSpec spec, Weights weights, Tensor input, Optional<Tensor> h0, Optional<Tensor> c0, Optional<Tensor> r) {
+            this(spec, weights, input, h0, c0, r, Optional.empty());
+        }
     }
 
     /** Outputs and, when R was given, gradients keyed {@code grad.<name>}. */
@@ -65,10 +74,24 @@ public final class RecurrentEvaluation {
             requireShape("c0", c, stateShape);
         });
         request.r().ifPresent(r -> requireShape("R", r, Shape.of(steps, batch, spec.outputSize())));
+        request.lengths().ifPresent(l -> {
+            if (l.steps() != steps || l.batch() != batch) {
+                throw new IllegalArgumentException("lengths: expected " + batch + " lengths of at most " + steps + " steps, got " + l);
+            }
+        });
 
         GraphBuilder b = new GraphBuilder();
-        RecurrentNetwork.Unfolded u = new RecurrentNetwork(spec).unfold(b, steps, batch, compute);
+        List<Var> xs = new ArrayList<>();
+        for (int t = 0; t < steps; t++) {
+            xs.add(b.at(t).input("x[" + t + "]", Shape.of(batch, spec.inputSize()), compute, Role.of(Role.Kind.INPUT)));
+        }
+        List<Var> valid = request.lengths().isPresent() ? SequenceLengths.leaves(b, steps, batch, compute) : List.of();
+        b.at(Node.NO_STEP);
+        RecurrentNetwork.Unfolded u = new RecurrentNetwork(spec).unfold(b, xs, valid, Regularization.NONE, Phase.EVALUATION, new ArrayList<>());
         Feeds.Builder feeds = feeds(request, u, compute, stateShape);
+        for (int t = 0; t < valid.size(); t++) {
+            feeds.put(valid.get(t), request.lengths().get().valid(t, compute));
+        }
         Graph forward = request.r().isPresent() ? withLoss(b, u, request.r().get(), feeds, compute) : b.build();
         Optional<Vjp.Gradients> grads = request.r().map(r -> Vjp.of(forward, "loss"));
         Values v = Interpreter.run(grads.map(Vjp.Gradients::graph).orElse(forward), feeds.build());

@@ -33,6 +33,8 @@ public record Role(Kind kind, Layer layer, Part part) {
         PROBE,
         /** A dropout or zoneout mask, fed for each training window. */
         MASK,
+        /** Whether each row's step lies within its sequence: 1 inside its length, 0 in the padding after it. */
+        VALID,
         /** A node of the backward pass. */
         GRADIENT,
         /** Anything else. */

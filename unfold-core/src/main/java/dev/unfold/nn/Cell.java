@@ -54,15 +54,21 @@ public interface Cell {
      * How a cell's step is regularised when it folds: variational masks on its input and on the state its
      * recurrent weights read (shared inputs of the loop, the same at every step), and zoneout of the carried
      * states with probability {@code zoneout}: with a mask input per state and step in training, as the
-     * expectation in evaluation.
+     * expectation in evaluation. With {@code lengths}, each step also reads whether it lies within each row's
+     * sequence, and a padded step keeps the state and emits zeros.
      */
-    record Folding(boolean inputMask, boolean recurrentMask, double zoneout, Phase phase) {
-        public static final Folding PLAIN = new Folding(false, false, 0, Phase.EVALUATION);
+    record Folding(boolean inputMask, boolean recurrentMask, double zoneout, Phase phase, boolean lengths) {
+        public static final Folding PLAIN = new Folding(false, false, 0, Phase.EVALUATION, false);
 
         /** The folding a network regularised by {@code reg} gives its cells in {@code phase}. */
         public static Folding of(Regularization reg, Phase phase) {
             boolean variational = phase == Phase.TRAINING && reg.variational() > 0;
-            return new Folding(variational, variational, reg.zoneout(), phase);
+            return new Folding(variational, variational, reg.zoneout(), phase, false);
+        }
+
+        /** This folding for sequences of their own lengths. */
+        public Folding withLengths() {
+            return new Folding(inputMask, recurrentMask, zoneout, phase, true);
         }
 
         boolean training() {
@@ -80,8 +86,9 @@ public interface Cell {
 
     /**
      * The folded graph as {@code folding} regularises it. Its shared inputs are the input mask and then the
-     * recurrent mask, as asked for in training; its inputs are x and then, in training with zoneout, one mask
-     * per state.
+     * recurrent mask, as asked for in training; its inputs are x, then, in training with zoneout, one mask
+     * per state, and last, with lengths, the step's validity v (B, 1): {@code s_t = v ⊙ s'_t + (1 − v) ⊙ s_{t−1}}
+     * and {@code y_t = v ⊙ y'_t}, where s' and y' are the step's own results (PyTorch's packed sequences).
      */
     default LoopGraph fold(int batch, DType dtype, Folding folding) {
         GraphBuilder b = new GraphBuilder();
@@ -139,6 +146,17 @@ public interface Cell {
             }
             output = output.id() == next.get(0).id() ? zoned.get(0) : output;
             next = zoned;
+        }
+        if (folding.lengths()) {
+            Var valid = b.input("valid", Shape.of(batch, 1), dtype, Role.of(Role.Kind.VALID));
+            inputs.add(valid);
+            Var padded = b.name(b.oneMinus(valid), "padded");
+            List<Var> held = new ArrayList<>();
+            for (int i = 0; i < next.size(); i++) {
+                held.add(b.name(b.add(b.mul(next.get(i), valid), b.mul(state.get(i), padded)), states().get(i).name()));
+            }
+            output = b.name(b.mul(output, valid), "y");
+            next = held;
         }
         for (Var s : next) {
             b.role(s, Role.of(Role.Kind.STATE));

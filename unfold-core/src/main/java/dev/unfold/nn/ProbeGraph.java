@@ -6,6 +6,7 @@ import dev.unfold.graph.Node;
 import dev.unfold.graph.Role;
 import dev.unfold.op.Var;
 import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,9 +36,27 @@ public final class ProbeGraph {
 
     /** As {@link #probe(RecurrentSpec, int, int, DType)}, with the network regularised in {@code phase}. */
     public static Probe probe(RecurrentSpec spec, int steps, int batch, DType dtype, Regularization reg, Phase phase) {
+        return probe(spec, steps, batch, dtype, reg, phase, false);
+    }
+
+    /**
+     * As {@link #probe(RecurrentSpec, int, int, DType)}, for rows of their own lengths: the graph also reads
+     * {@code valid[t]} (B, 1), fed from {@link SequenceLengths#valid}.
+     */
+    public static Probe masked(RecurrentSpec spec, int steps, int batch, DType dtype) {
+        return probe(spec, steps, batch, dtype, Regularization.NONE, Phase.EVALUATION, true);
+    }
+
+    private static Probe probe(RecurrentSpec spec, int steps, int batch, DType dtype, Regularization reg, Phase phase, boolean lengths) {
         GraphBuilder b = new GraphBuilder();
         List<MaskLeaf> masks = new ArrayList<>();
-        RecurrentNetwork.Unfolded u = new RecurrentNetwork(spec).unfold(b, steps, batch, dtype, reg, phase, masks);
+        List<Var> xs = new ArrayList<>();
+        for (int t = 0; t < steps; t++) {
+            xs.add(b.at(t).input("x[" + t + "]", Shape.of(batch, spec.inputSize()), dtype, Role.of(Role.Kind.INPUT)));
+        }
+        List<Var> valid = lengths ? SequenceLengths.leaves(b, steps, batch, dtype) : List.of();
+        b.at(Node.NO_STEP);
+        RecurrentNetwork.Unfolded u = new RecurrentNetwork(spec).unfold(b, xs, valid, reg, phase, masks);
         Var loss = null;
         b.as(Role.of(Role.Kind.LOSS));
         for (int t = 0; t < steps; t++) {

@@ -124,6 +124,17 @@ public final class RecurrentNetwork {
      * added to {@code masks}. In evaluation only zoneout remains, as its expectation.
      */
     public Unfolded unfold(GraphBuilder b, List<Var> inputs, Regularization reg, Phase phase, List<MaskLeaf> masks) {
+        return unfold(b, inputs, List.of(), reg, phase, masks);
+    }
+
+    /**
+     * As {@link #unfold(GraphBuilder, List, Regularization, Phase, List)}, for sequences of their own lengths:
+     * {@code valid.get(t)} (B, 1), made by {@link SequenceLengths#leaves}, is 1 for the rows whose sequence
+     * reaches step t and 0 for the rest. A padded step keeps every layer's state and outputs zeros, so a
+     * row's final state is its state at its last valid step, and a reverse direction starts there (PyTorch's
+     * packed sequences). An empty {@code valid} means every row fills all steps.
+     */
+    public Unfolded unfold(GraphBuilder b, List<Var> inputs, List<Var> valid, Regularization reg, Phase phase, List<MaskLeaf> masks) {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("a network needs at least one step of input");
         }
@@ -133,6 +144,9 @@ public final class RecurrentNetwork {
         }
         int batch = first.shape().dim(0);
         DType dtype = first.dtype();
+        if (!valid.isEmpty() && (valid.size() != inputs.size() || !valid.get(0).shape().equals(Shape.of(batch, 1)))) {
+            throw new IllegalArgumentException("validity must be one (" + batch + ", 1) value per step, got " + valid.size() + " for " + inputs.size() + " steps");
+        }
         int savedStep = b.step();
         Role savedRole = b.role();
         Map<Parameter, Var> params = new LinkedHashMap<>();
@@ -141,7 +155,7 @@ public final class RecurrentNetwork {
         for (int l = 0; l < spec.layers(); l++) {
             List<Run> layerRuns = new ArrayList<>();
             for (int d = 0; d < spec.directions().count(); d++) {
-                layerRuns.add(unfoldLayer(b, new Role.Layer(l, Direction.of(d)), layerIn, params, batch, dtype, reg, phase, masks));
+                layerRuns.add(unfoldLayer(b, new Role.Layer(l, Direction.of(d)), layerIn, valid, params, batch, dtype, reg, phase, masks));
             }
             runs.addAll(layerRuns);
             layerIn = joinDirections(b, l, layerRuns, inputs.size());
@@ -169,11 +183,11 @@ public final class RecurrentNetwork {
         return out;
     }
 
-    private Run unfoldLayer(GraphBuilder b, Role.Layer layer, List<Var> layerIn, Map<Parameter, Var> params, int batch, DType dtype,
-            Regularization reg, Phase phase, List<MaskLeaf> masks) {
+    private Run unfoldLayer(GraphBuilder b, Role.Layer layer, List<Var> layerIn, List<Var> valid, Map<Parameter, Var> params, int batch,
+            DType dtype, Regularization reg, Phase phase, List<MaskLeaf> masks) {
         Cell cell = cell(layer.index());
         boolean training = phase == Phase.TRAINING;
-        Cell.Folding folding = Cell.Folding.of(reg, phase);
+        Cell.Folding folding = valid.isEmpty() ? Cell.Folding.of(reg, phase) : Cell.Folding.of(reg, phase).withLengths();
         b.at(Node.NO_STEP);
         List<Var> own = new ArrayList<>();
         for (Parameter p : cell.parameters()) {
@@ -206,6 +220,9 @@ public final class RecurrentNetwork {
                     step.add(mask(b, "zone_" + slot.label() + "[" + t + "]", slot.shape(batch), dtype, layer, MaskLeaf.Kind.ZONEOUT, reg.zoneout(), masks));
                 }
                 b.at(Node.NO_STEP);
+            }
+            if (!valid.isEmpty()) {
+                step.add(valid.get(t));
             }
             xs.add(step);
         }

@@ -4,6 +4,7 @@ import dev.unfold.graph.Graph;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.ProbeGraph;
 import dev.unfold.nn.RecurrentSpec;
+import dev.unfold.nn.SequenceLengths;
 import dev.unfold.nn.SequenceModel;
 import dev.unfold.nn.SequenceModelSpec;
 import dev.unfold.tensor.DType;
@@ -27,6 +28,25 @@ class CompiledExecutorProperties {
         RecurrentSpec spec = new RecurrentSpec(cell, input, hidden, layers, bidirectional ? RecurrentSpec.Directions.BOTH : RecurrentSpec.Directions.ONE);
         Graph g = ProbeGraph.build(spec, steps, batch, DType.F32);
         ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", Fixtures.randomFeeds(g, Fixtures.rng()));
+    }
+
+    @Property(tries = 40, seed = "20261201")
+    void maskedNetworksAgree(@ForAll CellType cell, @ForAll @IntRange(min = 1, max = 2) int layers, @ForAll boolean bidirectional,
+            @ForAll @IntRange(min = 1, max = 7) int steps, @ForAll @IntRange(min = 1, max = 4) int batch,
+            @ForAll @IntRange(min = 1, max = 5) int hidden, @ForAll long lengthSeed) {
+        RecurrentSpec spec = new RecurrentSpec(cell, 3, hidden, layers, bidirectional ? RecurrentSpec.Directions.BOTH : RecurrentSpec.Directions.ONE);
+        Graph g = ProbeGraph.masked(spec, steps, batch, DType.F32).graph();
+        Map<String, Tensor> feeds = Fixtures.randomFeeds(g, Fixtures.rng());
+        Rng rng = new Rng(lengthSeed);
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            lengths[b] = 1 + rng.nextInt(steps);
+        }
+        SequenceLengths l = SequenceLengths.of(steps, lengths);
+        for (int t = 0; t < steps; t++) {
+            feeds.put("valid[" + t + "]", l.valid(t, DType.F32));
+        }
+        ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", feeds);
     }
 
     @Property(tries = 30, seed = "20261126")
