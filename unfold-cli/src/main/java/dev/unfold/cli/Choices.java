@@ -1,12 +1,15 @@
 package dev.unfold.cli;
 
+import dev.unfold.data.SequenceTask;
 import dev.unfold.data.TaskKind;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.InitScheme;
 import dev.unfold.nn.Phase;
 import dev.unfold.optim.OptimizerConfig;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 
@@ -66,11 +69,30 @@ final class Choices {
     }
 
     /** {@code --task}. */
-    static final class Task implements CommandLine.ITypeConverter<TaskKind> {
+    static final class Task implements CommandLine.ITypeConverter<TaskChoice> {
         @Override
-        public TaskKind convert(String value) {
-            return parse(TaskKind.class, "task", value);
+        public TaskChoice convert(String value) {
+            for (TaskKind k : TaskKind.values()) {
+                if (name(k).equals(value)) {
+                    return new TaskChoice(Optional.of(k), Optional.empty());
+                }
+            }
+            for (SequenceTask k : SequenceTask.values()) {
+                if (k.id().equals(value)) {
+                    return new TaskChoice(Optional.empty(), Optional.of(k));
+                }
+            }
+            if (List.of("label", "forecast", "lm").contains(value)) {
+                throw new CommandLine.TypeConversionException("the " + value + " task is not built yet; --data trains classify and regress");
+            }
+            throw new CommandLine.TypeConversionException("unknown task '" + dev.unfold.io.SafeText.clip(value) + "'; known tasks: "
+                    + Arrays.stream(TaskKind.values()).map(Choices::name).collect(Collectors.joining(", ")) + " (generated), "
+                    + Arrays.stream(SequenceTask.values()).map(SequenceTask::id).collect(Collectors.joining(", ")) + " (with --data)");
         }
+    }
+
+    /** {@code --task}: a generated long-memory task, or what a model learns from {@code --data}. */
+    record TaskChoice(Optional<TaskKind> generated, Optional<SequenceTask> data) {
     }
 
     /** {@code --schedule}. */

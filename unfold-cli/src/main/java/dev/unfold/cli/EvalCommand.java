@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code unfold eval}: bits per character of a text, or a task model's score against its baseline. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate a trained model: bits per character, or a task's metric and baseline.",
+        description = {"Evaluate a trained model: bits per character, a task's metric and baseline, or a data model's scores on --data FILE",
+            "(last line 'accuracy=...' for classify, 'mse=...' for regress).",
             "Character models score --text FILE (last line 'bits_per_char=...'); task models score fresh test sequences",
             "against the memoryless baseline."})
 final class EvalCommand implements Callable<Integer> {
@@ -34,6 +35,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--text", description = "UTF-8 text to score (character models).")
     Path text;
+
+    @Option(names = "--data", description = "Sequences with targets to score (models trained with --data), read as the training data was.")
+    Path data;
 
     @Option(names = "--checkpoint", defaultValue = "best", converter = ModelFolder.WhichName.class,
             description = "Which of the run's checkpoints: best (its best validation; the last while it has none) or last (default: ${DEFAULT-VALUE}).")
@@ -51,6 +55,17 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "checkpoint=%s update=%d%n", folder.file().getFileName(), folder.trained().step());
         try (WindowRunner runner = WindowRunner.perCore(new CompiledExecutor())) {
+            if (folder.isDataModel()) {
+                if (data == null) {
+                    throw new IllegalArgumentException(model + " holds a model trained on sequences of a data file; score one with --data FILE");
+                }
+                DataScores.print(out, folder, folder.readData(data, true), runner);
+                return 0;
+            }
+            if (data != null) {
+                throw new IllegalArgumentException(model + " holds a model trained on " + (folder.isCharacterModel() ? "a text; score one with --text FILE"
+                        : "the " + folder.taskName() + " task; it takes no --data"));
+            }
             if (!folder.isCharacterModel()) {
                 if (text != null) {
                     throw new IllegalArgumentException(model + " holds a model for the " + folder.taskName() + " task; it takes no --text");

@@ -1,9 +1,14 @@
 package dev.unfold.cli;
 
+import dev.unfold.data.CsvSequences;
+import dev.unfold.data.EncodedSequences;
 import dev.unfold.data.LongMemoryTask;
+import dev.unfold.data.SequenceFile;
+import dev.unfold.run.DataRuns;
 import dev.unfold.store.Checkpointing;
 import dev.unfold.store.TrainedModel;
 import dev.unfold.train.DataSpec;
+import dev.unfold.train.RunConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +58,25 @@ record ModelFolder(Path dir, TrainedModel trained, Optional<LongMemoryTask> task
     /** The length parameter the task model was trained at. */
     int taskLength() {
         return trained.run().map(r -> r.data()).filter(d -> d instanceof DataSpec.Task).map(d -> ((DataSpec.Task) d).length()).orElse(0);
+    }
+
+    /** Whether the model learned from a data file's sequences (it carries their tables). */
+    boolean isDataModel() {
+        return trained.tables().isPresent();
+    }
+
+    /**
+     * {@code file} read as the model's training data was (CSV by the run's columns, else JSON Lines) and encoded
+     * with the model's tables; with {@code needTargets}, each sequence must have the task's target.
+     */
+    EncodedSequences readData(Path file, boolean needTargets) throws IOException {
+        Optional<CsvSequences.Columns> csv = trained.run().map(RunConfig::data).filter(d -> d instanceof DataSpec.Data).flatMap(d -> ((DataSpec.Data) d).csv());
+        if (csv.isPresent() && !needTargets) {
+            CsvSequences.Columns c = csv.get();
+            csv = Optional.of(new CsvSequences.Columns(c.id(), c.order(), c.features(), Optional.empty(), c.targetType()));
+        }
+        SequenceFile f = DataRuns.read(file, csv);
+        return EncodedSequences.of(f, trained.tables().orElseThrow(), needTargets);
     }
 
     String taskName() {

@@ -1,5 +1,7 @@
 package dev.unfold.cli;
 
+import dev.unfold.data.CsvSequences;
+import dev.unfold.data.SequenceTask;
 import dev.unfold.data.TaskKind;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.InitScheme;
@@ -27,8 +29,30 @@ final class TrainOptions {
     @Option(names = "--text", description = "UTF-8 text to train on (default: the embedded King James text of Genesis to Ruth).")
     Path text;
 
-    @Option(names = "--task", converter = Choices.Task.class, description = "A generated long-memory task instead of text: adding, copy or parity.")
-    TaskKind task;
+    @Option(names = "--task", converter = Choices.Task.class,
+            description = "A generated long-memory task instead of text (adding, copy or parity), or with --data what to learn: classify or regress.")
+    Choices.TaskChoice taskChoice;
+
+    @Option(names = "--data", description = "Sequences to learn from: JSON Lines (one sequence per line), or CSV in long form with --features.")
+    Path data;
+
+    @Option(names = "--val-data", description = "Validate on this data file instead of a share of --data's sequences (which then all train).")
+    Path valData;
+
+    @Option(names = "--id", description = "CSV: the column naming each row's sequence (without it the file is one series).")
+    String idColumn;
+
+    @Option(names = "--order", description = "CSV: the column that orders a sequence's rows (default: the file's order).")
+    String orderColumn;
+
+    @Option(names = "--features", split = ",", description = "CSV: the feature columns, comma-separated.")
+    List<String> featureColumns;
+
+    @Option(names = "--target", description = "CSV: the target column (a class or a number; the same on all of a sequence's rows).")
+    String targetColumn;
+
+    /** The generated task, when --task names one. */
+    private TaskKind task;
 
     @Option(names = "--length", defaultValue = "100", description = "Task length T (default: ${DEFAULT-VALUE}).")
     int length;
@@ -41,6 +65,9 @@ final class TrainOptions {
 
     @Option(names = "--layers", defaultValue = "1", description = "Stacked layers (default: ${DEFAULT-VALUE}).")
     int layers;
+
+    @Option(names = "--bidirectional", description = "With --data: each layer also reads its sequences from the last step back; the decoder reads both final states.")
+    boolean bidirectional;
 
     @Option(names = "--embed", defaultValue = "64", description = "Embedding width for text; 0 for one-hot input (default: ${DEFAULT-VALUE}).")
     int embed;
@@ -134,8 +161,21 @@ final class TrainOptions {
 
     /** The run these flags describe; a flag out of range is named in the message. */
     RunConfig config() {
+        task = taskChoice == null ? null : taskChoice.generated().orElse(null);
+        if (data != null) {
+            return dataConfig();
+        }
+        if (taskChoice != null && taskChoice.data().isPresent()) {
+            throw new IllegalArgumentException("--task " + taskChoice.data().get().id() + " learns from sequences of your own: give --data FILE");
+        }
+        if (valData != null || idColumn != null || orderColumn != null || featureColumns != null || targetColumn != null) {
+            throw new IllegalArgumentException("--val-data, --id, --order, --features and --target describe --data; give --data FILE");
+        }
         if (text != null && task != null) {
             throw new IllegalArgumentException("give --text or --task, not both");
+        }
+        if (bidirectional) {
+            throw new IllegalArgumentException("--bidirectional is for a model of whole sequences (--data): a model that predicts each next step cannot read the steps after it");
         }
         TrainingPlan.Budget budget = budget();
         if (budget.unlimited()) {
@@ -148,28 +188,11 @@ final class TrainOptions {
         Limits.range("--seq", seq, 1, 100_000);
         Limits.range("--batch", batch, 1, 65_536);
         Limits.range("--length", length, 1, 100_000);
-        Limits.range("--log-every", logEvery, 1, Integer.MAX_VALUE);
-        Limits.range("--eval-every", evalEvery, 0, Integer.MAX_VALUE);
-        Limits.range("--checkpoint-every", checkpointEvery, 0, Integer.MAX_VALUE);
-        Limits.positive("--lr", lr);
-        Limits.finite("--momentum", momentum);
-        if (momentum < 0 || momentum >= 1) {
-            throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
-        }
-        Limits.notNegative("--clip-norm", clipNorm);
-        Limits.notNegative("--clip-value", clipValue);
-        Limits.notNegative("--weight-decay", weightDecay);
-        Limits.finite("--decay-gamma", decayGamma);
-        if (!(valFraction > 0 && valFraction < 1)) {
-            throw new IllegalArgumentException("--val-fraction must be between 0 and 1, got " + valFraction);
-        }
+        checkCommon();
         Regularization preset = task != null ? Regularization.NONE : TEXT_REGULARIZATION;
         double dropout = Limits.probability("--dropout", this.dropout != null ? this.dropout : preset.dropout());
         double variationalDropout = Limits.probability("--variational-dropout", this.variationalDropout != null ? this.variationalDropout : preset.variational());
         double zoneout = Limits.probability("--zoneout", this.zoneout != null ? this.zoneout : preset.zoneout());
-        if (patience != null && patience < 1) {
-            throw new IllegalArgumentException("--patience must be at least 1 validation, got " + patience);
-        }
         if (valText != null && task != null) {
             throw new IllegalArgumentException("--val-text validates a text; a task validates on its own test sequences");
         }
@@ -186,7 +209,81 @@ final class TrainOptions {
                 : valText != null ? textData.validatedOn(valText.toAbsolutePath().normalize()) : textData;
         ModelSettings model = new ModelSettings(cell, hidden, layers, task != null ? 0 : embed,
                 new Regularization(dropout, variationalDropout, zoneout));
-        TrainingPlan plan = TrainingPlan.builder()
+        TrainingPlan plan = plan(episode, windows, budget);
+        return new RunConfig(data, model, plan);
+    }
+
+    /** A run on a data file's sequences: a per-sequence task, each batch trained with full BPTT over its sequences' own lengths. */
+    private RunConfig dataConfig() {
+        if (taskChoice == null || taskChoice.data().isEmpty()) {
+            throw new IllegalArgumentException("--data needs --task classify or --task regress" + (task != null ? " (" + Choices.name(task)
+                    + " is a generated task)" : ""));
+        }
+        if (text != null || valText != null) {
+            throw new IllegalArgumentException("give --data or --text, not both");
+        }
+        if (tbptt != null) {
+            throw new IllegalArgumentException("--tbptt does not apply to --data: each batch trains with full BPTT over its sequences");
+        }
+        SequenceTask t = taskChoice.data().get();
+        Optional<CsvSequences.Columns> csv = Optional.empty();
+        boolean isCsv = data.getFileName() != null && data.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
+        if (isCsv) {
+            if (featureColumns == null || featureColumns.isEmpty()) {
+                throw new IllegalArgumentException(data + " is CSV: name its feature columns with --features a,b,...");
+            }
+            if (targetColumn == null) {
+                throw new IllegalArgumentException(data + " is CSV: name its target column with --target");
+            }
+            csv = Optional.of(new CsvSequences.Columns(Optional.ofNullable(idColumn), Optional.ofNullable(orderColumn), featureColumns,
+                    Optional.of(targetColumn), t == SequenceTask.CLASSIFY ? CsvSequences.TargetType.CLASS_PER_SEQUENCE : CsvSequences.TargetType.VALUE_PER_SEQUENCE));
+        } else if (idColumn != null || orderColumn != null || featureColumns != null || targetColumn != null) {
+            throw new IllegalArgumentException("--id, --order, --features and --target name CSV columns; " + data + " is read as JSON Lines (name it .csv for CSV)");
+        }
+        int hidden = this.hidden != null ? this.hidden : TASK_HIDDEN;
+        Limits.range("--hidden", hidden, 1, 8192);
+        Limits.range("--layers", layers, 1, 16);
+        Limits.range("--embed", embed, 0, 4096);
+        Limits.range("--batch", batch, 1, 65_536);
+        TrainingPlan.Budget budget = budget();
+        if (budget.unlimited()) {
+            throw new IllegalArgumentException("give a budget: --steps N or --minutes M");
+        }
+        checkCommon();
+        DataSpec.Data spec = new DataSpec.Data(data.toAbsolutePath().normalize(), csv, t, valFraction,
+                Optional.ofNullable(valData).map(p -> p.toAbsolutePath().normalize()), Optional.empty());
+        double drop = Limits.probability("--dropout", dropout != null ? dropout : 0);
+        double variational = Limits.probability("--variational-dropout", variationalDropout != null ? variationalDropout : 0);
+        double zone = Limits.probability("--zoneout", zoneout != null ? zoneout : 0);
+        ModelSettings model = new ModelSettings(cell, hidden, layers, embed, new Regularization(drop, variational, zone),
+                bidirectional ? dev.unfold.nn.RecurrentSpec.Directions.BOTH : dev.unfold.nn.RecurrentSpec.Directions.ONE);
+        return new RunConfig(spec, model, plan(seq, new TruncatedBptt(seq, seq), budget));
+    }
+
+    /** The checks every run's flags pass. */
+    private void checkCommon() {
+        Limits.range("--log-every", logEvery, 1, Integer.MAX_VALUE);
+        Limits.range("--eval-every", evalEvery, 0, Integer.MAX_VALUE);
+        Limits.range("--checkpoint-every", checkpointEvery, 0, Integer.MAX_VALUE);
+        Limits.positive("--lr", lr);
+        Limits.finite("--momentum", momentum);
+        if (momentum < 0 || momentum >= 1) {
+            throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
+        }
+        Limits.notNegative("--clip-norm", clipNorm);
+        Limits.notNegative("--clip-value", clipValue);
+        Limits.notNegative("--weight-decay", weightDecay);
+        Limits.finite("--decay-gamma", decayGamma);
+        if (!(valFraction > 0 && valFraction < 1)) {
+            throw new IllegalArgumentException("--val-fraction must be between 0 and 1, got " + valFraction);
+        }
+        if (patience != null && patience < 1) {
+            throw new IllegalArgumentException("--patience must be at least 1 validation, got " + patience);
+        }
+    }
+
+    private TrainingPlan plan(int episode, TruncatedBptt windows, TrainingPlan.Budget budget) {
+        return TrainingPlan.builder()
                 .batch(batch)
                 .sequenceLength(episode)
                 .windows(windows)
@@ -200,7 +297,6 @@ final class TrainOptions {
                 .seed(seed)
                 .patience(patience == null ? 0 : patience)
                 .build();
-        return new RunConfig(data, model, plan);
     }
 
     /** AdamW without a decay given decays by PyTorch's default 0.01. */
@@ -266,11 +362,13 @@ final class TrainOptions {
 
     private static Map<String, Function<RunConfig, Object>> runFlags() {
         Map<String, Function<RunConfig, Object>> m = new LinkedHashMap<>();
-        m.put("--task", r -> r.data() instanceof DataSpec.Task t ? t.kind() : "none");
+        m.put("--task", r -> r.data() instanceof DataSpec.Task t ? new Choices.TaskChoice(Optional.of(t.kind()), Optional.empty())
+                : r.data() instanceof DataSpec.Data d ? new Choices.TaskChoice(Optional.empty(), Optional.of(d.task())) : "none");
         m.put("--length", r -> r.data() instanceof DataSpec.Task t ? t.length() : "none");
         m.put("--cell", r -> r.model().cell());
         m.put("--hidden", r -> r.model().hidden());
         m.put("--layers", r -> r.model().layers());
+        m.put("--bidirectional", r -> r.model().directions() == dev.unfold.nn.RecurrentSpec.Directions.BOTH);
         m.put("--embed", r -> r.model().embedding());
         m.put("--seq", r -> r.plan().sequenceLength());
         m.put("--batch", r -> r.plan().batch());

@@ -477,7 +477,7 @@ class BadInputCorpusTest {
             Files.createDirectory(ckpt);
             Files.writeString(ckpt.resolve("x"), "x");
         });
-        damaged(all, "a run data source that is unknown", "field 'run.data.source' is 'web', not text or task", run -> editManifest(run,
+        damaged(all, "a run data source that is unknown", "field 'run.data.source' is 'web', not text, task or data", run -> editManifest(run,
                 m -> m.getAsJsonObject("run").getAsJsonObject("data").addProperty("source", "web")));
         damaged(all, "a learning rate that is text", "field 'run.plan.schedule.lr' is not a number", run -> editManifest(run,
                 m -> m.getAsJsonObject("run").getAsJsonObject("plan").getAsJsonObject("schedule").addProperty("lr", "fast")));

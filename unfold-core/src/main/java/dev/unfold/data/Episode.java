@@ -1,5 +1,6 @@
 package dev.unfold.data;
 
+import dev.unfold.nn.SequenceLengths;
 import dev.unfold.tensor.Tensor;
 import java.util.Optional;
 
@@ -15,4 +16,9 @@ public interface Episode {
 
     /** The targets of step t, if the loss looks at that step: class indices (B) or values (B, O). */
     Optional<Tensor> target(int t);
+
+    /** Each row's sequence length, when rows are sequences of their own lengths padded after them; else every row fills all steps. */
+    default Optional<SequenceLengths> lengths() {
+        return Optional.empty();
+    }
 }

@@ -14,9 +14,16 @@ import java.util.Map;
 public interface RecurrentModel {
     /**
      * The model unfolded: its inputs at each step, the network's parts, its outputs at each step, each
-     * parameter's node, and the mask leaves a training graph reads (none in an evaluation graph).
+     * parameter's node, the mask leaves a training graph reads (none in an evaluation graph), and the validity
+     * leaves of a model of sequences of their own lengths (else none). A model with one output per sequence
+     * lists it at every step's index; it is computed once the last step is done.
      */
-    record Unfolded(List<Var> inputs, RecurrentNetwork.Unfolded network, List<Var> outputs, Map<Parameter, Var> params, List<MaskLeaf> masks) {
+    record Unfolded(List<Var> inputs, RecurrentNetwork.Unfolded network, List<Var> outputs, Map<Parameter, Var> params, List<MaskLeaf> masks,
+            List<Var> valid) {
+        /** An unfolded model of sequences that fill every step. */
+        public Unfolded(List<Var> inputs, RecurrentNetwork.Unfolded network, List<Var> outputs, Map<Parameter, Var> params, List<MaskLeaf> masks) {
+            this(inputs, network, outputs, params, masks, List.of());
+        }
     }
 
     List<Parameter> parameters();

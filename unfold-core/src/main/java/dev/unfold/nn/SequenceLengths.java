@@ -84,6 +84,11 @@ public final class SequenceLengths {
         return lengths[row];
     }
 
+    /** Rows {@code [from, to)}. */
+    public SequenceLengths rows(int from, int to) {
+        return new SequenceLengths(steps, Arrays.copyOfRange(lengths, from, to));
+    }
+
     /** Whether some row is shorter than the batch. */
     public boolean padded() {
         return Arrays.stream(lengths).anyMatch(l -> l < steps);

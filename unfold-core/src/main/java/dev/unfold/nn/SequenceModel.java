@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * A sequence model: what comes in at each step (token indices through an embedding or one-hot code, or
- * vectors), a recurrent network, and a linear decoder at every step (class logits or values). It declares
+ * vectors), a recurrent network, and a linear decoder at every step or once per sequence on its final states
+ * (class logits or values). It declares
  * its parameters as {@link Parameter} handles ({@code embed.weight}, the network's PyTorch names,
  * {@code decoder.weight}, {@code decoder.bias}); their values live in {@link Weights}. Built with
  * {@link #builder()}; {@link #unfold} writes its unfolded graph over T steps.
@@ -117,9 +118,11 @@ public final class SequenceModel implements RecurrentModel {
         if (dropout && table != null) {
             features = RecurrentNetwork.dropped(b, features, reg.dropout(), Role.of(Role.Kind.INPUT), "embed/dropout", masks);
         }
-        RecurrentNetwork.Unfolded net = network.unfold(b, features, reg, phase, masks);
+        List<Var> valid = spec.lengths() ? SequenceLengths.leaves(b, steps, batch, dtype) : List.of();
+        RecurrentNetwork.Unfolded net = network.unfold(b, features, valid, reg, phase, masks);
         params.putAll(net.params());
-        List<Var> top = net.outputs();
+        boolean perSequence = spec.output().reads() == SequenceModelSpec.Reads.FINAL_STATE;
+        List<Var> top = perSequence ? List.of(finalStates(b, net, steps)) : net.outputs();
         if (dropout) {
             top = RecurrentNetwork.dropped(b, top, reg.dropout(), Role.of(Role.Kind.OUTPUT), "decoder/dropout", masks);
         }
@@ -127,11 +130,25 @@ public final class SequenceModel implements RecurrentModel {
         Var bias = leaf(b, own(decoder.bias()), dtype, params);
         List<Var> outputs = new ArrayList<>();
         b.as(Role.of(Role.Kind.OUTPUT));
-        for (int t = 0; t < steps; t++) {
-            outputs.add(b.name(decoder.apply(b.at(t), top.get(t), w, bias), "decoder/y"));
+        if (perSequence) {
+            outputs.addAll(java.util.Collections.nCopies(steps, b.name(decoder.apply(b.at(steps - 1), top.get(0), w, bias), "decoder/y")));
+        } else {
+            for (int t = 0; t < steps; t++) {
+                outputs.add(b.name(decoder.apply(b.at(t), top.get(t), w, bias), "decoder/y"));
+            }
         }
         b.at(Node.NO_STEP).as(saved);
-        return new Unfolded(inputs, net, outputs, params, List.copyOf(masks));
+        return new Unfolded(inputs, net, outputs, params, List.copyOf(masks), valid);
+    }
+
+    /** The top layer's h_n, both directions side by side: what a per-sequence decoder reads. */
+    private Var finalStates(GraphBuilder b, RecurrentNetwork.Unfolded net, int steps) {
+        List<RecurrentNetwork.Run> runs = net.runs();
+        List<Var> top = runs.subList(runs.size() - spec.rnn().directions().count(), runs.size()).stream().map(r -> r.finalState().get(0)).toList();
+        if (top.size() == 1) {
+            return top.get(0);
+        }
+        return b.at(steps - 1).as(Role.of(Role.Kind.OUTPUT)).apply("h_n", new dev.unfold.op.Concat(1), top.toArray(Var[]::new));
     }
 
     /** The model's own instance of a parameter, so that every map it keys shares one handle. */
@@ -161,8 +178,22 @@ public final class SequenceModel implements RecurrentModel {
         private SequenceModelSpec.OutputKind outputKind;
         private int outputSize;
         private Regularization regularization = Regularization.NONE;
+        private SequenceModelSpec.Reads reads = SequenceModelSpec.Reads.EVERY_STEP;
+        private boolean lengths;
 
         private Builder() {
+        }
+
+        /** One output per sequence, read from the top layer's final states, rather than one per step. */
+        public Builder perSequence() {
+            this.reads = SequenceModelSpec.Reads.FINAL_STATE;
+            return this;
+        }
+
+        /** Batches of sequences of their own lengths, padded after them (a validity leaf per step). */
+        public Builder variableLengths() {
+            this.lengths = true;
+            return this;
         }
 
         /** Token indices in [0, vocabulary) at each step, one-hot unless an {@link #embedding} is given. */
@@ -251,7 +282,7 @@ public final class SequenceModel implements RecurrentModel {
             }
             SequenceModelSpec.Input in = new SequenceModelSpec.Input(inputKind, inputSize, embedding);
             RecurrentSpec rnn = new RecurrentSpec(cell, in.networkWidth(), hidden, layers, directions);
-            return new SequenceModel(new SequenceModelSpec(in, rnn, new SequenceModelSpec.Output(outputKind, outputSize), regularization));
+            return new SequenceModel(new SequenceModelSpec(in, rnn, new SequenceModelSpec.Output(outputKind, outputSize, reads), regularization, lengths));
         }
     }
 }

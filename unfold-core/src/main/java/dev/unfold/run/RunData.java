@@ -1,8 +1,11 @@
 package dev.unfold.run;
 
+import dev.unfold.data.DataTables;
+import dev.unfold.data.EncodedSequences;
 import dev.unfold.data.Episode;
 import dev.unfold.data.LongMemoryTask;
 import dev.unfold.data.SequenceSource;
+import dev.unfold.data.SequenceTask;
 import dev.unfold.data.TextData;
 import dev.unfold.eval.TaskEvaluation;
 import dev.unfold.io.TextCorpus;
@@ -24,9 +27,22 @@ import java.util.Optional;
  * validation text (the last part of the file); for a task, its generator and fixed test episodes.
  */
 public record RunData(String name, SequenceSource train, Optional<Vocabulary> vocabulary, Optional<LongMemoryTask> task,
-        List<Episode> validation, int validationBatch, SequenceModel model, Optional<String> sha256) {
+        List<Episode> validation, int validationBatch, SequenceModel model, Optional<String> sha256, Optional<DataRun> data) {
+
+    /** A data file's run: its tables, and the sequences it validates on. */
+    public record DataRun(DataTables tables, SequenceTask task, EncodedSequences validation, int longest, double paddedShare) {
+    }
+
+    /** The data and model of a text or a generated task. */
+    public RunData(String name, SequenceSource train, Optional<Vocabulary> vocabulary, Optional<LongMemoryTask> task,
+            List<Episode> validation, int validationBatch, SequenceModel model, Optional<String> sha256) {
+        this(name, train, vocabulary, task, validation, validationBatch, model, sha256, Optional.empty());
+    }
 
     public static RunData prepare(RunConfig config, DType dtype) throws IOException {
+        if (config.data() instanceof DataSpec.Data d) {
+            return DataRuns.prepare(config, d);
+        }
         if (config.data() instanceof DataSpec.Task t) {
             int batch = config.plan().batch();
             LongMemoryTask task = t.kind().create(t.length(), batch);
@@ -58,8 +74,8 @@ public record RunData(String name, SequenceSource train, Optional<Vocabulary> vo
         return of(config, name, data);
     }
 
-    private RunData withHash(String hash) {
-        return new RunData(name, train, vocabulary, task, validation, validationBatch, model, Optional.of(hash));
+    RunData withHash(String hash) {
+        return new RunData(name, train, vocabulary, task, validation, validationBatch, model, Optional.of(hash), data);
     }
 
     /** The SHA-256 of the text, hex. */
@@ -100,6 +116,9 @@ public record RunData(String name, SequenceSource train, Optional<Vocabulary> vo
 
     /** The key of the validation metric in metrics.jsonl: bits per character, or the task's metric. */
     public String metricKey() {
+        if (data.isPresent()) {
+            return data.get().task() == SequenceTask.CLASSIFY ? "cross_entropy" : "loss";
+        }
         return task.map(t -> t.metric().replace(' ', '_')).orElse("bits_per_char");
     }
 }

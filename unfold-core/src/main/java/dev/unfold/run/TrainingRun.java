@@ -2,6 +2,7 @@ package dev.unfold.run;
 
 import dev.unfold.data.Episode;
 import dev.unfold.data.LongMemoryTask;
+import dev.unfold.eval.DatasetEvaluation;
 import dev.unfold.eval.Evaluation;
 import dev.unfold.eval.TaskEvaluation;
 import dev.unfold.io.AtomicFiles;
@@ -131,8 +132,8 @@ public final class TrainingRun {
             requireTaskFits(t, plan);
         }
         RunData data = RunData.prepare(config, dtype);
-        MemoryEstimate.training(data.model().spec(), plan.batch(), Math.max(plan.windows().k1(), plan.windows().k2()), runner.shards())
-                .requireFits("this training run");
+        int window = data.data().map(RunData.DataRun::longest).orElse(Math.max(plan.windows().k1(), plan.windows().k2()));
+        MemoryEstimate.training(data.model().spec(), data.train().batch(), window, runner.shards()).requireFits("this training run");
         RunConfig effective = withHash(data);
         Trainer trainer = new Trainer(data.model(), data.train(), plan, runner, dtype);
         double elapsedBefore = 0;
@@ -182,6 +183,9 @@ public final class TrainingRun {
     private RunConfig withHash(RunData data) {
         if (config.data() instanceof DataSpec.Text t && data.sha256().isPresent()) {
             return new RunConfig(t.hashed(data.sha256().get()), config.model(), config.plan());
+        }
+        if (config.data() instanceof DataSpec.Data d && data.sha256().isPresent()) {
+            return new RunConfig(d.hashed(data.sha256().get()), config.model(), config.plan());
         }
         return config;
     }
@@ -249,21 +253,31 @@ public final class TrainingRun {
      */
     private OptionalDouble validate(Trainer trainer, RunData data, Evaluation eval, MetricsLog log, double elapsed, RunConfig effective)
             throws IOException {
-        if (data.validation().isEmpty()) {
-            return OptionalDouble.empty();
-        }
-        Evaluation.Total total = new Evaluation.Total(0, 0);
-        for (Episode e : data.validation()) {
-            total = total.plus(eval.run(trainer.weights(), e));
-        }
-        double value = data.vocabulary().isPresent() ? total.mean() / Math.log(2) : total.mean();
+        Map<String, Object> f = new LinkedHashMap<>();
+        double value;
         long step = trainer.updates();
+        f.put("step", step);
+        if (data.data().isPresent()) {
+            RunData.DataRun run = data.data().get();
+            DatasetEvaluation.Scores scores = new DatasetEvaluation(data.model(), runner, dtype, data.train().batch())
+                    .run(trainer.weights(), run.validation()).scores().orElseThrow();
+            value = scores.loss();
+            scores.metrics().forEach((k, v) -> f.put("val_" + k, v));
+            f.put("val_" + data.metricKey(), value);
+        } else {
+            if (data.validation().isEmpty()) {
+                return OptionalDouble.empty();
+            }
+            Evaluation.Total total = new Evaluation.Total(0, 0);
+            for (Episode e : data.validation()) {
+                total = total.plus(eval.run(trainer.weights(), e));
+            }
+            value = data.vocabulary().isPresent() ? total.mean() / Math.log(2) : total.mean();
+            f.put("val_" + data.metricKey(), value);
+        }
         boolean improved = Double.isFinite(value) && (best.isEmpty() || value < best.get().value());
         best = improved ? Optional.of(new Manifest.Best(step, value, 0))
                 : best.map(b -> new Manifest.Best(b.step(), b.value(), b.since() + 1));
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("step", step);
-        f.put("val_" + data.metricKey(), value);
         if (improved) {
             f.put("best", 1);
         }
@@ -362,7 +376,7 @@ public final class TrainingRun {
         }
         Manifest m = new Manifest(data.model().spec(), data.vocabulary().map(Vocabulary::symbols), Optional.of(effective),
                 new Manifest.Counters(st.step(), st.tokens(), st.episodeIndex(), st.episodeSeed(), st.position(), st.optimizer().optimizer(),
-                        st.optimizer().steps(), elapsed), best);
+                        st.optimizer().steps(), elapsed), best, data.data().map(RunData.DataRun::tables));
         Checkpointing.saveFile(file, m, st.weights(), st.optimizer(), st.carried());
         return st.step();
     }
@@ -392,6 +406,13 @@ public final class TrainingRun {
     }
 
     private void checkAgainst(Checkpointing.Checkpoint c, RunData data) {
+        if (c.manifest().run().isPresent() && c.manifest().run().get().data() instanceof DataSpec.Data saved && saved.sha256().isPresent()
+                && data.sha256().isPresent() && !saved.sha256().equals(data.sha256())) {
+            throw new IllegalArgumentException("the data file " + saved.file() + " changed since the run started; resume with the file the run started with");
+        }
+        if (data.data().isPresent() && !c.manifest().tables().equals(data.data().map(RunData.DataRun::tables))) {
+            throw new IllegalArgumentException("the checkpoint's data tables are not those of " + data.name() + "; resume with the data the run started with");
+        }
         if (c.manifest().run().isPresent() && c.manifest().run().get().data() instanceof DataSpec.Text saved && saved.sha256().isPresent()
                 && data.sha256().isPresent() && !saved.sha256().equals(data.sha256())) {
             throw new IllegalArgumentException("the text " + saved.file().map(Path::toString).orElse("") + " changed since the run started (its SHA-256 was "

@@ -102,6 +102,14 @@ final class JsonFields {
         return d.longValueExact();
     }
 
+    boolean bool(String key) {
+        JsonElement e = required(key);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw new Problem("field '" + at(key) + "' is not true or false");
+        }
+        return e.getAsBoolean();
+    }
+
     int integer(String key, int min, int max) {
         return (int) integer(key, (long) min, (long) max);
     }

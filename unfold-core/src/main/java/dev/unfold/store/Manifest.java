@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.unfold.data.DataTables;
 import dev.unfold.data.TaskKind;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.InitScheme;
@@ -30,13 +31,19 @@ import java.util.OptionalDouble;
  * its vocabulary (character models), the run's configuration (runs that can resume), and the counters
  * that place the run. Every field is checked on reading: a damaged manifest is reported field by field.
  */
-public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabulary, Optional<RunConfig> run, Counters counters, Optional<Best> best) {
+public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabulary, Optional<RunConfig> run, Counters counters, Optional<Best> best,
+        Optional<DataTables> tables) {
     public static final String FORMAT = "unfold-checkpoint";
     public static final int VERSION = 2;
 
     /** A manifest without a best validation yet. */
     public Manifest(SequenceModelSpec model, Optional<List<String>> vocabulary, Optional<RunConfig> run, Counters counters) {
         this(model, vocabulary, run, counters, Optional.empty());
+    }
+
+    /** A manifest of a model that reads a text or a generated task (no data tables). */
+    public Manifest(SequenceModelSpec model, Optional<List<String>> vocabulary, Optional<RunConfig> run, Counters counters, Optional<Best> best) {
+        this(model, vocabulary, run, counters, best, Optional.empty());
     }
 
     /**
@@ -83,6 +90,7 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
             j.addProperty("since", b.since());
             o.add("best", j);
         });
+        tables.ifPresent(t -> o.add("tables", DataTablesJson.write(t)));
         return o.toString();
     }
 
@@ -121,7 +129,8 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
                 best = Optional.of(new Best(j.integer("step", 0, counters.step()), j.number("value", -Double.MAX_VALUE, Double.MAX_VALUE),
                         j.integer("since", 0, Integer.MAX_VALUE)));
             }
-            return new Manifest(model, vocab, run, counters, best);
+            Optional<DataTables> tables = f.has("tables") ? Optional.of(DataTablesJson.read(f.object("tables"))) : Optional.empty();
+            return new Manifest(model, vocab, run, counters, best, tables);
         } catch (JsonFields.Problem e) {
             throw new IllegalArgumentException("manifest " + e.getMessage());
         }
@@ -153,7 +162,13 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
         JsonObject out = new JsonObject();
         out.addProperty("kind", JsonFields.name(m.output().kind()));
         out.addProperty("size", m.output().size());
+        if (m.output().reads() != SequenceModelSpec.Reads.EVERY_STEP) {
+            out.addProperty("reads", JsonFields.name(m.output().reads()));
+        }
         JsonObject o = new JsonObject();
+        if (m.lengths()) {
+            o.addProperty("lengths", true);
+        }
         o.add("input", in);
         o.add("rnn", rnn);
         o.add("output", out);
@@ -185,8 +200,10 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
         int dirs = rnn.integer("directions", 1, 2);
         RecurrentSpec r = new RecurrentSpec(cell, rnn.integer("input", 1, max), rnn.integer("hidden", 1, max), rnn.integer("layers", 1, 1024),
                 dirs == 1 ? RecurrentSpec.Directions.ONE : RecurrentSpec.Directions.BOTH);
-        SequenceModelSpec.Output output = new SequenceModelSpec.Output(out.choice("kind", SequenceModelSpec.OutputKind.class), out.integer("size", 1, max));
-        return new SequenceModelSpec(input, r, output, regularization(f.object("regularization")));
+        SequenceModelSpec.Reads reads = out.has("reads") ? out.choice("reads", SequenceModelSpec.Reads.class) : SequenceModelSpec.Reads.EVERY_STEP;
+        SequenceModelSpec.Output output = new SequenceModelSpec.Output(out.choice("kind", SequenceModelSpec.OutputKind.class), out.integer("size", 1, max), reads);
+        boolean lengths = f.has("lengths") && f.bool("lengths");
+        return new SequenceModelSpec(input, r, output, regularization(f.object("regularization")), lengths);
     }
 
     private static JsonObject run(RunConfig r) {
@@ -201,12 +218,17 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
             data.addProperty("source", "task");
             data.addProperty("task", JsonFields.name(t.kind()));
             data.addProperty("length", t.length());
+        } else if (r.data() instanceof DataSpec.Data d) {
+            DataTablesJson.writeSpec(d, data);
         }
         JsonObject model = new JsonObject();
         model.addProperty("cell", r.model().cell().id());
         model.addProperty("hidden", r.model().hidden());
         model.addProperty("layers", r.model().layers());
         model.addProperty("embedding", r.model().embedding());
+        if (r.model().directions() == RecurrentSpec.Directions.BOTH) {
+            model.addProperty("directions", 2);
+        }
         model.add("regularization", regularization(r.model().regularization()));
         JsonObject o = new JsonObject();
         o.add("data", data);
@@ -223,12 +245,14 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
                     d.number("validation_fraction", 0, 1), d.has("sha256") ? Optional.of(d.string("sha256")) : Optional.empty(),
                     d.has("validation_file") ? Optional.of(path(d.string("validation_file"))) : Optional.empty());
             case "task" -> new DataSpec.Task(d.choice("task", TaskKind.class), d.integer("length", 1, Integer.MAX_VALUE));
-            default -> throw new JsonFields.Problem("field 'run.data.source' is '" + dev.unfold.io.SafeText.clip(source) + "', not text or task");
+            case "data" -> DataTablesJson.readSpec(d);
+            default -> throw new JsonFields.Problem("field 'run.data.source' is '" + dev.unfold.io.SafeText.clip(source) + "', not text, task or data");
         };
         JsonFields m = f.object("model");
         int max = 1 << 24;
         ModelSettings model = new ModelSettings(m.choice("cell", CellType.class), m.integer("hidden", 1, max), m.integer("layers", 1, 1024),
-                m.integer("embedding", 0, max), regularization(m.object("regularization")));
+                m.integer("embedding", 0, max), regularization(m.object("regularization")),
+                m.has("directions") && m.integer("directions", 1, 2) == 2 ? RecurrentSpec.Directions.BOTH : RecurrentSpec.Directions.ONE);
         return new RunConfig(data, model, plan(f.object("plan")));
     }
 

@@ -1,5 +1,6 @@
 package dev.unfold.store;
 
+import dev.unfold.data.DataTables;
 import dev.unfold.io.Vocabulary;
 import dev.unfold.nn.SequenceModel;
 import dev.unfold.nn.Weights;
@@ -17,7 +18,13 @@ import java.util.Optional;
  * library read back from a folder. A character model carries its vocabulary; a model from a run folder also
  * carries the run's configuration and the update it was saved at.
  */
-public record TrainedModel(SequenceModel model, Weights weights, Optional<Vocabulary> vocabulary, Optional<RunConfig> run, long step) {
+public record TrainedModel(SequenceModel model, Weights weights, Optional<Vocabulary> vocabulary, Optional<RunConfig> run, long step,
+        Optional<DataTables> tables) {
+    /** A model that reads a text or a generated task. */
+    public TrainedModel(SequenceModel model, Weights weights, Optional<Vocabulary> vocabulary, Optional<RunConfig> run, long step) {
+        this(model, weights, vocabulary, run, step, Optional.empty());
+    }
+
     public TrainedModel {
         if (!weights.parameters().equals(model.parameters())) {
             throw new IllegalArgumentException("the weights are not those of the model's parameters");
@@ -33,7 +40,7 @@ public record TrainedModel(SequenceModel model, Weights weights, Optional<Vocabu
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
         Manifest m = new Manifest(model.spec(), vocabulary.map(Vocabulary::symbols), run,
-                new Manifest.Counters(step, 0, 0, 0, 0, "none", 0, 0));
+                new Manifest.Counters(step, 0, 0, 0, 0, "none", 0, 0), Optional.empty(), tables);
         Checkpointing.save(dir, m, weights, new OptimizerState("none", 0, Map.of()), Map.of());
     }
 
@@ -45,7 +52,7 @@ public record TrainedModel(SequenceModel model, Weights weights, Optional<Vocabu
     /** The model of checkpoint {@code choice} in {@code dir}, accepting weights that hold NaN or infinite values when {@code allowNonFinite}. */
     public static TrainedModel load(Path dir, Checkpointing.Choice choice, boolean allowNonFinite) throws IOException {
         Checkpointing.Checkpoint c = Checkpointing.load(dir, choice, allowNonFinite);
-        return new TrainedModel(c.model(), c.weights(), c.vocabulary(), c.manifest().run(), c.manifest().counters().step());
+        return new TrainedModel(c.model(), c.weights(), c.vocabulary(), c.manifest().run(), c.manifest().counters().step(), c.manifest().tables());
     }
 
     /** The vocabulary's symbols, or none. */

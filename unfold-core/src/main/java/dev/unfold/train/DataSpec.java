@@ -1,5 +1,7 @@
 package dev.unfold.train;
 
+import dev.unfold.data.CsvSequences;
+import dev.unfold.data.SequenceTask;
 import dev.unfold.data.TaskKind;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -41,6 +43,25 @@ public sealed interface DataSpec {
                 throw new IllegalArgumentException("the " + kind.name().toLowerCase(java.util.Locale.ROOT) + " task needs a length of at least "
                         + kind.minimumLength() + ", got " + length);
             }
+        }
+    }
+
+    /**
+     * Sequences of a data file ({@code file}; CSV read by {@code csv}'s columns, else JSON Lines) for {@code task},
+     * validated on a file of their own ({@code validationFile}) or else on a seeded {@code validationFraction}
+     * of the sequences; {@code sha256} is the hash of the file once a run has read it.
+     */
+    record Data(Path file, Optional<CsvSequences.Columns> csv, SequenceTask task, double validationFraction, Optional<Path> validationFile,
+            Optional<String> sha256) implements DataSpec {
+        public Data {
+            if (!(validationFraction > 0 && validationFraction < 1)) {
+                throw new IllegalArgumentException("the validation share of a data file must be between 0 and 1, got " + validationFraction);
+            }
+        }
+
+        /** The same data, with the hash of the file. */
+        public Data hashed(String hash) {
+            return new Data(file, csv, task, validationFraction, validationFile, Optional.of(hash));
         }
     }
 }

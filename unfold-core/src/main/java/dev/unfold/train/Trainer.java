@@ -4,6 +4,7 @@ import dev.unfold.data.Episode;
 import dev.unfold.data.SequenceSource;
 import dev.unfold.nn.RecurrentModel;
 import dev.unfold.nn.RecurrentState;
+import dev.unfold.nn.SequenceLengths;
 import dev.unfold.nn.Weights;
 import dev.unfold.optim.Clipping;
 import dev.unfold.optim.Gradients;
@@ -98,7 +99,7 @@ public final class Trainer {
                 throw new IllegalArgumentException("a carried state does not fit the model's states over a batch of " + source.batch());
             }
         }
-        Optional<TruncatedBptt.Window> next = tbptt.windowAt(position, episode.length());
+        Optional<TruncatedBptt.Window> next = windows().windowAt(position, episode.length());
         if (next.isPresent() && next.get().advanceFrom() > 0 && !carried.containsKey(next.get().advanceFrom())) {
             throw new IllegalArgumentException("there is no carried state at step " + next.get().advanceFrom() + ", where the next window starts");
         }
@@ -133,7 +134,7 @@ public final class Trainer {
     public Update step() {
         long emptyEpisodes = 0;
         while (true) {
-            Optional<TruncatedBptt.Window> next = tbptt.windowAt(position, episode.length());
+            Optional<TruncatedBptt.Window> next = windows().windowAt(position, episode.length());
             if (next.isEmpty()) {
                 if (++emptyEpisodes > 1) {
                     throw new IllegalArgumentException("no window of truncated BPTT(" + tbptt.k1() + ", " + tbptt.k2()
@@ -145,7 +146,7 @@ public final class Trainer {
             TruncatedBptt.Window w = next.get();
             RecurrentState state = advance(w);
             boolean[] lossAt = lossSteps(w);
-            tokens += (long) source.batch() * (w.end() - position);
+            tokens += realSteps(position, w.end());
             position = w.end();
             if (!any(lossAt)) {
                 runForward(w.start(), w.length(), state);
@@ -219,7 +220,7 @@ public final class Trainer {
     }
 
     private int keepFrom() {
-        return position - Math.max(0, tbptt.k2() - tbptt.k1());
+        return position - Math.max(0, windows().k2() - windows().k1());
     }
 
     /** Keeps the states after each step that a later window may start from; drops older ones. */
@@ -248,11 +249,29 @@ public final class Trainer {
         episodeSeed = seed;
         rng = new Rng(seed);
         episode = source.episode(index, rng, dtype);
-        if (episode.length() < tbptt.k1()) {
+        if (episode.lengths().isEmpty() && episode.length() < tbptt.k1()) {
             throw new IllegalArgumentException("an episode has " + episode.length() + " steps, fewer than k1 = " + tbptt.k1());
         }
         position = 0;
         carried = new TreeMap<>();
+    }
+
+    /** The windows of the current episode: the plan's, or one whole episode for sequences of their own lengths (full BPTT over each). */
+    private TruncatedBptt windows() {
+        return episode.lengths().isPresent() ? new TruncatedBptt(episode.length(), episode.length()) : tbptt;
+    }
+
+    /** Steps {@code [from, to)} of the episode's rows that are not padding. */
+    private long realSteps(int from, int to) {
+        if (episode.lengths().isEmpty()) {
+            return (long) source.batch() * (to - from);
+        }
+        SequenceLengths l = episode.lengths().get();
+        long n = 0;
+        for (int b = 0; b < l.batch(); b++) {
+            n += Math.max(0, Math.min(l.length(b), to) - from);
+        }
+        return n;
     }
 
     private static boolean any(boolean[] a) {

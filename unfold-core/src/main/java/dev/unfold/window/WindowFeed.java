@@ -33,6 +33,11 @@ public record WindowFeed(Episode episode, int start, RecurrentState initial, Mas
             public Optional<Tensor> target(int t) {
                 return e.target(t).map(x -> Layout.slice(x, 0, from, to));
             }
+
+            @Override
+            public Optional<dev.unfold.nn.SequenceLengths> lengths() {
+                return e.lengths().map(l -> l.rows(from, to));
+            }
         };
         return new WindowFeed(part, start, initial.rows(from, to), masks.rows(from, to));
     }

@@ -15,6 +15,7 @@ import dev.unfold.nn.Phase;
 import dev.unfold.nn.RecurrentModel;
 import dev.unfold.nn.RecurrentNetwork;
 import dev.unfold.nn.RecurrentState;
+import dev.unfold.nn.SequenceLengths;
 import dev.unfold.nn.SequenceModelSpec;
 import dev.unfold.nn.Weights;
 import dev.unfold.op.Affine;
@@ -152,6 +153,13 @@ public final class WindowGraph {
         parts.params().forEach((p, v) -> f.put(v, weights.get(p)));
         for (CarriedState s : states) {
             f.put(s.initial(), initial.get(s.slot()));
+        }
+        List<Var> valid = parts.valid();
+        if (!valid.isEmpty()) {
+            SequenceLengths lengths = episode.lengths().orElseGet(() -> SequenceLengths.full(start + length(), batch()));
+            for (int t = 0; t < length(); t++) {
+                f.put(valid.get(t), lengths.valid(start + t, rebuild.dtype()));
+            }
         }
         for (int t = 0; t < length(); t++) {
             f.put(parts.inputs().get(t), episode.input(start + t));

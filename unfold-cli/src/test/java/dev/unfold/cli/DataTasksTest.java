@@ -1,0 +1,218 @@
+package dev.unfold.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unfold.io.SafeTensors;
+import dev.unfold.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train --data}, {@code eval --data} and {@code predict} on sequences of their own lengths: a classifier
+ * must remember a sequence's first symbol over up to 12 steps of padding-free batches, a regressor must average
+ * a feature over the sequence's own length; both only work when padded steps keep the state.
+ */
+class DataTasksTest {
+    @TempDir
+    static Path tmp;
+    private static Path first;
+    private static Path mean;
+
+    @BeforeAll
+    static void data() throws IOException {
+        Random r = new Random(3);
+        StringBuilder a = new StringBuilder();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 600; i++) {
+            int n = 2 + r.nextInt(11);
+            List<String> toks = new ArrayList<>();
+            for (int t = 0; t < n; t++) {
+                toks.add("\"" + "abcd".charAt(r.nextInt(4)) + "\"");
+            }
+            a.append("{\"tokens\": [").append(String.join(", ", toks)).append("], \"label\": ").append(toks.get(0)).append("}\n");
+            double sum = 0;
+            List<String> x = new ArrayList<>();
+            for (int t = 0; t < n; t++) {
+                double v = r.nextGaussian();
+                sum += v;
+                x.add(String.format(Locale.ROOT, "[%.4f, %.4f]", v, r.nextGaussian()));
+            }
+            b.append("{\"x\": [").append(String.join(", ", x)).append(String.format(Locale.ROOT, "], \"y\": %.4f}%n", 100 + 10 * sum / n));
+        }
+        first = tmp.resolve("first.jsonl");
+        mean = tmp.resolve("mean.jsonl");
+        Files.writeString(first, a);
+        Files.writeString(mean, b);
+    }
+
+    private static CliRun ok(String... args) {
+        CliRun run = CliRun.of(args);
+        assertEquals(0, run.exitCode(), run.err());
+        return run;
+    }
+
+    private static double metric(String out, String name) {
+        for (String line : out.split("\n")) {
+            if (line.startsWith(name + "=")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no " + name + " in " + out);
+    }
+
+    @Test
+    void classifierRemembersTheFirstSymbolAndPredicts() throws IOException {
+        Path run = tmp.resolve("first-run");
+        CliRun train = ok("train", "--data", first.toString(), "--task", "classify", "--hidden", "32", "--steps", "300", "--eval-every", "100",
+                "--out", run.toString());
+        assertTrue(train.err().contains("padding"), train.err());
+        CliRun eval = ok("eval", "--model", run.toString(), "--data", first.toString());
+        String[] lines = eval.out().trim().split("\n");
+        assertTrue(lines[lines.length - 1].startsWith("accuracy="), eval.out());
+        assertTrue(metric(eval.out(), "accuracy") >= 0.95, eval.out());
+        assertTrue(eval.out().contains("macro_f1="), eval.out());
+        assertTrue(eval.out().contains("confusion matrix"), eval.out());
+
+        Path predictions = tmp.resolve("p.csv");
+        ok("predict", "--model", run.toString(), "--data", first.toString(), "--out", predictions.toString());
+        List<String> rows = Files.readAllLines(predictions);
+        assertEquals("line,predicted,p_a,p_b,p_c,p_d", rows.get(0));
+        assertEquals(601, rows.size());
+        String[] cells = rows.get(1).split(",");
+        double total = 0;
+        for (int i = 2; i < cells.length; i++) {
+            total += Double.parseDouble(cells[i]);
+        }
+        assertEquals(1.0, total, 1e-4);
+
+        Path unseen = tmp.resolve("unseen.jsonl");
+        Files.writeString(unseen, "{\"tokens\": [\"a\", \"b\"], \"label\": \"a\"}\n{\"tokens\": [\"e\", \"b\"], \"label\": \"e\"}\n");
+        CliRun counted = ok("eval", "--model", run.toString(), "--data", unseen.toString());
+        assertTrue(counted.out().contains("sequences=2 scored=1 unknown_classes=1"), counted.out());
+    }
+
+    @Test
+    void regressorAveragesOverEachSequencesOwnLength() {
+        Path run = tmp.resolve("mean-run");
+        ok("train", "--data", mean.toString(), "--task", "regress", "--hidden", "32", "--steps", "400", "--eval-every", "200", "--out", run.toString());
+        CliRun eval = ok("eval", "--model", run.toString(), "--data", mean.toString());
+        String[] lines = eval.out().trim().split("\n");
+        assertTrue(lines[lines.length - 1].startsWith("mse="), eval.out());
+        assertTrue(metric(eval.out(), "r2") > 0.8, eval.out());
+        assertTrue(metric(eval.out(), "mae") < 2.5, "in the target's own units: " + eval.out());
+    }
+
+    @Test
+    void csvInLongFormTrains() throws IOException {
+        StringBuilder csv = new StringBuilder("seq,t,f0,f1,kind\n");
+        Random r = new Random(5);
+        for (int s = 0; s < 300; s++) {
+            int n = 2 + r.nextInt(8);
+            int kind = r.nextInt(2);
+            for (int t = n - 1; t >= 0; t--) {
+                double f0 = t == 0 ? kind * 2 - 1 : r.nextGaussian() * 0.1;
+                csv.append(String.format(Locale.ROOT, "s%d,%d,%.4f,%.4f,%s%n", s, t, f0, r.nextGaussian(), kind == 1 ? "up" : "down"));
+            }
+        }
+        Path file = tmp.resolve("long.csv");
+        Files.writeString(file, csv);
+        Path run = tmp.resolve("csv-run");
+        ok("train", "--data", file.toString(), "--task", "classify", "--id", "seq", "--order", "t", "--features", "f0,f1", "--target", "kind",
+                "--hidden", "16", "--steps", "200", "--eval-every", "100", "--out", run.toString());
+        CliRun eval = ok("eval", "--model", run.toString(), "--data", file.toString());
+        assertTrue(metric(eval.out(), "accuracy") >= 0.95, eval.out());
+    }
+
+    @Test
+    void resumeIsBitIdentical() throws IOException {
+        Path straight = tmp.resolve("straight");
+        Path resumed = tmp.resolve("resumed");
+        String[] common = {"train", "--data", first.toString(), "--task", "classify", "--hidden", "8", "--eval-every", "20", "--checkpoint-every", "20"};
+        ok(concat(common, "--steps", "60", "--out", straight.toString()));
+        ok(concat(common, "--steps", "30", "--out", resumed.toString()));
+        ok("train", "--resume", "--steps", "60", "--out", resumed.toString());
+        Map<String, Tensor> a = SafeTensors.read(straight.resolve("checkpoint.safetensors"));
+        Map<String, Tensor> b = SafeTensors.read(resumed.resolve("checkpoint.safetensors"));
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k).toDoubleArray(), b.get(k).toDoubleArray(), k);
+        }
+    }
+
+    @Test
+    void badDataIsOneLineAndExitTwo() throws IOException {
+        Path noTargets = tmp.resolve("none.jsonl");
+        Files.writeString(noTargets, "{\"text\": \"abc\"}\n{\"text\": \"de\"}\n");
+        Path ragged = tmp.resolve("ragged.jsonl");
+        Files.writeString(ragged, "{\"x\": [[1, 2]], \"y\": 1}\n{\"x\": [[1, 2, 3]], \"y\": 2}\n");
+        Path out = tmp.resolve("bad-run");
+        assertBad(noTargets + ": has no targets; the classify task trains on \"label\"", "train", "--data", noTargets.toString(), "--task", "classify",
+                "--steps", "1", "--out", out.toString());
+        assertBad(ragged + ":2: has 3 features per step, but line 1 has 2", "train", "--data", ragged.toString(), "--task", "regress", "--steps", "1",
+                "--out", out.toString());
+        assertBad("--data needs --task classify or --task regress", "train", "--data", first.toString(), "--steps", "1", "--out", out.toString());
+        assertBad("--task classify learns from sequences of your own: give --data FILE", "train", "--task", "classify", "--steps", "1", "--out", out.toString());
+        assertBad("the label task is not built yet", "train", "--data", first.toString(), "--task", "label", "--steps", "1", "--out", out.toString());
+        assertBad("name its feature columns with --features", "train", "--data", tmp.resolve("x.csv").toString(), "--task", "classify", "--target", "y",
+                "--steps", "1", "--out", out.toString());
+        assertTrue(Files.notExists(out.resolve("checkpoint.safetensors")));
+    }
+
+    @Test
+    void badFilesForAModelAreNamedAndNothingIsWritten() throws IOException {
+        Path run = tmp.resolve("small-run");
+        ok("train", "--data", first.toString(), "--task", "classify", "--hidden", "4", "--steps", "5", "--out", run.toString());
+        Path vectors = tmp.resolve("vectors.jsonl");
+        Files.writeString(vectors, "{\"x\": [[1, 2]], \"label\": \"a\"}\n");
+        Path empty = tmp.resolve("empty-seq.jsonl");
+        Files.writeString(empty, "{\"tokens\": [\"a\"], \"label\": \"a\"}\n{\"tokens\": [], \"label\": \"a\"}\n");
+        Path nan = tmp.resolve("nan.jsonl");
+        Files.writeString(nan, "{\"x\": [[1, NaN]], \"y\": 1}\n");
+        Path unlabelled = tmp.resolve("unlabelled.jsonl");
+        Files.writeString(unlabelled, "{\"tokens\": [\"a\", \"b\"]}\n");
+        Path predictions = tmp.resolve("never.csv");
+        assertBad(vectors + ": holds \"x\" sequences, and the model reads \"tokens\"", "eval", "--model", run.toString(), "--data", vectors.toString());
+        assertBad(empty + ":2: has an empty sequence", "eval", "--model", run.toString(), "--data", empty.toString());
+        assertBad(nan + ":1: is not valid JSON", "train", "--data", nan.toString(), "--task", "regress", "--steps", "1", "--out", tmp.resolve("nan-run").toString());
+        assertBad(unlabelled + ": has no targets, and a classify model needs \"label\"", "eval", "--model", run.toString(), "--data", unlabelled.toString());
+        assertBad("score one with --data FILE", "eval", "--model", run.toString());
+        assertBad(tmp.resolve("missing.jsonl") + ": no such file", "predict", "--model", run.toString(), "--data", tmp.resolve("missing.jsonl").toString(),
+                "--out", predictions.toString());
+        assertBad(vectors + ": holds \"x\" sequences", "predict", "--model", run.toString(), "--data", vectors.toString(), "--out", predictions.toString());
+        assertTrue(Files.notExists(predictions));
+        ok("predict", "--model", run.toString(), "--data", unlabelled.toString(), "--out", predictions.toString());
+        assertEquals(2, Files.readAllLines(predictions).size());
+
+        Path csv = tmp.resolve("bad.csv");
+        Files.writeString(csv, "seq,f0,kind\ns1,0.5,a\ns1,abc,a\n");
+        assertBad(csv + ":3: column 'f0' holds 'abc', not a number", "train", "--data", csv.toString(), "--task", "classify", "--id", "seq",
+                "--features", "f0", "--target", "kind", "--steps", "1", "--out", tmp.resolve("csv-bad").toString());
+        assertBad(csv + ": has no feature column 'f9'", "train", "--data", csv.toString(), "--task", "classify", "--id", "seq",
+                "--features", "f9", "--target", "kind", "--steps", "1", "--out", tmp.resolve("csv-bad").toString());
+        assertTrue(Files.notExists(tmp.resolve("csv-bad")) || Files.notExists(tmp.resolve("csv-bad").resolve("checkpoint.safetensors")));
+    }
+
+    private static void assertBad(String message, String... args) {
+        CliRun run = CliRun.of(args);
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains(message), run.err());
+        assertEquals(1, run.err().trim().split("\n").length, run.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

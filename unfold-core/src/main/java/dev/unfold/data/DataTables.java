@@ -1,0 +1,51 @@
+package dev.unfold.data;
+
+import java.util.Optional;
+
+/**
+ * What a model learned from its training data besides its weights, saved with it and applied unchanged
+ * to every later file: the symbols of a text or token input, the classes of a classifier, and the
+ * standardisation of numeric features and of regression targets.
+ */
+public record DataTables(SequenceFile.InputKind input, SequenceTask task, Optional<SymbolTable> symbols, Optional<SymbolTable> classes,
+        Optional<Standardization> features, Optional<Standardization> targets) {
+    public DataTables {
+        if ((input == SequenceFile.InputKind.VECTORS) == symbols.isPresent() || (input == SequenceFile.InputKind.VECTORS) != features.isPresent()) {
+            throw new IllegalArgumentException("a " + input.field() + " input needs " + (input == SequenceFile.InputKind.VECTORS ? "a standardisation" : "a symbol table"));
+        }
+        if ((task == SequenceTask.CLASSIFY) != classes.isPresent() || (task == SequenceTask.REGRESS) != targets.isPresent()) {
+            throw new IllegalArgumentException("a " + task.id() + " task needs " + (task == SequenceTask.CLASSIFY ? "a class table" : "a target standardisation"));
+        }
+    }
+
+    /** The tables of a training split: its symbols, classes and statistics. */
+    public static DataTables of(SequenceFile train, SequenceTask task) {
+        Optional<SymbolTable> symbols = Optional.empty();
+        Optional<Standardization> features = Optional.empty();
+        if (train.input() == SequenceFile.InputKind.VECTORS) {
+            features = Optional.of(Standardization.of(() -> train.examples().stream()
+                    .flatMap(e -> java.util.Arrays.stream(((SequenceExample.Vectors) e.steps()).x())).iterator(), train.featureWidth()));
+        } else {
+            symbols = Optional.of(SymbolTable.symbols(train.examples().stream().flatMap(e -> ((SequenceExample.Symbols) e.steps()).symbols().stream()).toList()));
+        }
+        Optional<SymbolTable> classes = Optional.empty();
+        Optional<Standardization> targets = Optional.empty();
+        if (task == SequenceTask.CLASSIFY) {
+            classes = Optional.of(SymbolTable.classes(train.examples().stream().map(e -> ((SequenceExample.Label) e.target()).name()).toList()));
+        } else {
+            targets = Optional.of(Standardization.of(() -> train.examples().stream().map(e -> ((SequenceExample.Value) e.target()).y()).iterator(),
+                    train.targetWidth()));
+        }
+        return new DataTables(train.input(), task, symbols, classes, features, targets);
+    }
+
+    /** Width of a step's input to the model: its symbols, or its features. */
+    public int inputSize() {
+        return symbols.map(SymbolTable::size).orElseGet(() -> features.orElseThrow().width());
+    }
+
+    /** Width of the model's output: its classes, or its target's values. */
+    public int outputSize() {
+        return classes.map(SymbolTable::size).orElseGet(() -> targets.orElseThrow().width());
+    }
+}

@@ -1,0 +1,203 @@
+package dev.unfold.data;
+
+import dev.unfold.nn.SequenceLengths;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Shape;
+import dev.unfold.tensor.Tensor;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A data file's sequences as a model reads them: symbols as indices of its table (0 for a symbol it never
+ * saw), features standardised, classes as indices (or {@link #UNKNOWN_CLASS} for a class the model never
+ * saw, counted), values standardised. {@link #batch} pads a set of them into a time-major {@link Episode}.
+ */
+public final class EncodedSequences {
+    /** The class index of a sequence whose class is not in the model's table. */
+    public static final int UNKNOWN_CLASS = -1;
+    private final SequenceFile file;
+    private final DataTables tables;
+    private final List<Row> rows;
+    private final int unknownClasses;
+    private final boolean targets;
+
+    /** One sequence: token indices or standardised features, and its class index or standardised value (when the file has targets). */
+    public record Row(int[] tokens, float[][] x, int label, double[] y, long line) {
+        public int length() {
+            return tokens != null ? tokens.length : x.length;
+        }
+    }
+
+    private EncodedSequences(SequenceFile file, DataTables tables, List<Row> rows, int unknownClasses, boolean targets) {
+        this.file = file;
+        this.tables = tables;
+        this.rows = List.copyOf(rows);
+        this.unknownClasses = unknownClasses;
+        this.targets = targets;
+    }
+
+    /**
+     * {@code file} encoded with {@code tables}; with {@code needTargets}, each sequence must have the task's target.
+     * A file of another kind than the model reads is refused, naming both.
+     */
+    public static EncodedSequences of(SequenceFile file, DataTables tables, boolean needTargets) throws IOException {
+        if (file.input() != tables.input()) {
+            throw new IOException(file.file() + ": holds \"" + file.input().field() + "\" sequences, and the model reads \"" + tables.input().field() + "\"");
+        }
+        if (tables.features().isPresent() && file.featureWidth() != tables.features().get().width()) {
+            throw new IOException(file.file() + ": has " + file.featureWidth() + " features per step, and the model reads " + tables.features().get().width());
+        }
+        boolean targets = file.target() != SequenceFile.TargetKind.NONE;
+        if (targets && file.target() != tables.task().target() || !targets && needTargets) {
+            throw new IOException(file.file() + ": " + (targets ? "has \"" + file.target().field() + "\" targets" : "has no targets") + ", and a "
+                    + tables.task().id() + " model needs \"" + tables.task().target().field() + "\"");
+        }
+        if (targets && tables.targets().isPresent() && file.targetWidth() != tables.targets().get().width()) {
+            throw new IOException(file.file() + ": has " + file.targetWidth() + " values per target, and the model predicts " + tables.targets().get().width());
+        }
+        List<Row> rows = new ArrayList<>();
+        int unknown = 0;
+        for (SequenceExample e : file.examples()) {
+            int[] tokens = null;
+            float[][] x = null;
+            if (e.steps() instanceof SequenceExample.Symbols s) {
+                SymbolTable table = tables.symbols().orElseThrow();
+                tokens = s.symbols().stream().mapToInt(table::symbol).toArray();
+            } else {
+                Standardization z = tables.features().orElseThrow();
+                double[][] raw = ((SequenceExample.Vectors) e.steps()).x();
+                x = new float[raw.length][];
+                for (int t = 0; t < raw.length; t++) {
+                    double[] v = z.apply(raw[t]);
+                    x[t] = new float[v.length];
+                    for (int i = 0; i < v.length; i++) {
+                        x[t][i] = (float) v[i];
+                    }
+                }
+            }
+            int label = UNKNOWN_CLASS;
+            double[] y = null;
+            if (e.target() instanceof SequenceExample.Label l) {
+                label = tables.classes().orElseThrow().indexOf(l.name()).orElse(UNKNOWN_CLASS);
+                unknown += label == UNKNOWN_CLASS ? 1 : 0;
+            } else if (e.target() instanceof SequenceExample.Value v) {
+                y = tables.targets().orElseThrow().apply(v.y());
+            }
+            rows.add(new Row(tokens, x, label, y, e.line()));
+        }
+        return new EncodedSequences(file, tables, rows, unknown, targets);
+    }
+
+    public SequenceFile file() {
+        return file;
+    }
+
+    public DataTables tables() {
+        return tables;
+    }
+
+    public int size() {
+        return rows.size();
+    }
+
+    public Row row(int i) {
+        return rows.get(i);
+    }
+
+    public boolean hasTargets() {
+        return targets;
+    }
+
+    /** Sequences whose class the model's table does not hold. */
+    public int unknownClasses() {
+        return unknownClasses;
+    }
+
+    public int[] lengths() {
+        return rows.stream().mapToInt(Row::length).toArray();
+    }
+
+    /** The same sequences restricted to {@code indices}, in that order. */
+    public EncodedSequences subset(int[] indices) {
+        List<Row> picked = new ArrayList<>();
+        int unknown = 0;
+        for (int i : indices) {
+            picked.add(rows.get(i));
+            unknown += rows.get(i).label() == UNKNOWN_CLASS && tables.classes().isPresent() && targets ? 1 : 0;
+        }
+        return new EncodedSequences(file, tables, picked, unknown, targets);
+    }
+
+    /** The sequences {@code indices} padded into one time-major batch with each row's length. */
+    public Padded batch(int[] indices, DType dtype) {
+        return new Padded(indices, dtype);
+    }
+
+    /**
+     * A padded batch: inputs at every step (a padded step reads index 0 or zeros, which the masked graph
+     * ignores), and the targets at the last step, where a per-sequence output is read.
+     */
+    public final class Padded implements Episode {
+        private final int[] indices;
+        private final DType dtype;
+        private final SequenceLengths lengths;
+
+        private Padded(int[] indices, DType dtype) {
+            this.indices = indices.clone();
+            this.dtype = dtype;
+            int[] l = new int[indices.length];
+            int longest = 0;
+            for (int b = 0; b < indices.length; b++) {
+                l[b] = rows.get(indices[b]).length();
+                longest = Math.max(longest, l[b]);
+            }
+            this.lengths = SequenceLengths.of(longest, l);
+        }
+
+        /** The sequences of the batch, by index in the encoded file. */
+        public int[] indices() {
+            return indices.clone();
+        }
+
+        @Override
+        public int length() {
+            return lengths.steps();
+        }
+
+        @Override
+        public Optional<SequenceLengths> lengths() {
+            return Optional.of(lengths);
+        }
+
+        @Override
+        public Tensor input(int t) {
+            int batch = indices.length;
+            if (tables.symbols().isPresent()) {
+                return Tensor.generate(dtype, Shape.of(batch), b -> {
+                    int[] tokens = rows.get(indices[b]).tokens();
+                    return t < tokens.length ? tokens[t] : 0;
+                });
+            }
+            int width = tables.features().orElseThrow().width();
+            return Tensor.generate(dtype, Shape.of(batch, width), i -> {
+                float[][] x = rows.get(indices[i / width]).x();
+                return t < x.length ? x[t][i % width] : 0;
+            });
+        }
+
+        @Override
+        public Optional<Tensor> target(int t) {
+            if (t != length() - 1 || !targets) {
+                return Optional.empty();
+            }
+            int batch = indices.length;
+            if (tables.classes().isPresent()) {
+                return Optional.of(Tensor.generate(dtype, Shape.of(batch), b -> Math.max(0, rows.get(indices[b]).label())));
+            }
+            int width = tables.targets().orElseThrow().width();
+            return Optional.of(Tensor.generate(dtype, Shape.of(batch, width), i -> rows.get(indices[i / width]).y()[i % width]));
+        }
+    }
+}

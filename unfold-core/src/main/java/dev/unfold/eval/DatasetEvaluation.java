@@ -1,0 +1,180 @@
+package dev.unfold.eval;
+
+import dev.unfold.data.EncodedSequences;
+import dev.unfold.data.SequenceTask;
+import dev.unfold.data.Standardization;
+import dev.unfold.nn.RecurrentModel;
+import dev.unfold.nn.Weights;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Tensor;
+import dev.unfold.window.WindowGraph;
+import dev.unfold.window.WindowGraphs;
+import dev.unfold.window.WindowRun;
+import dev.unfold.window.WindowRunner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A per-sequence model on every sequence of a data file, in batches of sequences of similar lengths: its
+ * prediction for each (a class with the probabilities of all classes, or values in the data's own units) and,
+ * when the file has targets, the task's scores. A sequence whose class the model never saw is predicted and
+ * counted, not scored.
+ */
+public final class DatasetEvaluation {
+    private final RecurrentModel model;
+    private final WindowRunner runner;
+    private final DType dtype;
+    private final int batch;
+    private final Map<Integer, WindowGraphs> graphs = new HashMap<>();
+
+    public DatasetEvaluation(RecurrentModel model, WindowRunner runner, DType dtype, int batch) {
+        this.model = model;
+        this.runner = runner;
+        this.dtype = dtype;
+        this.batch = batch;
+    }
+
+    /** One sequence's prediction: a class index and every class's probability, or values in the data's units. */
+    public record Prediction(int row, int label, double[] probabilities, double[] values) {
+    }
+
+    /**
+     * Scores over the sequences that have a known target: the mean loss (cross-entropy in nats, or the mean
+     * squared error of standardised values) and the task's metrics, the main one last; the confusion matrix
+     * {@code confusion[actual][predicted]} of a classifier.
+     */
+    public record Scores(int scored, int unknownClasses, double loss, Map<String, Double> metrics, long[][] confusion) {
+        public double main(SequenceTask task) {
+            return metrics.get(task.mainMetric());
+        }
+    }
+
+    /** The whole result: a prediction per sequence, in the file's order, and the scores when it has targets. */
+    public record Result(List<Prediction> predictions, java.util.Optional<Scores> scores) {
+    }
+
+    public Result run(Weights weights, EncodedSequences data) {
+        Integer[] order = new Integer[data.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(data.row(a).length(), data.row(b).length()));
+        Prediction[] out = new Prediction[data.size()];
+        for (int from = 0; from < order.length; from += batch) {
+            int[] rows = Arrays.stream(order, from, Math.min(order.length, from + batch)).mapToInt(Integer::intValue).toArray();
+            EncodedSequences.Padded episode = data.batch(rows, dtype);
+            WindowGraph window = graphs.computeIfAbsent(rows.length, n -> new WindowGraphs(model, n, dtype))
+                    .get(new boolean[episode.length()], WindowGraph.Mode.FORWARD);
+            WindowRun run = runner.run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.lastState(window).withOutputs());
+            Tensor y = run.output(episode.length() - 1);
+            for (int b = 0; b < rows.length; b++) {
+                out[rows[b]] = predict(data, rows[b], y, b);
+            }
+        }
+        List<Prediction> predictions = List.of(out);
+        return new Result(predictions, data.hasTargets() ? java.util.Optional.of(score(data, predictions)) : java.util.Optional.empty());
+    }
+
+    private static Prediction predict(EncodedSequences data, int row, Tensor y, int b) {
+        int width = y.shape().dim(1);
+        double[] v = new double[width];
+        for (int i = 0; i < width; i++) {
+            v[i] = y.get(b * width + i);
+        }
+        if (data.tables().task() == SequenceTask.CLASSIFY) {
+            double max = Arrays.stream(v).max().orElseThrow();
+            double sum = 0;
+            double[] p = new double[width];
+            int best = 0;
+            for (int i = 0; i < width; i++) {
+                p[i] = Math.exp(v[i] - max);
+                sum += p[i];
+                best = v[i] > v[best] ? i : best;
+            }
+            for (int i = 0; i < width; i++) {
+                p[i] /= sum;
+            }
+            return new Prediction(row, best, p, null);
+        }
+        return new Prediction(row, -1, null, data.tables().targets().orElseThrow().invert(v));
+    }
+
+    private static Scores score(EncodedSequences data, List<Prediction> predictions) {
+        return data.tables().task() == SequenceTask.CLASSIFY ? classification(data, predictions) : regression(data, predictions);
+    }
+
+    private static Scores classification(EncodedSequences data, List<Prediction> predictions) {
+        int classes = data.tables().classes().orElseThrow().size();
+        long[][] confusion = new long[classes][classes];
+        double loss = 0;
+        int scored = 0;
+        for (Prediction p : predictions) {
+            int actual = data.row(p.row()).label();
+            if (actual == EncodedSequences.UNKNOWN_CLASS) {
+                continue;
+            }
+            confusion[actual][p.label()]++;
+            loss -= Math.log(Math.max(p.probabilities()[actual], Double.MIN_NORMAL));
+            scored++;
+        }
+        long correct = 0;
+        double f1 = 0;
+        int present = 0;
+        for (int c = 0; c < classes; c++) {
+            correct += confusion[c][c];
+            long actual = Arrays.stream(confusion[c]).sum();
+            long predicted = 0;
+            for (long[] r : confusion) {
+                predicted += r[c];
+            }
+            if (actual + predicted == 0) {
+                continue;
+            }
+            present++;
+            f1 += 2.0 * confusion[c][c] / (actual + predicted);
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("cross_entropy", scored == 0 ? Double.NaN : loss / scored);
+        m.put("macro_f1", present == 0 ? Double.NaN : f1 / present);
+        m.put("accuracy", scored == 0 ? Double.NaN : (double) correct / scored);
+        return new Scores(scored, data.unknownClasses(), scored == 0 ? Double.NaN : loss / scored, m, confusion);
+    }
+
+    private static Scores regression(EncodedSequences data, List<Prediction> predictions) {
+        Standardization z = data.tables().targets().orElseThrow();
+        int width = z.width();
+        double se = 0;
+        double ae = 0;
+        double standardized = 0;
+        double[] mean = new double[width];
+        List<double[]> actuals = new ArrayList<>();
+        for (Prediction p : predictions) {
+            double[] actual = z.invert(data.row(p.row()).y());
+            actuals.add(actual);
+            for (int i = 0; i < width; i++) {
+                double d = p.values()[i] - actual[i];
+                se += d * d;
+                ae += Math.abs(d);
+                double ds = d / z.std()[i];
+                standardized += ds * ds;
+                mean[i] += actual[i] / predictions.size();
+            }
+        }
+        double total = 0;
+        for (double[] a : actuals) {
+            for (int i = 0; i < width; i++) {
+                total += (a[i] - mean[i]) * (a[i] - mean[i]);
+            }
+        }
+        double n = (double) predictions.size() * width;
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("mae", ae / n);
+        m.put("r2", total > 0 ? 1 - se / total : Double.NaN);
+        m.put("mse", se / n);
+        return new Scores(predictions.size(), 0, standardized / n, m, new long[0][0]);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.unfold.run;
+
+import dev.unfold.data.CsvSequences;
+import dev.unfold.data.DataTables;
+import dev.unfold.data.DatasetSource;
+import dev.unfold.data.EncodedSequences;
+import dev.unfold.data.JsonlSequences;
+import dev.unfold.data.SequenceExample;
+import dev.unfold.data.SequenceFile;
+import dev.unfold.nn.SequenceModel;
+import dev.unfold.train.DataSpec;
+import dev.unfold.train.RunConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * A data file's run: the file read (CSV by its columns, else JSON Lines), split by sequence (seeded) unless a
+ * file of its own validates, the tables built from the training split alone, and the model for the task.
+ */
+public final class DataRuns {
+    private DataRuns() {
+    }
+
+    /** The sequences of {@code file}: CSV read by {@code csv}'s columns when given, else JSON Lines. */
+    public static SequenceFile read(Path file, Optional<CsvSequences.Columns> csv) throws IOException {
+        return csv.isPresent() ? CsvSequences.read(file, csv.get()) : JsonlSequences.read(file);
+    }
+
+    static RunData prepare(RunConfig config, DataSpec.Data d) throws IOException {
+        SequenceFile all = read(d.file(), d.csv());
+        requireTargets(all, d);
+        SequenceFile train;
+        SequenceFile validation;
+        if (d.validationFile().isPresent()) {
+            train = all;
+            validation = read(d.validationFile().get(), d.csv());
+        } else {
+            if (all.size() < 2) {
+                throw new IOException(d.file() + ": holds " + all.size() + " sequence; a run needs at least 2, to validate on some (or give a validation file)");
+            }
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, new Random(config.plan().seed()));
+            int held = Math.max(1, (int) Math.round(all.size() * d.validationFraction()));
+            validation = subset(all, order.subList(0, held));
+            train = subset(all, order.subList(held, order.size()));
+        }
+        DataTables tables = DataTables.of(train, d.task());
+        EncodedSequences encoded = EncodedSequences.of(train, tables, true);
+        EncodedSequences checked = EncodedSequences.of(validation, tables, true);
+        DatasetSource source = new DatasetSource(encoded, config.plan().batch(), config.plan().seed());
+        SequenceModel model = config.model().model(source.input(config.model().embedding()), source.output(), true);
+        String name = String.format(java.util.Locale.ROOT, "%s, %s, %d sequences (%d validate), %.1f%% of batched steps padding", d.file().getFileName(),
+                d.task().id(), train.size(), validation.size(), 100 * source.paddedShare());
+        RunData.DataRun run = new RunData.DataRun(tables, d.task(), checked, train.longest(), source.paddedShare());
+        return new RunData(name, source, Optional.empty(), Optional.empty(), List.of(), source.batch(), model, Optional.of(sha256(d.file())),
+                Optional.of(run));
+    }
+
+    private static void requireTargets(SequenceFile f, DataSpec.Data d) throws IOException {
+        if (f.target() != d.task().target()) {
+            throw new IOException(f.file() + ": " + (f.target() == SequenceFile.TargetKind.NONE ? "has no targets" : "has \"" + f.target().field() + "\" targets")
+                    + "; the " + d.task().id() + " task trains on \"" + d.task().target().field() + "\"");
+        }
+    }
+
+    private static SequenceFile subset(SequenceFile f, List<Integer> rows) {
+        List<SequenceExample> picked = new ArrayList<>();
+        rows.stream().sorted().forEach(i -> picked.add(f.examples().get(i)));
+        return new SequenceFile(f.file(), picked, f.input(), f.target(), f.featureWidth(), f.targetWidth());
+    }
+
+    /** The SHA-256 of the file's bytes, hex. */
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            StringBuilder sb = new StringBuilder();
+            for (byte b : ((DigestInputStream) in).getMessageDigest().digest()) {
+                sb.append(String.format("%02x", b));
+            }
+            return sb.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+}
