@@ -1,6 +1,7 @@
 package dev.unfold.cli;
 
 import dev.unfold.data.EncodedSequences;
+import dev.unfold.data.ForecastWindows;
 import dev.unfold.data.SequenceTask;
 import dev.unfold.data.SymbolTable;
 import dev.unfold.eval.DatasetEvaluation;
@@ -29,7 +30,8 @@ final class DataScores {
     }
 
     /** The scores as {@code name=value} lines, the task's main metric last; a classifier's confusion matrix before them. */
-    static void print(PrintWriter out, ModelFolder folder, EncodedSequences data, WindowRunner runner) {
+    static void print(PrintWriter out, ModelFolder folder, ModelFolder.DataFile file, WindowRunner runner) {
+        EncodedSequences data = file.encoded();
         DatasetEvaluation.Scores s = run(folder, data, runner).scores().orElseThrow();
         SequenceTask task = data.tables().task();
         out.printf(Locale.ROOT, "sequences=%d scored=%d%s%n", data.size(), s.scored(),
@@ -37,6 +39,7 @@ final class DataScores {
         if (task == SequenceTask.CLASSIFY) {
             confusion(out, data.tables().classes().orElseThrow(), s.confusion());
         }
+        file.windows().ifPresent(w -> baselines(out, w));
         String main = task.mainMetric();
         for (Map.Entry<String, Double> e : s.metrics().entrySet()) {
             if (!e.getKey().equals(main)) {
@@ -44,6 +47,31 @@ final class DataScores {
             }
         }
         out.printf(Locale.ROOT, "%s=%.6f%n", main, s.metrics().get(main));
+    }
+
+    /** What the naive and seasonal-naive forecasts score on the same windows, in the series' units. */
+    private static void baselines(PrintWriter out, ForecastWindows.Windows w) {
+        out.printf(Locale.ROOT, "windows=%d%n", w.file().size());
+        score(out, "naive", w, w.naive());
+        if (!w.seasonal().isEmpty() && w.seasonal().get(0) != null) {
+            score(out, "seasonal_naive", w, w.seasonal());
+        }
+    }
+
+    private static void score(PrintWriter out, String name, ForecastWindows.Windows w, java.util.List<double[]> forecasts) {
+        double se = 0;
+        double ae = 0;
+        long n = 0;
+        for (int i = 0; i < forecasts.size(); i++) {
+            double[] y = ((dev.unfold.data.SequenceExample.Value) w.file().examples().get(i).target()).y();
+            for (int k = 0; k < y.length; k++) {
+                double d = forecasts.get(i)[k] - y[k];
+                se += d * d;
+                ae += Math.abs(d);
+                n++;
+            }
+        }
+        out.printf(Locale.ROOT, "%s_mae=%.6f%n%s_mse=%.6f%n", name, ae / n, name, se / n);
     }
 
     private static void confusion(PrintWriter out, SymbolTable classes, long[][] m) {

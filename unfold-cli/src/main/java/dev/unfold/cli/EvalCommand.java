@@ -59,7 +59,7 @@ final class EvalCommand implements Callable<Integer> {
                 if (data == null) {
                     throw new IllegalArgumentException(model + " holds a model trained on sequences of a data file; score one with --data FILE");
                 }
-                DataScores.print(out, folder, folder.readData(data, true), runner);
+                DataScores.print(out, folder, folder.readFile(data, true), runner);
                 return 0;
             }
             if (data != null) {

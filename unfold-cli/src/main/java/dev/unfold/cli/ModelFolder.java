@@ -1,7 +1,9 @@
 package dev.unfold.cli;
 
 import dev.unfold.data.CsvSequences;
+import dev.unfold.data.DataTables;
 import dev.unfold.data.EncodedSequences;
+import dev.unfold.data.ForecastWindows;
 import dev.unfold.data.LongMemoryTask;
 import dev.unfold.data.SequenceFile;
 import dev.unfold.run.DataRuns;
@@ -70,13 +72,30 @@ record ModelFolder(Path dir, TrainedModel trained, Optional<LongMemoryTask> task
      * with the model's tables; with {@code needTargets}, each sequence must have the task's target.
      */
     EncodedSequences readData(Path file, boolean needTargets) throws IOException {
+        return readFile(file, needTargets).encoded();
+    }
+
+    /** A data file as a model reads it, and, for a forecast, its windows with their baselines (scored) or the windows after each series (predicted). */
+    record DataFile(EncodedSequences encoded, Optional<ForecastWindows.Windows> windows) {
+    }
+
+    DataFile readFile(Path file, boolean needTargets) throws IOException {
+        DataTables tables = trained.tables().orElseThrow();
         Optional<CsvSequences.Columns> csv = trained.run().map(RunConfig::data).filter(d -> d instanceof DataSpec.Data).flatMap(d -> ((DataSpec.Data) d).csv());
-        if (csv.isPresent() && !needTargets) {
+        boolean forecast = tables.forecast().isPresent();
+        if (csv.isPresent() && !needTargets && !forecast) {
             CsvSequences.Columns c = csv.get();
             csv = Optional.of(new CsvSequences.Columns(c.id(), c.order(), c.features(), Optional.empty(), c.targetType()));
         }
         SequenceFile f = DataRuns.read(file, csv);
-        return EncodedSequences.of(f, trained.tables().orElseThrow(), needTargets);
+        if (forecast && needTargets) {
+            ForecastWindows.Windows w = ForecastWindows.cut(f, tables.forecast().get(), ForecastWindows.Part.ALL, 0);
+            return new DataFile(EncodedSequences.of(w.file(), tables, true), Optional.of(w));
+        }
+        if (forecast) {
+            return new DataFile(EncodedSequences.of(ForecastWindows.future(f, tables.forecast().get()), tables, false), Optional.empty());
+        }
+        return new DataFile(EncodedSequences.of(f, tables, needTargets), Optional.empty());
     }
 
     String taskName() {

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 /** {@code unfold predict}: a data model's prediction for every sequence of a file, as CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Predict every sequence of a data file with a model trained with --data, and write the predictions as CSV:",
-            "line (where the sequence starts in the file), then the class and each class's probability, or the predicted values."})
+            "line (where the sequence starts in the file), then the class and each class's probability, or the predicted values;",
+            "a forecast model forecasts the H steps after the end of each series."})
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Run folder of a model trained with --data.")
     Path model;
@@ -65,8 +66,9 @@ final class PredictCommand implements Callable<Integer> {
             sequences.tables().classes().orElseThrow().names().forEach(c -> header.add("p_" + c));
         } else {
             int width = sequences.tables().targets().orElseThrow().width();
+            boolean forecast = sequences.tables().forecast().isPresent();
             for (int i = 0; i < width; i++) {
-                header.add(width == 1 ? "predicted" : "predicted_" + i);
+                header.add(forecast ? "forecast_" + (i + 1) : width == 1 ? "predicted" : "predicted_" + i);
             }
         }
         AtomicFiles.write(out, stream -> {

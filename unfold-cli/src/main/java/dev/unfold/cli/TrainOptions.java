@@ -48,8 +48,17 @@ final class TrainOptions {
     @Option(names = "--features", split = ",", description = "CSV: the feature columns, comma-separated.")
     List<String> featureColumns;
 
-    @Option(names = "--target", description = "CSV: the target column (a class or a number; the same on all of a sequence's rows).")
+    @Option(names = "--target", description = "CSV: the target column (a class or a number; the same on all of a sequence's rows, or a series' values to forecast).")
     String targetColumn;
+
+    @Option(names = "--window", description = "Forecast: the steps of the series each forecast reads.")
+    Integer window;
+
+    @Option(names = "--horizon", defaultValue = "1", description = "Forecast: the steps after the window it forecasts (default: ${DEFAULT-VALUE}).")
+    int horizon;
+
+    @Option(names = "--season", defaultValue = "0", description = "Forecast: the season in steps, for the seasonal-naive baseline (default: none).")
+    int season;
 
     /** The generated task, when --task names one. */
     private TaskKind task;
@@ -216,7 +225,7 @@ final class TrainOptions {
     /** A run on a data file's sequences: a per-sequence task, each batch trained with full BPTT over its sequences' own lengths. */
     private RunConfig dataConfig() {
         if (taskChoice == null || taskChoice.data().isEmpty()) {
-            throw new IllegalArgumentException("--data needs --task classify or --task regress" + (task != null ? " (" + Choices.name(task)
+            throw new IllegalArgumentException("--data needs --task classify, regress or forecast" + (task != null ? " (" + Choices.name(task)
                     + " is a generated task)" : ""));
         }
         if (text != null || valText != null) {
@@ -226,6 +235,24 @@ final class TrainOptions {
             throw new IllegalArgumentException("--tbptt does not apply to --data: each batch trains with full BPTT over its sequences");
         }
         SequenceTask t = taskChoice.data().get();
+        Optional<dev.unfold.data.ForecastWindows.Shape> forecast = Optional.empty();
+        if (t == SequenceTask.FORECAST) {
+            if (window == null) {
+                throw new IllegalArgumentException("--task forecast needs --window W (and --horizon H, 1 by default)");
+            }
+            Limits.range("--window", window, 1, 100_000);
+            Limits.range("--horizon", horizon, 1, 100_000);
+            Limits.range("--season", season, 0, 100_000);
+            if (season > 0 && season < horizon) {
+                throw new IllegalArgumentException("--season must be at least --horizon (" + horizon + "), got " + season);
+            }
+            forecast = Optional.of(new dev.unfold.data.ForecastWindows.Shape(window, horizon, season));
+            if (featureColumns == null && targetColumn != null) {
+                featureColumns = List.of(targetColumn);
+            }
+        } else if (window != null || season != 0) {
+            throw new IllegalArgumentException("--window and --season shape a forecast; --task " + t.id() + " reads whole sequences");
+        }
         Optional<CsvSequences.Columns> csv = Optional.empty();
         boolean isCsv = data.getFileName() != null && data.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
         if (isCsv) {
@@ -236,7 +263,8 @@ final class TrainOptions {
                 throw new IllegalArgumentException(data + " is CSV: name its target column with --target");
             }
             csv = Optional.of(new CsvSequences.Columns(Optional.ofNullable(idColumn), Optional.ofNullable(orderColumn), featureColumns,
-                    Optional.of(targetColumn), t == SequenceTask.CLASSIFY ? CsvSequences.TargetType.CLASS_PER_SEQUENCE : CsvSequences.TargetType.VALUE_PER_SEQUENCE));
+                    Optional.of(targetColumn), t == SequenceTask.CLASSIFY ? CsvSequences.TargetType.CLASS_PER_SEQUENCE
+                            : t == SequenceTask.FORECAST ? CsvSequences.TargetType.VALUE_PER_STEP : CsvSequences.TargetType.VALUE_PER_SEQUENCE));
         } else if (idColumn != null || orderColumn != null || featureColumns != null || targetColumn != null) {
             throw new IllegalArgumentException("--id, --order, --features and --target name CSV columns; " + data + " is read as JSON Lines (name it .csv for CSV)");
         }
@@ -251,7 +279,7 @@ final class TrainOptions {
         }
         checkCommon();
         DataSpec.Data spec = new DataSpec.Data(data.toAbsolutePath().normalize(), csv, t, valFraction,
-                Optional.ofNullable(valData).map(p -> p.toAbsolutePath().normalize()), Optional.empty());
+                Optional.ofNullable(valData).map(p -> p.toAbsolutePath().normalize()), Optional.empty(), forecast);
         double drop = Limits.probability("--dropout", dropout != null ? dropout : 0);
         double variational = Limits.probability("--variational-dropout", variationalDropout != null ? variationalDropout : 0);
         double zone = Limits.probability("--zoneout", zoneout != null ? zoneout : 0);

@@ -103,6 +103,18 @@ class DataTasksTest {
     }
 
     @Test
+    void bidirectionalReadsBothFinalStates() throws IOException {
+        Path run = tmp.resolve("bi-run");
+        ok("train", "--data", first.toString(), "--task", "classify", "--bidirectional", "--cell", "gru", "--hidden", "16", "--steps", "150",
+                "--eval-every", "150", "--out", run.toString());
+        CliRun eval = ok("eval", "--model", run.toString(), "--data", first.toString());
+        assertTrue(metric(eval.out(), "accuracy") >= 0.95, eval.out());
+        assertTrue(Files.readString(run.resolve("metrics.jsonl")).contains("val_accuracy"));
+        assertBad("--bidirectional is for a model of whole sequences (--data)", "train", "--bidirectional", "--steps", "1", "--out",
+                tmp.resolve("bi-text").toString());
+    }
+
+    @Test
     void regressorAveragesOverEachSequencesOwnLength() {
         Path run = tmp.resolve("mean-run");
         ok("train", "--data", mean.toString(), "--task", "regress", "--hidden", "32", "--steps", "400", "--eval-every", "200", "--out", run.toString());
@@ -135,6 +147,42 @@ class DataTasksTest {
     }
 
     @Test
+    void forecastBeatsTheNaiveBaselinesOnASeasonalSeries() throws IOException {
+        StringBuilder csv = new StringBuilder("month,value\n");
+        Random r = new Random(11);
+        for (int t = 0; t < 360; t++) {
+            csv.append(String.format(Locale.ROOT, "%d-%02d,%.4f%n", 1900 + t / 12, 1 + t % 12, 20 + 3 * Math.sin(2 * Math.PI * t / 12) + 0.2 * r.nextGaussian()));
+        }
+        Path series = tmp.resolve("season.csv");
+        Files.writeString(series, csv);
+        Path run = tmp.resolve("forecast-run");
+        ok("train", "--data", series.toString(), "--task", "forecast", "--order", "month", "--target", "value", "--window", "24", "--horizon", "3",
+                "--season", "12", "--hidden", "16", "--steps", "300", "--eval-every", "100", "--out", run.toString());
+        CliRun eval = ok("eval", "--model", run.toString(), "--data", series.toString());
+        String[] lines = eval.out().trim().split("\n");
+        assertTrue(lines[lines.length - 1].startsWith("mse="), eval.out());
+        assertEquals(360 - 24 - 3 + 1, (int) metric(eval.out(), "windows"), eval.out());
+        assertTrue(metric(eval.out(), "mse") < metric(eval.out(), "naive_mse"), eval.out());
+        assertTrue(metric(eval.out(), "mse") < 0.5, eval.out());
+        Path predictions = tmp.resolve("forecast.csv");
+        ok("predict", "--model", run.toString(), "--data", series.toString(), "--out", predictions.toString());
+        List<String> rows = Files.readAllLines(predictions);
+        assertEquals("line,forecast_1,forecast_2,forecast_3", rows.get(0));
+        assertEquals(2, rows.size());
+
+        Path shorter = tmp.resolve("short.csv");
+        Files.writeString(shorter, "month,value\n1900-01,1\n1900-02,2\n1900-03,3\n");
+        assertBad(shorter + ":2: the series has 3 steps; a window of 24 with a horizon of 3 needs at least 27", "eval", "--model", run.toString(),
+                "--data", shorter.toString());
+        assertBad("--task forecast needs --window W", "train", "--data", series.toString(), "--task", "forecast", "--target", "value", "--steps", "1",
+                "--out", tmp.resolve("no-window").toString());
+        Path dates = tmp.resolve("dates.csv");
+        Files.writeString(dates, "month,value\n1900-01,1\nsoon,2\n");
+        assertBad(dates + ":3: column 'month' holds 'soon', neither a number nor an ISO date", "train", "--data", dates.toString(), "--task", "forecast",
+                "--order", "month", "--target", "value", "--window", "1", "--steps", "1", "--out", tmp.resolve("dates-run").toString());
+    }
+
+    @Test
     void resumeIsBitIdentical() throws IOException {
         Path straight = tmp.resolve("straight");
         Path resumed = tmp.resolve("resumed");
@@ -161,7 +209,7 @@ class DataTasksTest {
                 "--steps", "1", "--out", out.toString());
         assertBad(ragged + ":2: has 3 features per step, but line 1 has 2", "train", "--data", ragged.toString(), "--task", "regress", "--steps", "1",
                 "--out", out.toString());
-        assertBad("--data needs --task classify or --task regress", "train", "--data", first.toString(), "--steps", "1", "--out", out.toString());
+        assertBad("--data needs --task classify, regress or forecast", "train", "--data", first.toString(), "--steps", "1", "--out", out.toString());
         assertBad("--task classify learns from sequences of your own: give --data FILE", "train", "--task", "classify", "--steps", "1", "--out", out.toString());
         assertBad("the label task is not built yet", "train", "--data", first.toString(), "--task", "label", "--steps", "1", "--out", out.toString());
         assertBad("name its feature columns with --features", "train", "--data", tmp.resolve("x.csv").toString(), "--task", "classify", "--target", "y",

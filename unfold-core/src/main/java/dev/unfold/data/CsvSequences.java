@@ -132,7 +132,7 @@ public final class CsvSequences {
                 x[i] = number(r, features[i], line);
             }
             String id = this.id >= 0 ? r.get(this.id) : "";
-            double order = this.order >= 0 ? number(r, this.order, line) : r.getRecordNumber();
+            double order = this.order >= 0 ? order(r, this.order, line) : r.getRecordNumber();
             String target = null;
             if (this.target >= 0) {
                 target = r.get(this.target);
@@ -145,6 +145,26 @@ public final class CsvSequences {
                 }
             }
             return new Row(id, order, x, target, line);
+        }
+
+        /** An order cell: a number, or an ISO date ({@code 1958-03-29}), month ({@code 1950-01}) or date and time. */
+        private double order(CSVRecord r, int column, long line) throws IOException {
+            String cell = r.get(column);
+            if (DECIMAL.matcher(cell).matches()) {
+                return number(r, column, line);
+            }
+            try {
+                if (cell.matches("\\d{4}-\\d{2}")) {
+                    return java.time.YearMonth.parse(cell).atDay(1).toEpochDay();
+                }
+                if (cell.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                    return java.time.LocalDate.parse(cell).toEpochDay();
+                }
+                return java.time.LocalDateTime.parse(cell).toEpochSecond(java.time.ZoneOffset.UTC) / 86400.0;
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IOException(file + ":" + line + ": column '" + SafeText.clip(names.get(column)) + "' holds '" + SafeText.clip(cell)
+                        + "', neither a number nor an ISO date (such as 1958-03-29, 1950-01 or 1958-03-29T12:00)");
+            }
         }
 
         private double number(CSVRecord r, int column, long line) throws IOException {

@@ -8,18 +8,32 @@ import java.util.Optional;
  * standardisation of numeric features and of regression targets.
  */
 public record DataTables(SequenceFile.InputKind input, SequenceTask task, Optional<SymbolTable> symbols, Optional<SymbolTable> classes,
-        Optional<Standardization> features, Optional<Standardization> targets) {
+        Optional<Standardization> features, Optional<Standardization> targets, Optional<ForecastWindows.Shape> forecast) {
+    /** The tables of a model that does not forecast. */
+    public DataTables(SequenceFile.InputKind input, SequenceTask task, Optional<SymbolTable> symbols, Optional<SymbolTable> classes,
+            Optional<Standardization> features, Optional<Standardization> targets) {
+        this(input, task, symbols, classes, features, targets, Optional.empty());
+    }
+
     public DataTables {
+        if ((task == SequenceTask.FORECAST) != forecast.isPresent()) {
+            throw new IllegalArgumentException(task == SequenceTask.FORECAST ? "a forecast needs its window and horizon" : "only a forecast has a window and horizon");
+        }
         if ((input == SequenceFile.InputKind.VECTORS) == symbols.isPresent() || (input == SequenceFile.InputKind.VECTORS) != features.isPresent()) {
             throw new IllegalArgumentException("a " + input.field() + " input needs " + (input == SequenceFile.InputKind.VECTORS ? "a standardisation" : "a symbol table"));
         }
-        if ((task == SequenceTask.CLASSIFY) != classes.isPresent() || (task == SequenceTask.REGRESS) != targets.isPresent()) {
+        if ((task == SequenceTask.CLASSIFY) != classes.isPresent() || (task != SequenceTask.CLASSIFY) != targets.isPresent()) {
             throw new IllegalArgumentException("a " + task.id() + " task needs " + (task == SequenceTask.CLASSIFY ? "a class table" : "a target standardisation"));
         }
     }
 
     /** The tables of a training split: its symbols, classes and statistics. */
     public static DataTables of(SequenceFile train, SequenceTask task) {
+        return of(train, task, Optional.empty());
+    }
+
+    /** As {@link #of(SequenceFile, SequenceTask)}, for a forecast of {@code forecast}'s shape (its windows as {@code train}). */
+    public static DataTables of(SequenceFile train, SequenceTask task, Optional<ForecastWindows.Shape> forecast) {
         Optional<SymbolTable> symbols = Optional.empty();
         Optional<Standardization> features = Optional.empty();
         if (train.input() == SequenceFile.InputKind.VECTORS) {
@@ -36,7 +50,7 @@ public record DataTables(SequenceFile.InputKind input, SequenceTask task, Option
             targets = Optional.of(Standardization.of(() -> train.examples().stream().map(e -> ((SequenceExample.Value) e.target()).y()).iterator(),
                     train.targetWidth()));
         }
-        return new DataTables(train.input(), task, symbols, classes, features, targets);
+        return new DataTables(train.input(), task, symbols, classes, features, targets, forecast);
     }
 
     /** Width of a step's input to the model: its symbols, or its features. */

@@ -22,6 +22,7 @@ public final class EncodedSequences {
     private final List<Row> rows;
     private final int unknownClasses;
     private final boolean targets;
+    private final PaddedLengths padded;
 
     /** One sequence: token indices or standardised features, and its class index or standardised value (when the file has targets). */
     public record Row(int[] tokens, float[][] x, int label, double[] y, long line) {
@@ -36,6 +37,12 @@ public final class EncodedSequences {
         this.rows = List.copyOf(rows);
         this.unknownClasses = unknownClasses;
         this.targets = targets;
+        this.padded = PaddedLengths.of(this.rows.isEmpty() ? new int[] {1} : this.rows.stream().mapToInt(Row::length).toArray());
+    }
+
+    /** The lengths this file's batches are padded to. */
+    public PaddedLengths padded() {
+        return padded;
     }
 
     /**
@@ -153,7 +160,7 @@ public final class EncodedSequences {
                 l[b] = rows.get(indices[b]).length();
                 longest = Math.max(longest, l[b]);
             }
-            this.lengths = SequenceLengths.of(longest, l);
+            this.lengths = SequenceLengths.of(padded.steps(longest), l);
         }
 
         /** The sequences of the batch, by index in the encoded file. */

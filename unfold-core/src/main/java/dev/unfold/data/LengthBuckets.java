@@ -17,6 +17,7 @@ public final class LengthBuckets {
     private final int[] lengths;
     private final int batch;
     private final long seed;
+    private final PaddedLengths padded;
 
     /** A batch: the sequences (by index) and the steps it runs, its longest sequence's length. */
     public record Batch(int[] rows, int steps) {
@@ -32,6 +33,7 @@ public final class LengthBuckets {
             throw new IllegalArgumentException("batches need at least one sequence and a batch of at least 1, got " + lengths.length + " and " + batch);
         }
         this.lengths = lengths.clone();
+        this.padded = PaddedLengths.of(lengths);
         this.batch = batch;
         this.seed = seed;
     }
@@ -51,7 +53,7 @@ public final class LengthBuckets {
             part.sort((a, b) -> Integer.compare(lengths[a], lengths[b]));
             for (int i = 0; i < part.size(); i += batch) {
                 int[] rows = part.subList(i, Math.min(part.size(), i + batch)).stream().mapToInt(Integer::intValue).toArray();
-                out.add(new Batch(rows, Arrays.stream(rows).map(r -> lengths[r]).max().orElseThrow()));
+                out.add(new Batch(rows, padded.steps(Arrays.stream(rows).map(r -> lengths[r]).max().orElseThrow())));
             }
         }
         Collections.shuffle(out, rng);

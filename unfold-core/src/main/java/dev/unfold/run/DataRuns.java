@@ -4,6 +4,7 @@ import dev.unfold.data.CsvSequences;
 import dev.unfold.data.DataTables;
 import dev.unfold.data.DatasetSource;
 import dev.unfold.data.EncodedSequences;
+import dev.unfold.data.ForecastWindows;
 import dev.unfold.data.JsonlSequences;
 import dev.unfold.data.SequenceExample;
 import dev.unfold.data.SequenceFile;
@@ -40,7 +41,18 @@ public final class DataRuns {
         requireTargets(all, d);
         SequenceFile train;
         SequenceFile validation;
-        if (d.validationFile().isPresent()) {
+        if (d.forecast().isPresent()) {
+            ForecastWindows.Shape shape = d.forecast().get();
+            if (d.validationFile().isPresent()) {
+                train = ForecastWindows.cut(all, shape, ForecastWindows.Part.ALL, 0).file();
+                SequenceFile other = read(d.validationFile().get(), d.csv());
+                requireTargets(other, d);
+                validation = ForecastWindows.cut(other, shape, ForecastWindows.Part.ALL, 0).file();
+            } else {
+                train = ForecastWindows.cut(all, shape, ForecastWindows.Part.TRAINING, d.validationFraction()).file();
+                validation = ForecastWindows.cut(all, shape, ForecastWindows.Part.VALIDATION, d.validationFraction()).file();
+            }
+        } else if (d.validationFile().isPresent()) {
             train = all;
             validation = read(d.validationFile().get(), d.csv());
         } else {
@@ -56,7 +68,7 @@ public final class DataRuns {
             validation = subset(all, order.subList(0, held));
             train = subset(all, order.subList(held, order.size()));
         }
-        DataTables tables = DataTables.of(train, d.task());
+        DataTables tables = DataTables.of(train, d.task(), d.forecast());
         EncodedSequences encoded = EncodedSequences.of(train, tables, true);
         EncodedSequences checked = EncodedSequences.of(validation, tables, true);
         DatasetSource source = new DatasetSource(encoded, config.plan().batch(), config.plan().seed());
@@ -69,9 +81,9 @@ public final class DataRuns {
     }
 
     private static void requireTargets(SequenceFile f, DataSpec.Data d) throws IOException {
-        if (f.target() != d.task().target()) {
+        if (f.target() != d.task().fileTarget()) {
             throw new IOException(f.file() + ": " + (f.target() == SequenceFile.TargetKind.NONE ? "has no targets" : "has \"" + f.target().field() + "\" targets")
-                    + "; the " + d.task().id() + " task trains on \"" + d.task().target().field() + "\"");
+                    + "; the " + d.task().id() + " task trains on \"" + d.task().fileTarget().field() + "\"");
         }
     }
 

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.unfold.data.CsvSequences;
 import dev.unfold.data.DataTables;
+import dev.unfold.data.ForecastWindows;
 import dev.unfold.data.SequenceFile;
 import dev.unfold.data.SequenceTask;
 import dev.unfold.data.Standardization;
@@ -28,6 +29,7 @@ final class DataTablesJson {
         t.classes().ifPresent(c -> o.add("classes", strings(c.names())));
         t.features().ifPresent(z -> o.add("features", standardization(z)));
         t.targets().ifPresent(z -> o.add("targets", standardization(z)));
+        t.forecast().ifPresent(f -> o.add("forecast", shape(f)));
         return o;
     }
 
@@ -39,7 +41,8 @@ final class DataTablesJson {
                     f.has("symbols") ? Optional.of(SymbolTable.fromNames(strings(f.array("symbols"), "tables.symbols"), true)) : Optional.empty(),
                     f.has("classes") ? Optional.of(SymbolTable.fromNames(strings(f.array("classes"), "tables.classes"), false)) : Optional.empty(),
                     f.has("features") ? Optional.of(standardization(f.object("features"), "tables.features")) : Optional.empty(),
-                    f.has("targets") ? Optional.of(standardization(f.object("targets"), "tables.targets")) : Optional.empty());
+                    f.has("targets") ? Optional.of(standardization(f.object("targets"), "tables.targets")) : Optional.empty(),
+                    f.has("forecast") ? Optional.of(shape(f.object("forecast"))) : Optional.empty());
         } catch (IllegalArgumentException e) {
             throw new JsonFields.Problem("field 'tables' does not describe a model's data: " + e.getMessage());
         }
@@ -51,6 +54,7 @@ final class DataTablesJson {
         data.addProperty("task", d.task().id());
         data.addProperty("validation_fraction", d.validationFraction());
         d.validationFile().ifPresent(v -> data.addProperty("validation_file", v.toString()));
+        d.forecast().ifPresent(f -> data.add("forecast", shape(f)));
         d.sha256().ifPresent(h -> data.addProperty("sha256", h));
         d.csv().ifPresent(c -> {
             JsonObject csv = new JsonObject();
@@ -73,7 +77,24 @@ final class DataTablesJson {
         }
         return new DataSpec.Data(Path.of(d.string("file")), csv, d.choice("task", SequenceTask.class), d.number("validation_fraction", 0, 1),
                 d.has("validation_file") ? Optional.of(Path.of(d.string("validation_file"))) : Optional.empty(),
-                d.has("sha256") ? Optional.of(d.string("sha256")) : Optional.empty());
+                d.has("sha256") ? Optional.of(d.string("sha256")) : Optional.empty(),
+                d.has("forecast") ? Optional.of(shape(d.object("forecast"))) : Optional.empty());
+    }
+
+    private static JsonObject shape(ForecastWindows.Shape s) {
+        JsonObject o = new JsonObject();
+        o.addProperty("window", s.window());
+        o.addProperty("horizon", s.horizon());
+        o.addProperty("season", s.season());
+        return o;
+    }
+
+    private static ForecastWindows.Shape shape(JsonFields f) {
+        try {
+            return new ForecastWindows.Shape(f.integer("window", 1, 1 << 20), f.integer("horizon", 1, 1 << 20), f.integer("season", 0, 1 << 20));
+        } catch (IllegalArgumentException e) {
+            throw new JsonFields.Problem("field 'forecast' " + e.getMessage());
+        }
     }
 
     private static JsonArray strings(List<String> names) {

@@ -1,6 +1,7 @@
 package dev.unfold.train;
 
 import dev.unfold.data.CsvSequences;
+import dev.unfold.data.ForecastWindows;
 import dev.unfold.data.SequenceTask;
 import dev.unfold.data.TaskKind;
 import java.nio.file.Path;
@@ -52,8 +53,17 @@ public sealed interface DataSpec {
      * of the sequences; {@code sha256} is the hash of the file once a run has read it.
      */
     record Data(Path file, Optional<CsvSequences.Columns> csv, SequenceTask task, double validationFraction, Optional<Path> validationFile,
-            Optional<String> sha256) implements DataSpec {
+            Optional<String> sha256, Optional<ForecastWindows.Shape> forecast) implements DataSpec {
+        /** Data that is not a forecast. */
+        public Data(Path file, Optional<CsvSequences.Columns> csv, SequenceTask task, double validationFraction, Optional<Path> validationFile,
+                Optional<String> sha256) {
+            this(file, csv, task, validationFraction, validationFile, sha256, Optional.empty());
+        }
+
         public Data {
+            if ((task == SequenceTask.FORECAST) != forecast.isPresent()) {
+                throw new IllegalArgumentException(task == SequenceTask.FORECAST ? "a forecast needs a window and a horizon" : "only a forecast has a window");
+            }
             if (!(validationFraction > 0 && validationFraction < 1)) {
                 throw new IllegalArgumentException("the validation share of a data file must be between 0 and 1, got " + validationFraction);
             }
@@ -61,7 +71,7 @@ public sealed interface DataSpec {
 
         /** The same data, with the hash of the file. */
         public Data hashed(String hash) {
-            return new Data(file, csv, task, validationFraction, validationFile, Optional.of(hash));
+            return new Data(file, csv, task, validationFraction, validationFile, Optional.of(hash), forecast);
         }
     }
 }

@@ -2,15 +2,22 @@ package dev.unfold.window;
 
 import dev.unfold.nn.RecurrentModel;
 import dev.unfold.tensor.DType;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Window graphs by shape, built on first use: a run sees only a few shapes, each reused for every update. */
+/** Window graphs by shape, built on first use: a run sees only a few shapes, each reused for every update (the least recently used go past {@link #KEPT}). */
 public final class WindowGraphs {
     private final RecurrentModel model;
     private final int batch;
     private final DType dtype;
-    private final Map<String, WindowGraph> cache = new HashMap<>();
+    /** Shapes kept at most: sequences of their own lengths bring one per padded length. */
+    static final int KEPT = 64;
+    private final Map<String, WindowGraph> cache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, WindowGraph> eldest) {
+            return size() > KEPT;
+        }
+    };
 
     public WindowGraphs(RecurrentModel model, int batch, DType dtype) {
         this.model = model;
