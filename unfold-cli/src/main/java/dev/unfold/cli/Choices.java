@@ -82,9 +82,6 @@ final class Choices {
                     return new TaskChoice(Optional.empty(), Optional.of(k));
                 }
             }
-            if (List.of("label", "lm").contains(value)) {
-                throw new CommandLine.TypeConversionException("the " + value + " task is not built yet; --data trains classify, regress and forecast");
-            }
             throw new CommandLine.TypeConversionException("unknown task '" + dev.unfold.io.SafeText.clip(value) + "'; known tasks: "
                     + Arrays.stream(TaskKind.values()).map(Choices::name).collect(Collectors.joining(", ")) + " (generated), "
                     + Arrays.stream(SequenceTask.values()).map(SequenceTask::id).collect(Collectors.joining(", ")) + " (with --data)");

@@ -31,16 +31,21 @@ final class DataScores {
 
     /** The scores as {@code name=value} lines, the task's main metric last; a classifier's confusion matrix before them. */
     static void print(PrintWriter out, ModelFolder folder, ModelFolder.DataFile file, WindowRunner runner) {
+        print(out, file, run(folder, file.encoded(), runner));
+    }
+
+    /** As {@link #print(PrintWriter, ModelFolder, ModelFolder.DataFile, WindowRunner)}, for predictions already made. */
+    static void print(PrintWriter out, ModelFolder.DataFile file, DatasetEvaluation.Result result) {
         EncodedSequences data = file.encoded();
-        DatasetEvaluation.Scores s = run(folder, data, runner).scores().orElseThrow();
+        DatasetEvaluation.Scores s = result.scores().orElseThrow();
         SequenceTask task = data.tables().task();
-        out.printf(Locale.ROOT, "sequences=%d scored=%d%s%n", data.size(), s.scored(),
-                task == SequenceTask.CLASSIFY ? " unknown_classes=" + s.unknownClasses() : "");
-        if (task == SequenceTask.CLASSIFY) {
+        out.printf(Locale.ROOT, "sequences=%d %s=%d%s%n", data.size(), task.perStep() ? "scored_steps" : "scored", s.scored(),
+                task == SequenceTask.CLASSIFY || task == SequenceTask.LABEL ? " unknown_classes=" + s.unknownClasses() : "");
+        if (task == SequenceTask.CLASSIFY || task == SequenceTask.LABEL) {
             confusion(out, data.tables().classes().orElseThrow(), s.confusion());
         }
         file.windows().ifPresent(w -> baselines(out, w));
-        String main = task.mainMetric();
+        String main = task.mainMetric(data.tables().input());
         for (Map.Entry<String, Double> e : s.metrics().entrySet()) {
             if (!e.getKey().equals(main)) {
                 out.printf(Locale.ROOT, "%s=%.6f%n", e.getKey(), e.getValue());

@@ -82,6 +82,13 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--text", description = "Text for --model with a character model.")
     Path text;
 
+    @Option(names = "--data", description = {"Data file for --model with a model trained with --data: one of its sequences is drawn, over its own",
+        "length, or over --steps when given (the steps after its end drawn as padding)."})
+    Path data;
+
+    @Option(names = "--line", description = "With --data: the line where the sequence to draw starts (default: the first sequence).")
+    Long line;
+
     @Option(names = "--checkpoint", defaultValue = "best", converter = ModelFolder.WhichName.class,
             description = "Which of the run's checkpoints: best (its best validation; the last while it has none) or last (default: ${DEFAULT-VALUE}).")
     Checkpointing.Choice checkpoint;
@@ -116,6 +123,13 @@ final class ShowCommand implements Callable<Integer> {
     private int trained() throws IOException {
         ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
         dev.unfold.store.TrainedModel saved = folder.trained();
+        if (folder.isDataModel()) {
+            return trainedOnData(folder);
+        }
+        if (data != null || line != null) {
+            throw new IllegalArgumentException(model + " holds a model trained on " + (folder.isCharacterModel() ? "a text" : "the " + folder.taskName() + " task")
+                    + "; --data and --line draw models trained with --data");
+        }
         int rows = folder.isCharacterModel() ? 1 : folder.requireTask().batch();
         int length = folder.isCharacterModel() ? steps : folder.requireTask().length();
         MemoryEstimate.interpreted(saved.model().spec().rnn(), rows, length, 4, true).requireFits("this drawing of " + model);
@@ -135,6 +149,51 @@ final class ShowCommand implements Callable<Integer> {
         }
         UnfoldedView view = UnfoldedView.of(m.graph());
         Detail d = detail == DetailOption.cell ? Detail.CELL : Detail.STEP;
+        String content = switch (format) {
+            case text -> TextListing.unfolded(m.graph());
+            case dot -> DotWriter.write(view, d);
+            case svg -> SvgDrawing.render(view, d);
+            case html -> new HtmlPage("Trained model in " + model.getFileName() + " after " + saved.step() + " updates")
+                    .graph(view, d, new Annotations("Values and gradients of the trained model on " + source + ".",
+                            m.flow().states(), m.flow().gradientNorms(), m.flow().jacobianNorms(), m.flow().stats()))
+                    .render();
+        };
+        emit(content);
+        return 0;
+    }
+
+    /** One sequence of a data file through a data model: its own length, or --steps with the steps after its end drawn as padding. */
+    private int trainedOnData(ModelFolder folder) throws IOException {
+        if (data == null) {
+            throw new IllegalArgumentException(model + " holds a model trained on sequences of a data file; draw one of them with --data FILE [--line N]");
+        }
+        if (text != null) {
+            throw new IllegalArgumentException("--text is for character models; " + model + " reads --data");
+        }
+        dev.unfold.data.EncodedSequences file = folder.readFile(data, true).encoded();
+        int row = 0;
+        if (line != null) {
+            row = -1;
+            for (int i = 0; i < file.size() && row < 0; i++) {
+                row = file.row(i).line() == line ? i : -1;
+            }
+            if (row < 0) {
+                throw new IllegalArgumentException(data + ": no sequence starts at line " + line);
+            }
+        }
+        int length = file.row(row).length();
+        boolean stepsGiven = spec.commandLine().getParseResult().hasMatchedOption("--steps");
+        if (stepsGiven && steps < length) {
+            throw new IllegalArgumentException("the sequence at line " + file.row(row).line() + " has " + length + " steps; --steps must be at least that");
+        }
+        int total = stepsGiven ? steps : length;
+        dev.unfold.store.TrainedModel saved = folder.trained();
+        MemoryEstimate.interpreted(saved.model().spec().rnn(), 1, total, 4, true).requireFits("this drawing of " + model);
+        GradientFlow.Measured m = GradientFlow.onData(saved.model(), saved.weights(), file.batch(new int[] {row}, DType.F32, total));
+        UnfoldedView view = UnfoldedView.of(m.graph()).paddedFrom(length);
+        Detail d = detail == DetailOption.cell ? Detail.CELL : Detail.STEP;
+        String source = "the sequence at line " + file.row(row).line() + " of " + data.getFileName() + " (" + length + " steps"
+                + (total > length ? ", then " + (total - length) + " of padding" : "") + ")";
         String content = switch (format) {
             case text -> TextListing.unfolded(m.graph());
             case dot -> DotWriter.write(view, d);

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a model on text, on a long-memory task, or on sequences of your own, with full or truncated BPTT.",
             "Text is the embedded King James corpus by default, or --text FILE; tasks are adding, copy and parity;",
-            "--data FILE --task classify|regress learns one class or value per sequence (JSON Lines, or long-form CSV).",
+            "--data FILE --task classify|regress|forecast|label|lm learns from sequences of your own (JSON Lines, or long-form CSV).",
             "Writes DIR/checkpoint.safetensors and DIR/metrics.jsonl; Ctrl-C saves a checkpoint; --resume continues."})
 final class TrainCommand implements Callable<Integer> {
     @Mixin
@@ -91,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         TerminalProgress progress = new TerminalProgress(err, System.console() != null, config.data() instanceof DataSpec.Text ? "bits/char"
-                : config.data() instanceof DataSpec.Data d ? (d.task() == dev.unfold.data.SequenceTask.CLASSIFY ? "cross-entropy" : "loss, standardised") : "");
+                : config.data() instanceof DataSpec.Data d ? (d.task().classes() ? "cross-entropy" : "loss, standardised") : "");
         try (WindowRunner runner = WindowRunner.perCore(new CompiledExecutor())) {
             TrainingRun.Result result = new TrainingRun(config, out, progress, stop, runner).run(start);
             progress.endLine();

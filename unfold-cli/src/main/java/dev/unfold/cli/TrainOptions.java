@@ -30,7 +30,7 @@ final class TrainOptions {
     Path text;
 
     @Option(names = "--task", converter = Choices.Task.class,
-            description = "A generated long-memory task instead of text (adding, copy or parity), or with --data what to learn: classify or regress.")
+            description = "A generated long-memory task instead of text (adding, copy or parity), or with --data what to learn: classify, regress, forecast, label or lm.")
     Choices.TaskChoice taskChoice;
 
     @Option(names = "--data", description = "Sequences to learn from: JSON Lines (one sequence per line), or CSV in long form with --features.")
@@ -225,7 +225,7 @@ final class TrainOptions {
     /** A run on a data file's sequences: a per-sequence task, each batch trained with full BPTT over its sequences' own lengths. */
     private RunConfig dataConfig() {
         if (taskChoice == null || taskChoice.data().isEmpty()) {
-            throw new IllegalArgumentException("--data needs --task classify, regress or forecast" + (task != null ? " (" + Choices.name(task)
+            throw new IllegalArgumentException("--data needs --task classify, regress, forecast, label or lm" + (task != null ? " (" + Choices.name(task)
                     + " is a generated task)" : ""));
         }
         if (text != null || valText != null) {
@@ -256,6 +256,9 @@ final class TrainOptions {
         Optional<CsvSequences.Columns> csv = Optional.empty();
         boolean isCsv = data.getFileName() != null && data.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
         if (isCsv) {
+            if (t == SequenceTask.LM) {
+                throw new IllegalArgumentException(data + " is CSV, which holds numbers; a language model learns from \"text\" or \"tokens\" in JSON Lines");
+            }
             if (featureColumns == null || featureColumns.isEmpty()) {
                 throw new IllegalArgumentException(data + " is CSV: name its feature columns with --features a,b,...");
             }
@@ -263,7 +266,8 @@ final class TrainOptions {
                 throw new IllegalArgumentException(data + " is CSV: name its target column with --target");
             }
             csv = Optional.of(new CsvSequences.Columns(Optional.ofNullable(idColumn), Optional.ofNullable(orderColumn), featureColumns,
-                    Optional.of(targetColumn), t == SequenceTask.CLASSIFY ? CsvSequences.TargetType.CLASS_PER_SEQUENCE
+                    Optional.of(targetColumn), t == SequenceTask.LABEL ? CsvSequences.TargetType.CLASS_PER_STEP
+                            : t == SequenceTask.CLASSIFY ? CsvSequences.TargetType.CLASS_PER_SEQUENCE
                             : t == SequenceTask.FORECAST ? CsvSequences.TargetType.VALUE_PER_STEP : CsvSequences.TargetType.VALUE_PER_SEQUENCE));
         } else if (idColumn != null || orderColumn != null || featureColumns != null || targetColumn != null) {
             throw new IllegalArgumentException("--id, --order, --features and --target name CSV columns; " + data + " is read as JSON Lines (name it .csv for CSV)");

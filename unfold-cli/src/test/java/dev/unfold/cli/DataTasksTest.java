@@ -63,12 +63,11 @@ class DataTasksTest {
     }
 
     private static double metric(String out, String name) {
-        for (String line : out.split("\n")) {
-            if (line.startsWith(name + "=")) {
-                return Double.parseDouble(line.substring(name.length() + 1).trim());
-            }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)(?:^| )" + name + "=(\\S+)").matcher(out);
+        if (!m.find()) {
+            throw new AssertionError("no " + name + " in " + out);
         }
-        throw new AssertionError("no " + name + " in " + out);
+        return Double.parseDouble(m.group(1));
     }
 
     @Test
@@ -96,6 +95,24 @@ class DataTasksTest {
         }
         assertEquals(1.0, total, 1e-4);
 
+        ok("plot", "--model", run.toString(), "--data", first.toString());
+        String confusion = Files.readString(run.resolve("confusion.svg"));
+        assertEquals(4, confusion.split("class=\"cell diagonal\"").length - 1, "a diagonal cell per class");
+        assertTrue(confusion.contains(">166<") || confusion.contains("confusion matrix"), confusion);
+        String report = Files.readString(run.resolve("report.html"));
+        assertTrue(report.contains("loss.svg") && report.contains("confusion.svg") && report.contains("accuracy="), report);
+
+        List<String> lines3 = Files.readAllLines(first);
+        int third = lines3.get(2).split("\", \"").length;
+        Path drawing = tmp.resolve("seq.svg");
+        ok("show", "--model", run.toString(), "--data", first.toString(), "--line", "3", "--steps", "14", "--format", "svg", "--out", drawing.toString());
+        String svg = Files.readString(drawing);
+        assertEquals(14 - third, svg.split("class=\"step padded\"").length - 1, "the steps after line 3's " + third + " tokens are padding");
+        assertBad("has " + third + " steps; --steps must be at least that", "show", "--model", run.toString(), "--data", first.toString(), "--line", "3",
+                "--steps", "1", "--format", "svg");
+        assertBad("no sequence starts at line 9999", "show", "--model", run.toString(), "--data", first.toString(), "--line", "9999", "--format", "svg");
+        ok("show", "--model", run.toString(), "--data", first.toString(), "--format", "html", "--out", tmp.resolve("seq.html").toString());
+
         Path unseen = tmp.resolve("unseen.jsonl");
         Files.writeString(unseen, "{\"tokens\": [\"a\", \"b\"], \"label\": \"a\"}\n{\"tokens\": [\"e\", \"b\"], \"label\": \"e\"}\n");
         CliRun counted = ok("eval", "--model", run.toString(), "--data", unseen.toString());
@@ -115,7 +132,7 @@ class DataTasksTest {
     }
 
     @Test
-    void regressorAveragesOverEachSequencesOwnLength() {
+    void regressorAveragesOverEachSequencesOwnLength() throws IOException {
         Path run = tmp.resolve("mean-run");
         ok("train", "--data", mean.toString(), "--task", "regress", "--hidden", "32", "--steps", "400", "--eval-every", "200", "--out", run.toString());
         CliRun eval = ok("eval", "--model", run.toString(), "--data", mean.toString());
@@ -123,6 +140,10 @@ class DataTasksTest {
         assertTrue(lines[lines.length - 1].startsWith("mse="), eval.out());
         assertTrue(metric(eval.out(), "r2") > 0.8, eval.out());
         assertTrue(metric(eval.out(), "mae") < 2.5, "in the target's own units: " + eval.out());
+        ok("plot", "--model", run.toString(), "--data", mean.toString());
+        String scatter = Files.readString(run.resolve("predicted.svg"));
+        assertEquals(600, scatter.split("<circle").length - 1, "a point per sequence");
+        assertTrue(scatter.contains("class=\"identity\""), scatter);
     }
 
     @Test
@@ -183,6 +204,57 @@ class DataTasksTest {
     }
 
     @Test
+    void aClassPerStepAndALanguageModelScoreEveryValidStep() throws IOException {
+        Random r = new Random(4);
+        StringBuilder label = new StringBuilder();
+        StringBuilder lm = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            int n = 2 + r.nextInt(11);
+            List<String> toks = new ArrayList<>();
+            List<String> labels = new ArrayList<>();
+            for (int t = 0; t < n; t++) {
+                toks.add("\"" + "abc".charAt(r.nextInt(3)) + "\"");
+                labels.add(t == 0 ? "\"start\"" : toks.get(t).equals(toks.get(t - 1)) ? "\"same\"" : "\"diff\"");
+            }
+            label.append("{\"tokens\": [").append(String.join(", ", toks)).append("], \"labels\": [").append(String.join(", ", labels)).append("]}\n");
+            int start = r.nextInt(4);
+            StringBuilder text = new StringBuilder();
+            for (int k = 0; k < n + 1; k++) {
+                text.append("abcd".charAt((start + k) % 4));
+            }
+            lm.append("{\"text\": \"").append(text).append("\"}\n");
+        }
+        Path labelFile = tmp.resolve("label.jsonl");
+        Path lmFile = tmp.resolve("lm.jsonl");
+        Files.writeString(labelFile, label);
+        Files.writeString(lmFile, lm);
+
+        Path labelRun = tmp.resolve("label-run");
+        ok("train", "--data", labelFile.toString(), "--task", "label", "--hidden", "16", "--steps", "300", "--eval-every", "100", "--out", labelRun.toString());
+        CliRun eval = ok("eval", "--model", labelRun.toString(), "--data", labelFile.toString());
+        String[] lines = eval.out().trim().split("\n");
+        assertTrue(lines[lines.length - 1].startsWith("accuracy="), eval.out());
+        assertTrue(metric(eval.out(), "accuracy") >= 0.95, eval.out());
+        assertTrue(eval.out().contains("f1_same="), eval.out());
+        Path labelled = tmp.resolve("labels.csv");
+        ok("predict", "--model", labelRun.toString(), "--data", labelFile.toString(), "--out", labelled.toString());
+        List<String> rows = Files.readAllLines(labelled);
+        assertEquals("line,step,predicted,p_diff,p_same,p_start", rows.get(0));
+        assertEquals(1 + metric(eval.out(), "scored_steps"), rows.size());
+
+        Path lmRun = tmp.resolve("lm-run");
+        ok("train", "--data", lmFile.toString(), "--task", "lm", "--hidden", "16", "--embed", "8", "--steps", "300", "--eval-every", "100",
+                "--out", lmRun.toString());
+        CliRun scored = ok("eval", "--model", lmRun.toString(), "--data", lmFile.toString());
+        lines = scored.out().trim().split("\n");
+        assertTrue(lines[lines.length - 1].startsWith("bits_per_char="), scored.out());
+        assertTrue(metric(scored.out(), "bits_per_char") < 0.3, "the next letter is fixed by the one before: " + scored.out());
+        Path one = tmp.resolve("one.jsonl");
+        Files.writeString(one, "{\"text\": \"ab\"}\n{\"text\": \"a\"}\n");
+        assertBad(one + ":2: a sequence of one symbol has no next symbol to learn", "eval", "--model", lmRun.toString(), "--data", one.toString());
+    }
+
+    @Test
     void resumeIsBitIdentical() throws IOException {
         Path straight = tmp.resolve("straight");
         Path resumed = tmp.resolve("resumed");
@@ -209,9 +281,11 @@ class DataTasksTest {
                 "--steps", "1", "--out", out.toString());
         assertBad(ragged + ":2: has 3 features per step, but line 1 has 2", "train", "--data", ragged.toString(), "--task", "regress", "--steps", "1",
                 "--out", out.toString());
-        assertBad("--data needs --task classify, regress or forecast", "train", "--data", first.toString(), "--steps", "1", "--out", out.toString());
+        assertBad("--data needs --task classify, regress, forecast, label or lm", "train", "--data", first.toString(), "--steps", "1", "--out", out.toString());
         assertBad("--task classify learns from sequences of your own: give --data FILE", "train", "--task", "classify", "--steps", "1", "--out", out.toString());
-        assertBad("the label task is not built yet", "train", "--data", first.toString(), "--task", "label", "--steps", "1", "--out", out.toString());
+        assertBad("unknown task 'tag'", "train", "--data", first.toString(), "--task", "tag", "--steps", "1", "--out", out.toString());
+        assertBad("a language model learns from \"text\" or \"tokens\" in JSON Lines", "train", "--data", tmp.resolve("x.csv").toString(), "--task", "lm",
+                "--steps", "1", "--out", out.toString());
         assertBad("name its feature columns with --features", "train", "--data", tmp.resolve("x.csv").toString(), "--task", "classify", "--target", "y",
                 "--steps", "1", "--out", out.toString());
         assertTrue(Files.notExists(out.resolve("checkpoint.safetensors")));

@@ -22,8 +22,13 @@ public record DataTables(SequenceFile.InputKind input, SequenceTask task, Option
         if ((input == SequenceFile.InputKind.VECTORS) == symbols.isPresent() || (input == SequenceFile.InputKind.VECTORS) != features.isPresent()) {
             throw new IllegalArgumentException("a " + input.field() + " input needs " + (input == SequenceFile.InputKind.VECTORS ? "a standardisation" : "a symbol table"));
         }
-        if ((task == SequenceTask.CLASSIFY) != classes.isPresent() || (task != SequenceTask.CLASSIFY) != targets.isPresent()) {
-            throw new IllegalArgumentException("a " + task.id() + " task needs " + (task == SequenceTask.CLASSIFY ? "a class table" : "a target standardisation"));
+        boolean classTable = task == SequenceTask.CLASSIFY || task == SequenceTask.LABEL;
+        if (classTable != classes.isPresent() || task.classes() == targets.isPresent()) {
+            throw new IllegalArgumentException("a " + task.id() + " task needs " + (classTable ? "a class table and no target standardisation"
+                    : task.classes() ? "neither a class table nor a target standardisation" : "a target standardisation and no class table"));
+        }
+        if (task == SequenceTask.LM && symbols.isEmpty()) {
+            throw new IllegalArgumentException("a language model reads symbols (a text or tokens), not vectors");
         }
     }
 
@@ -46,7 +51,9 @@ public record DataTables(SequenceFile.InputKind input, SequenceTask task, Option
         Optional<Standardization> targets = Optional.empty();
         if (task == SequenceTask.CLASSIFY) {
             classes = Optional.of(SymbolTable.classes(train.examples().stream().map(e -> ((SequenceExample.Label) e.target()).name()).toList()));
-        } else {
+        } else if (task == SequenceTask.LABEL) {
+            classes = Optional.of(SymbolTable.classes(train.examples().stream().flatMap(e -> ((SequenceExample.Labels) e.target()).names().stream()).toList()));
+        } else if (task != SequenceTask.LM) {
             targets = Optional.of(Standardization.of(() -> train.examples().stream().map(e -> ((SequenceExample.Value) e.target()).y()).iterator(),
                     train.targetWidth()));
         }
@@ -60,6 +67,9 @@ public record DataTables(SequenceFile.InputKind input, SequenceTask task, Option
 
     /** Width of the model's output: its classes, or its target's values. */
     public int outputSize() {
+        if (task == SequenceTask.LM) {
+            return symbols.orElseThrow().size();
+        }
         return classes.map(SymbolTable::size).orElseGet(() -> targets.orElseThrow().width());
     }
 }

@@ -51,8 +51,8 @@ public final class DatasetSource implements SequenceSource {
     @Override
     public SequenceModelSpec.Output output() {
         DataTables t = data.tables();
-        return new SequenceModelSpec.Output(t.task() == SequenceTask.CLASSIFY ? SequenceModelSpec.OutputKind.CLASSES : SequenceModelSpec.OutputKind.VALUES,
-                t.outputSize(), SequenceModelSpec.Reads.FINAL_STATE);
+        return new SequenceModelSpec.Output(t.task().classes() ? SequenceModelSpec.OutputKind.CLASSES : SequenceModelSpec.OutputKind.VALUES,
+                t.outputSize(), t.task().perStep() ? SequenceModelSpec.Reads.EVERY_STEP : SequenceModelSpec.Reads.FINAL_STATE);
     }
 
     @Override

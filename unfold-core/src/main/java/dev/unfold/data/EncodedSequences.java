@@ -24,8 +24,11 @@ public final class EncodedSequences {
     private final boolean targets;
     private final PaddedLengths padded;
 
-    /** One sequence: token indices or standardised features, and its class index or standardised value (when the file has targets). */
-    public record Row(int[] tokens, float[][] x, int label, double[] y, long line) {
+    /**
+     * One sequence: token indices or standardised features, and (when the file has targets) its class index, its
+     * standardised value, or a class index per step (a language model's: the next symbol's index).
+     */
+    public record Row(int[] tokens, float[][] x, int label, double[] y, int[] labels, long line) {
         public int length() {
             return tokens != null ? tokens.length : x.length;
         }
@@ -56,8 +59,9 @@ public final class EncodedSequences {
         if (tables.features().isPresent() && file.featureWidth() != tables.features().get().width()) {
             throw new IOException(file.file() + ": has " + file.featureWidth() + " features per step, and the model reads " + tables.features().get().width());
         }
-        boolean targets = file.target() != SequenceFile.TargetKind.NONE;
-        if (targets && file.target() != tables.task().target() || !targets && needTargets) {
+        boolean lm = tables.task() == SequenceTask.LM;
+        boolean targets = lm || file.target() != SequenceFile.TargetKind.NONE;
+        if (!lm && (targets && file.target() != tables.task().target() || !targets && needTargets)) {
             throw new IOException(file.file() + ": " + (targets ? "has \"" + file.target().field() + "\" targets" : "has no targets") + ", and a "
                     + tables.task().id() + " model needs \"" + tables.task().target().field() + "\"");
         }
@@ -69,9 +73,17 @@ public final class EncodedSequences {
         for (SequenceExample e : file.examples()) {
             int[] tokens = null;
             float[][] x = null;
+            int[] labels = null;
             if (e.steps() instanceof SequenceExample.Symbols s) {
                 SymbolTable table = tables.symbols().orElseThrow();
                 tokens = s.symbols().stream().mapToInt(table::symbol).toArray();
+                if (lm) {
+                    if (tokens.length < 2) {
+                        throw new IOException(file.file() + ":" + e.line() + ": a sequence of one symbol has no next symbol to learn; a language model needs 2 or more");
+                    }
+                    labels = java.util.Arrays.copyOfRange(tokens, 1, tokens.length);
+                    tokens = java.util.Arrays.copyOf(tokens, tokens.length - 1);
+                }
             } else {
                 Standardization z = tables.features().orElseThrow();
                 double[][] raw = ((SequenceExample.Vectors) e.steps()).x();
@@ -91,8 +103,12 @@ public final class EncodedSequences {
                 unknown += label == UNKNOWN_CLASS ? 1 : 0;
             } else if (e.target() instanceof SequenceExample.Value v) {
                 y = tables.targets().orElseThrow().apply(v.y());
+            } else if (e.target() instanceof SequenceExample.Labels ls && !lm) {
+                SymbolTable classes = tables.classes().orElseThrow();
+                labels = ls.names().stream().mapToInt(n -> classes.indexOf(n).orElse(UNKNOWN_CLASS)).toArray();
+                unknown += (int) java.util.Arrays.stream(labels).filter(l -> l == UNKNOWN_CLASS).count();
             }
-            rows.add(new Row(tokens, x, label, y, e.line()));
+            rows.add(new Row(tokens, x, label, y, labels, e.line()));
         }
         return new EncodedSequences(file, tables, rows, unknown, targets);
     }
@@ -117,7 +133,7 @@ public final class EncodedSequences {
         return targets;
     }
 
-    /** Sequences whose class the model's table does not hold. */
+    /** Sequences (or, for a model of a class per step, steps) whose class the model's table does not hold. */
     public int unknownClasses() {
         return unknownClasses;
     }
@@ -131,15 +147,25 @@ public final class EncodedSequences {
         List<Row> picked = new ArrayList<>();
         int unknown = 0;
         for (int i : indices) {
-            picked.add(rows.get(i));
-            unknown += rows.get(i).label() == UNKNOWN_CLASS && tables.classes().isPresent() && targets ? 1 : 0;
+            Row r = rows.get(i);
+            picked.add(r);
+            if (targets && tables.task() == SequenceTask.CLASSIFY) {
+                unknown += r.label() == UNKNOWN_CLASS ? 1 : 0;
+            } else if (targets && tables.task() == SequenceTask.LABEL) {
+                unknown += (int) java.util.Arrays.stream(r.labels()).filter(l -> l == UNKNOWN_CLASS).count();
+            }
         }
         return new EncodedSequences(file, tables, picked, unknown, targets);
     }
 
     /** The sequences {@code indices} padded into one time-major batch with each row's length. */
     public Padded batch(int[] indices, DType dtype) {
-        return new Padded(indices, dtype);
+        return new Padded(indices, dtype, 0);
+    }
+
+    /** As {@link #batch(int[], DType)}, padded to {@code steps} steps (at least its longest sequence's). */
+    public Padded batch(int[] indices, DType dtype, int steps) {
+        return new Padded(indices, dtype, steps);
     }
 
     /**
@@ -150,8 +176,9 @@ public final class EncodedSequences {
         private final int[] indices;
         private final DType dtype;
         private final SequenceLengths lengths;
+        private final long scored;
 
-        private Padded(int[] indices, DType dtype) {
+        private Padded(int[] indices, DType dtype, int steps) {
             this.indices = indices.clone();
             this.dtype = dtype;
             int[] l = new int[indices.length];
@@ -160,7 +187,17 @@ public final class EncodedSequences {
                 l[b] = rows.get(indices[b]).length();
                 longest = Math.max(longest, l[b]);
             }
-            this.lengths = SequenceLengths.of(padded.steps(longest), l);
+            if (steps > 0 && steps < longest) {
+                throw new IllegalArgumentException("a batch whose longest sequence has " + longest + " steps cannot run in " + steps);
+            }
+            this.lengths = SequenceLengths.of(steps > 0 ? steps : padded.steps(longest), l);
+            long known = 0;
+            if (tables.task().perStep() && targets) {
+                for (int index : indices) {
+                    known += java.util.Arrays.stream(rows.get(index).labels()).filter(c -> c != UNKNOWN_CLASS).count();
+                }
+            }
+            this.scored = known;
         }
 
         /** The sequences of the batch, by index in the encoded file. */
@@ -196,15 +233,34 @@ public final class EncodedSequences {
 
         @Override
         public Optional<Tensor> target(int t) {
+            int batch = indices.length;
+            if (tables.task().perStep() && targets) {
+                return Optional.of(Tensor.generate(dtype, Shape.of(batch), b -> {
+                    int[] labels = rows.get(indices[b]).labels();
+                    return t < labels.length ? Math.max(0, labels[t]) : 0;
+                }));
+            }
             if (t != length() - 1 || !targets) {
                 return Optional.empty();
             }
-            int batch = indices.length;
             if (tables.classes().isPresent()) {
                 return Optional.of(Tensor.generate(dtype, Shape.of(batch), b -> Math.max(0, rows.get(indices[b]).label())));
             }
             int width = tables.targets().orElseThrow().width();
             return Optional.of(Tensor.generate(dtype, Shape.of(batch, width), i -> rows.get(indices[i / width]).y()[i % width]));
+        }
+
+        /** Each valid step of a known class weighs 1 over the batch's such steps; padding and unknown classes weigh 0. */
+        @Override
+        public Optional<Tensor> weight(int t) {
+            if (!tables.task().perStep() || !targets) {
+                return Optional.empty();
+            }
+            double each = scored == 0 ? 0 : 1.0 / scored;
+            return Optional.of(Tensor.generate(dtype, Shape.of(indices.length, 1), b -> {
+                int[] labels = rows.get(indices[b]).labels();
+                return t < labels.length && labels[t] != UNKNOWN_CLASS ? each : 0;
+            }));
         }
     }
 }

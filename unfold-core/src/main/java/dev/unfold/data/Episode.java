@@ -21,4 +21,13 @@ public interface Episode {
     default Optional<SequenceLengths> lengths() {
         return Optional.empty();
     }
+
+    /**
+     * The weight of each row's loss at step t, (B, 1), for a model scored at every valid step of sequences of their
+     * own lengths: a padded step weighs 0, a valid one 1 over the episode's valid steps, so the weighted sum over
+     * the episode is the mean over its valid steps. Empty where every row's loss weighs the same.
+     */
+    default Optional<Tensor> weight(int t) {
+        return Optional.empty();
+    }
 }

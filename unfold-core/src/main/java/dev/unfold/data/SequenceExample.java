@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One sequence of a data file as it was written: its steps and its target, with the line it came from.
- * Classes and symbols stay strings here; a model's {@link ClassIndex} turns them into indices.
+ * Classes and symbols stay strings here; a model's {@link DataTables} turn them into indices.
  */
 public record SequenceExample(long line, Steps steps, Target target) {
     /** The steps of a sequence: symbols (a text's characters, or tokens) or feature vectors. */

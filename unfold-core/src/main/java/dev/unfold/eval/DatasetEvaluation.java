@@ -38,8 +38,17 @@ public final class DatasetEvaluation {
         this.batch = batch;
     }
 
-    /** One sequence's prediction: a class index and every class's probability, or values in the data's units. */
-    public record Prediction(int row, int label, double[] probabilities, double[] values) {
+    /**
+     * One sequence's prediction: a class index and every class's probability, or values in the data's units; for a
+     * model scored at every step, each valid step's class ({@code steps}), its probability ({@code confidence}),
+     * and the probability given to the step's actual class ({@code actual}, NaN where it is unknown), and for a
+     * class per step every class's probability at each step.
+     */
+    public record Prediction(int row, int label, double[] probabilities, double[] values, int[] steps, double[] confidence, double[] actual,
+            double[][] stepProbabilities) {
+        Prediction(int row, int label, double[] probabilities, double[] values) {
+            this(row, label, probabilities, values, null, null, null, null);
+        }
     }
 
     /**
@@ -48,8 +57,8 @@ public final class DatasetEvaluation {
      * {@code confusion[actual][predicted]} of a classifier.
      */
     public record Scores(int scored, int unknownClasses, double loss, Map<String, Double> metrics, long[][] confusion) {
-        public double main(SequenceTask task) {
-            return metrics.get(task.mainMetric());
+        public double main(SequenceTask task, dev.unfold.data.SequenceFile.InputKind input) {
+            return metrics.get(task.mainMetric(input));
         }
     }
 
@@ -70,6 +79,12 @@ public final class DatasetEvaluation {
             WindowGraph window = graphs.computeIfAbsent(rows.length, n -> new WindowGraphs(model, n, dtype))
                     .get(new boolean[episode.length()], WindowGraph.Mode.FORWARD);
             WindowRun run = runner.run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.lastState(window).withOutputs());
+            if (data.tables().task().perStep()) {
+                for (int b = 0; b < rows.length; b++) {
+                    out[rows[b]] = predictSteps(data, rows[b], run, b);
+                }
+                continue;
+            }
             Tensor y = run.output(episode.length() - 1);
             for (int b = 0; b < rows.length; b++) {
                 out[rows[b]] = predict(data, rows[b], y, b);
@@ -77,6 +92,50 @@ public final class DatasetEvaluation {
         }
         List<Prediction> predictions = List.of(out);
         return new Result(predictions, data.hasTargets() ? java.util.Optional.of(score(data, predictions)) : java.util.Optional.empty());
+    }
+
+    private static Prediction predictSteps(EncodedSequences data, int row, WindowRun run, int b) {
+        EncodedSequences.Row r = data.row(row);
+        int n = r.length();
+        int[] steps = new int[n];
+        double[] confidence = new double[n];
+        double[] actual = new double[n];
+        boolean all = data.tables().task() == SequenceTask.LABEL;
+        double[][] every = all ? new double[n][] : null;
+        for (int t = 0; t < n; t++) {
+            Tensor y = run.output(t);
+            int width = y.shape().dim(1);
+            double[] p = softmax(y, b, width);
+            int best = 0;
+            for (int i = 1; i < width; i++) {
+                best = p[i] > p[best] ? i : best;
+            }
+            steps[t] = best;
+            confidence[t] = p[best];
+            int truth = r.labels() == null ? EncodedSequences.UNKNOWN_CLASS : r.labels()[t];
+            actual[t] = truth == EncodedSequences.UNKNOWN_CLASS ? Double.NaN : p[truth];
+            if (all) {
+                every[t] = p;
+            }
+        }
+        return new Prediction(row, -1, null, null, steps, confidence, actual, every);
+    }
+
+    private static double[] softmax(Tensor y, int b, int width) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < width; i++) {
+            max = Math.max(max, y.get(b * width + i));
+        }
+        double sum = 0;
+        double[] p = new double[width];
+        for (int i = 0; i < width; i++) {
+            p[i] = Math.exp(y.get(b * width + i) - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < width; i++) {
+            p[i] /= sum;
+        }
+        return p;
     }
 
     private static Prediction predict(EncodedSequences data, int row, Tensor y, int b) {
@@ -104,7 +163,62 @@ public final class DatasetEvaluation {
     }
 
     private static Scores score(EncodedSequences data, List<Prediction> predictions) {
-        return data.tables().task() == SequenceTask.CLASSIFY ? classification(data, predictions) : regression(data, predictions);
+        return switch (data.tables().task()) {
+            case CLASSIFY -> classification(data, predictions);
+            case LABEL, LM -> perStep(data, predictions);
+            case REGRESS, FORECAST -> regression(data, predictions);
+        };
+    }
+
+    /** Scores over every valid step of a known class: cross-entropy, accuracy, and for a class per step each class's F1 and the confusion matrix. */
+    private static Scores perStep(EncodedSequences data, List<Prediction> predictions) {
+        boolean label = data.tables().task() == SequenceTask.LABEL;
+        int classes = data.tables().outputSize();
+        long[][] confusion = label ? new long[classes][classes] : new long[0][0];
+        double loss = 0;
+        long scored = 0;
+        long correct = 0;
+        for (Prediction p : predictions) {
+            int[] truth = data.row(p.row()).labels();
+            for (int t = 0; t < truth.length; t++) {
+                if (truth[t] == EncodedSequences.UNKNOWN_CLASS) {
+                    continue;
+                }
+                scored++;
+                loss -= Math.log(Math.max(p.actual()[t], Double.MIN_NORMAL));
+                correct += p.steps()[t] == truth[t] ? 1 : 0;
+                if (label) {
+                    confusion[truth[t]][p.steps()[t]]++;
+                }
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        double ce = scored == 0 ? Double.NaN : loss / scored;
+        m.put("cross_entropy", ce);
+        if (label) {
+            double f1 = 0;
+            int present = 0;
+            for (int c = 0; c < classes; c++) {
+                long actual = Arrays.stream(confusion[c]).sum();
+                long predicted = 0;
+                for (long[] r : confusion) {
+                    predicted += r[c];
+                }
+                if (actual + predicted == 0) {
+                    continue;
+                }
+                double classF1 = 2.0 * confusion[c][c] / (actual + predicted);
+                m.put("f1_" + data.tables().classes().orElseThrow().name(c), classF1);
+                f1 += classF1;
+                present++;
+            }
+            m.put("macro_f1", present == 0 ? Double.NaN : f1 / present);
+            m.put("accuracy", scored == 0 ? Double.NaN : (double) correct / scored);
+        } else {
+            m.put("accuracy", scored == 0 ? Double.NaN : (double) correct / scored);
+            m.put(SequenceTask.LM.mainMetric(data.tables().input()), ce / Math.log(2));
+        }
+        return new Scores((int) Math.min(Integer.MAX_VALUE, scored), data.unknownClasses(), ce, m, confusion);
     }
 
     private static Scores classification(EncodedSequences data, List<Prediction> predictions) {

@@ -1,6 +1,7 @@
 package dev.unfold.eval;
 
 import dev.unfold.autodiff.Vjp;
+import dev.unfold.data.EncodedSequences;
 import dev.unfold.data.Episode;
 import dev.unfold.data.LongMemoryTask;
 import dev.unfold.data.TextStreams;
@@ -156,6 +157,17 @@ public record GradientFlow(Map<Role.Layer, List<float[]>> states, Map<Role.Layer
         }
         WindowGraph w = WindowGraph.build(model, task.batch(), lossAt, DType.F32, WindowGraph.Mode.FORWARD);
         Feeds feeds = w.feeds(weights, w.zeroState(), e, 0);
+        return new Measured(w.graph(), measure(w.graph(), "loss", feeds, w.parts().network()));
+    }
+
+    /** Measures a data model on one padded batch of a data file's sequences, with the loss where their targets are. */
+    public static Measured onData(RecurrentModel model, Weights weights, EncodedSequences.Padded batch) {
+        boolean[] lossAt = new boolean[batch.length()];
+        for (int t = 0; t < lossAt.length; t++) {
+            lossAt[t] = batch.target(t).isPresent();
+        }
+        WindowGraph w = WindowGraph.build(model, batch.indices().length, lossAt, DType.F32, WindowGraph.Mode.FORWARD);
+        Feeds feeds = w.feeds(weights, w.zeroState(), batch, 0);
         return new Measured(w.graph(), measure(w.graph(), "loss", feeds, w.parts().network()));
     }
 

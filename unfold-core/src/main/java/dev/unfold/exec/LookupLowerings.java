@@ -107,6 +107,27 @@ final class LookupLowerings {
         };
     }
 
+    static Instruction weightedCrossEntropy(Node n, Lowering.Context c) {
+        Shape logits = c.input(n, 0).shape();
+        int[] in = c.inputs(n);
+        int o = n.id();
+        int rows = logits.dim(0);
+        int cols = logits.dim(1);
+        return v -> {
+            float[] z = v[in[0]];
+            float[] t = v[in[1]];
+            float[] w = v[in[2]];
+            double total = 0;
+            for (int r = 0; r < rows; r++) {
+                if (w[r] != 0) {
+                    int base = r * cols;
+                    total += w[r] * (logSumExp(z, base, cols) - z[base + index(t[r], cols)]);
+                }
+            }
+            v[o][0] = (float) total;
+        };
+    }
+
     /** {@code log Σ_c exp(x[base + c])} over one row, stably: the row's maximum is taken out first. */
     private static double logSumExp(float[] x, int base, int cols) {
         float max = Float.NEGATIVE_INFINITY;

@@ -21,6 +21,7 @@ import dev.unfold.op.SoftmaxCrossEntropy;
 import dev.unfold.op.Step;
 import dev.unfold.op.SumTo;
 import dev.unfold.op.Tanh;
+import dev.unfold.op.WeightedCrossEntropy;
 import java.util.Map;
 import java.util.Set;
 
@@ -48,7 +49,8 @@ final class Lowerings {
             Map.entry(ScatterAdd.class, LookupLowerings::scatterAdd),
             Map.entry(OneHot.class, LookupLowerings::oneHot),
             Map.entry(Softmax.class, LookupLowerings::softmax),
-            Map.entry(SoftmaxCrossEntropy.class, LookupLowerings::crossEntropy));
+            Map.entry(SoftmaxCrossEntropy.class, LookupLowerings::crossEntropy),
+            Map.entry(WeightedCrossEntropy.class, LookupLowerings::weightedCrossEntropy));
 
     private Lowerings() {
     }

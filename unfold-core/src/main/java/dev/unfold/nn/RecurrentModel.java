@@ -33,6 +33,14 @@ public interface RecurrentModel {
     /** Whether an output is class logits (softmax cross-entropy) or values (mean squared error). */
     SequenceModelSpec.OutputKind outputKind();
 
+    /**
+     * Whether the loss weighs each row and step by its own weight (a model scored at every valid step of
+     * sequences of their own lengths), rather than as the mean over the batch at each step with a target.
+     */
+    default boolean weighsSteps() {
+        return false;
+    }
+
     /** Writes the unfolded graph of {@code phase} over {@code steps} steps for batches of {@code batch} into {@code b}. */
     Unfolded unfold(GraphBuilder b, int steps, int batch, DType dtype, Phase phase);
 

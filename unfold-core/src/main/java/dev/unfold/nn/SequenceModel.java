@@ -77,6 +77,11 @@ public final class SequenceModel implements RecurrentModel {
         return spec.output().kind();
     }
 
+    @Override
+    public boolean weighsSteps() {
+        return spec.lengths() && spec.output().reads() == SequenceModelSpec.Reads.EVERY_STEP;
+    }
+
     /**
      * Unfolds the model over {@code steps} steps for batches of {@code batch}: input leaves at each step
      * (token indices (B) or vectors (B, F)), the network, and the decoder's outputs (B, classes or values).

@@ -10,7 +10,8 @@ import java.util.List;
  * Ops are immutable values; their attributes are record components.
  */
 public sealed interface Op permits Leaf, Add, Mul, Affine, MatMul, Tanh, Sigmoid, Relu, Step, SumTo,
-        BroadcastTo, Slice, Pad, Concat, Reshape, Gather, ScatterAdd, OneHot, Softmax, SoftmaxCrossEntropy {
+        BroadcastTo, Slice, Pad, Concat, Reshape, Gather, ScatterAdd, OneHot, Softmax, SoftmaxCrossEntropy,
+        WeightedCrossEntropy {
 
     /** Short lowercase name used in drawings and listings. */
     String name();

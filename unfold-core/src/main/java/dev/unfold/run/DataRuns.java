@@ -8,6 +8,7 @@ import dev.unfold.data.ForecastWindows;
 import dev.unfold.data.JsonlSequences;
 import dev.unfold.data.SequenceExample;
 import dev.unfold.data.SequenceFile;
+import dev.unfold.data.SequenceTask;
 import dev.unfold.nn.SequenceModel;
 import dev.unfold.train.DataSpec;
 import dev.unfold.train.RunConfig;
@@ -81,6 +82,12 @@ public final class DataRuns {
     }
 
     private static void requireTargets(SequenceFile f, DataSpec.Data d) throws IOException {
+        if (d.task() == SequenceTask.LM) {
+            if (f.input() == SequenceFile.InputKind.VECTORS) {
+                throw new IOException(f.file() + ": holds vectors; a language model learns the next symbol of a \"text\" or of \"tokens\"");
+            }
+            return;
+        }
         if (f.target() != d.task().fileTarget()) {
             throw new IOException(f.file() + ": " + (f.target() == SequenceFile.TargetKind.NONE ? "has no targets" : "has \"" + f.target().field() + "\" targets")
                     + "; the " + d.task().id() + " task trains on \"" + d.task().fileTarget().field() + "\"");

@@ -117,7 +117,7 @@ public record RunData(String name, SequenceSource train, Optional<Vocabulary> vo
     /** The key of the validation metric in metrics.jsonl: bits per character, or the task's metric. */
     public String metricKey() {
         if (data.isPresent()) {
-            return data.get().task() == SequenceTask.CLASSIFY ? "cross_entropy" : "loss";
+            return data.get().task().classes() ? "cross_entropy" : "loss";
         }
         return task.map(t -> t.metric().replace(' ', '_')).orElse("bits_per_char");
     }

@@ -262,8 +262,12 @@ public final class TrainingRun {
             DatasetEvaluation.Scores scores = new DatasetEvaluation(data.model(), runner, dtype, data.train().batch())
                     .run(trainer.weights(), run.validation()).scores().orElseThrow();
             value = scores.loss();
-            scores.metrics().forEach((k, v) -> f.put("val_" + k, v));
             f.put("val_" + data.metricKey(), value);
+            scores.metrics().forEach((k, v) -> {
+                if (Double.isFinite(v)) {
+                    f.putIfAbsent("val_" + k, v);
+                }
+            });
         } else {
             if (data.validation().isEmpty()) {
                 return OptionalDouble.empty();

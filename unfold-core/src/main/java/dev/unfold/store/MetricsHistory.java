@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * The curves of a run read back from its {@code metrics.jsonl}: points {update, seconds, value}, and the
  * validation point of the model the run keeps (its best). Lines that are not what a run writes are refused
- * with their line number; event lines (a divergence, an early stop) are skipped.
+ * with their line number; event lines (a divergence, an early stop) are skipped. A validation line's first {@code val_} field is the
+ * score the run keeps its best by; the task metrics after it are not curves here.
  */
 public record MetricsHistory(List<double[]> train, List<double[]> validation, String validationKey, java.util.Optional<double[]> kept) {
 
@@ -49,6 +50,7 @@ public record MetricsHistory(List<double[]> train, List<double[]> validation, St
                     if (o.has("best")) {
                         kept = val.get(val.size() - 1);
                     }
+                    break;
                 }
             }
         }

@@ -38,6 +38,16 @@ public record WindowFeed(Episode episode, int start, RecurrentState initial, Mas
             public Optional<dev.unfold.nn.SequenceLengths> lengths() {
                 return e.lengths().map(l -> l.rows(from, to));
             }
+
+            /** A shard's weights, scaled by the batch's rows over the shard's, as the merge weighs each shard by its share of rows. */
+            @Override
+            public Optional<Tensor> weight(int t) {
+                return e.weight(t).map(w -> {
+                    Tensor part = Layout.slice(w, 0, from, to);
+                    double scale = (double) w.shape().dim(0) / (to - from);
+                    return Tensor.generate(part.dtype(), part.shape(), i -> part.get(i) * scale);
+                });
+            }
         };
         return new WindowFeed(part, start, initial.rows(from, to), masks.rows(from, to));
     }

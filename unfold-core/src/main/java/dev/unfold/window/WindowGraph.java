@@ -48,6 +48,7 @@ public final class WindowGraph {
     private final RecurrentModel.Unfolded parts;
     private final List<CarriedState> states;
     private final List<Var> targets;
+    private final List<Var> lossWeights;
     private final boolean[] lossAt;
     private final Rebuild rebuild;
     private final Map<Integer, List<WindowGraph>> shards = new HashMap<>();
@@ -66,8 +67,9 @@ public final class WindowGraph {
     public enum Mode { FORWARD, GRADIENTS }
 
     private WindowGraph(Graph graph, Vjp.Gradients gradients, RecurrentModel.Unfolded parts, List<CarriedState> states, List<Var> targets,
-            boolean[] lossAt, Rebuild rebuild) {
+            List<Var> weights, boolean[] lossAt, Rebuild rebuild) {
         this.graph = graph;
+        this.lossWeights = weights;
         this.gradients = gradients;
         this.parts = parts;
         this.states = states;
@@ -91,6 +93,11 @@ public final class WindowGraph {
         GraphBuilder b = new GraphBuilder();
         RecurrentModel.Unfolded parts = model.unfold(b, length, batch, dtype, mode == Mode.GRADIENTS ? Phase.TRAINING : Phase.EVALUATION);
         List<Var> targets = new ArrayList<>(Collections.nCopies(length, null));
+        List<Var> weights = new ArrayList<>(Collections.nCopies(length, null));
+        boolean weighted = model.weighsSteps();
+        if (weighted && model.outputKind() != SequenceModelSpec.OutputKind.CLASSES) {
+            throw new IllegalArgumentException("a model scored at every valid step of sequences of their own lengths must output classes");
+        }
         int counted = 0;
         Var sum = null;
         b.as(Role.of(Role.Kind.LOSS));
@@ -103,17 +110,24 @@ public final class WindowGraph {
             boolean classes = model.outputKind() == SequenceModelSpec.OutputKind.CLASSES;
             Var target = b.input("target[" + t + "]", classes ? Shape.of(batch) : y.shape(), dtype, Role.of(Role.Kind.TARGET));
             targets.set(t, target);
-            Var term = classes ? Losses.softmaxCrossEntropy(b, y, target) : Losses.meanSquaredError(b, y, target);
+            Var term;
+            if (weighted) {
+                Var weight = b.input("weight[" + t + "]", Shape.of(batch, 1), dtype, Role.of(Role.Kind.TARGET));
+                weights.set(t, weight);
+                term = b.apply("loss", new dev.unfold.op.WeightedCrossEntropy(), y, target, weight);
+            } else {
+                term = classes ? Losses.softmaxCrossEntropy(b, y, target) : Losses.meanSquaredError(b, y, target);
+            }
             sum = sum == null ? term : b.add(sum, term);
             counted++;
         }
         if (sum != null) {
             b.at(Node.NO_STEP);
-            b.output("loss", b.apply("loss", Affine.scaleBy(1.0 / counted), sum));
+            b.output("loss", weighted ? b.apply("loss", Affine.scaleBy(1.0), sum) : b.apply("loss", Affine.scaleBy(1.0 / counted), sum));
         }
         Graph forward = b.build();
         Vjp.Gradients grads = mode == Mode.GRADIENTS && sum != null ? Vjp.of(forward, "loss") : null;
-        return new WindowGraph(grads != null ? grads.graph() : forward, grads, parts, carried(parts), targets, lossAt.clone(),
+        return new WindowGraph(grads != null ? grads.graph() : forward, grads, parts, carried(parts), targets, weights, lossAt.clone(),
                 new Rebuild(model, batch, dtype, mode));
     }
 
@@ -167,6 +181,9 @@ public final class WindowGraph {
                 int step = start + t;
                 Optional<Tensor> target = episode.target(step);
                 f.put(targets.get(t), target.orElseThrow(() -> new IllegalStateException("no target at step " + step)));
+                if (lossWeights.get(t) != null) {
+                    f.put(lossWeights.get(t), episode.weight(step).orElseThrow(() -> new IllegalStateException("no loss weights at step " + step)));
+                }
             }
         }
         return f.build();

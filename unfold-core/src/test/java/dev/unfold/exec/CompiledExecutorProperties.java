@@ -49,6 +49,42 @@ class CompiledExecutorProperties {
         ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", feeds);
     }
 
+    @Property(tries = 30, seed = "20261201")
+    void maskedWindowsWithWeightedLossesAgree(@ForAll CellType cell, @ForAll @IntRange(min = 1, max = 7) int steps,
+            @ForAll @IntRange(min = 1, max = 4) int batch, @ForAll boolean perSequence, @ForAll boolean bidirectional, @ForAll long lengthSeed) {
+        int vocab = 5;
+        SequenceModel.Builder builder = SequenceModel.builder().tokens(vocab).embedding(3).cell(cell).hidden(4).bidirectional(bidirectional && perSequence)
+                .classes(vocab).variableLengths();
+        SequenceModel model = (perSequence ? builder.perSequence() : builder).build();
+        boolean[] lossAt = new boolean[steps];
+        for (int t = 0; t < steps; t++) {
+            lossAt[t] = !perSequence || t == steps - 1;
+        }
+        WindowGraph w = WindowGraph.build(model, batch, lossAt, DType.F32, WindowGraph.Mode.FORWARD);
+        Map<String, Tensor> feeds = Fixtures.randomFeeds(w.graph(), Fixtures.rng());
+        Rng rng = new Rng(lengthSeed);
+        int[] lengths = new int[batch];
+        long valid = 0;
+        for (int b = 0; b < batch; b++) {
+            lengths[b] = 1 + rng.nextInt(steps);
+            valid += lengths[b];
+        }
+        SequenceLengths l = SequenceLengths.of(steps, lengths);
+        double each = 1.0 / valid;
+        for (int t = 0; t < steps; t++) {
+            int step = t;
+            feeds.put("in[" + t + "]", Tensor.generate(DType.F32, Shape.of(batch), i -> rng.nextInt(vocab)));
+            feeds.put("valid[" + t + "]", l.valid(t, DType.F32));
+            if (lossAt[t]) {
+                feeds.put("target[" + t + "]", Tensor.generate(DType.F32, Shape.of(batch), i -> rng.nextInt(vocab)));
+            }
+            if (!perSequence) {
+                feeds.put("weight[" + t + "]", Tensor.generate(DType.F32, Shape.of(batch, 1), b -> step < lengths[b] ? each : 0));
+            }
+        }
+        ExecutorEquivalence.assertAgrees(new CompiledExecutor(), w.graph(), "loss", feeds);
+    }
+
     @Property(tries = 30, seed = "20261126")
     void truncatedWindowsAgree(@ForAll CellType cell, @ForAll @IntRange(min = 1, max = 8) int length,
             @ForAll @IntRange(min = 0, max = 7) int lossFrom, @ForAll @IntRange(min = 0, max = 4) int embedding,

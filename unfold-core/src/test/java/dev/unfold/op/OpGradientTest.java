@@ -73,6 +73,28 @@ class OpGradientTest {
     }
 
     @org.junit.jupiter.api.Test
+    void weightedCrossEntropy() {
+        GraphBuilder b = new GraphBuilder();
+        Var z = b.parameter("z", Shape.of(4, 5), F64);
+        Var t = b.input("t", Shape.of(4), F64);
+        Var w = b.input("w", Shape.of(4, 1), F64);
+        b.output("loss", b.apply(new WeightedCrossEntropy(), z, t, w));
+        Random rng = Fixtures.rng();
+        Map<String, Tensor> feeds = Map.of("z", Fixtures.uniform(Shape.of(4, 5), rng),
+                "t", Tensor.generate(F64, Shape.of(4), i -> (i * 3 + 1) % 5), "w", Tensor.wrap(Shape.of(4, 1), new double[] {0.5, 0, 0.25, 0.25}));
+        assertGradientsMatch(b.build(), "loss", feeds);
+        GraphBuilder plain = new GraphBuilder();
+        Var z2 = plain.parameter("z", Shape.of(4, 5), F64);
+        plain.output("loss", plain.apply(new SoftmaxCrossEntropy(), z2, plain.input("t", Shape.of(4), F64)));
+        Map<String, Tensor> even = Map.of("z", feeds.get("z"), "t", feeds.get("t"), "w", Tensor.full(F64, Shape.of(4, 1), 0.25));
+        var weightedGraph = b.build();
+        var plainGraph = plain.build();
+        double weighted = dev.unfold.exec.Interpreter.run(weightedGraph, even).get(weightedGraph.outputs().get("loss")).get(0);
+        double mean = dev.unfold.exec.Interpreter.run(plainGraph, Map.of("z", feeds.get("z"), "t", feeds.get("t"))).get(plainGraph.outputs().get("loss")).get(0);
+        org.junit.jupiter.api.Assertions.assertEquals(mean, weighted, 1e-12);
+    }
+
+    @org.junit.jupiter.api.Test
     void gatherSumsRepeatedRows() {
         GraphBuilder b = new GraphBuilder();
         Var table = b.parameter("table", Shape.of(4, 3), F64);

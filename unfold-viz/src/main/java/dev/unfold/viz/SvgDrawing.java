@@ -90,10 +90,14 @@ public final class SvgDrawing {
         svg.text(unfoldedX + stepWidth, MARGIN - 14, "title", "unfolded over " + view.steps() + " steps");
         drawInitialStates(svg);
         for (int t = 0; t < view.steps(); t++) {
-            svg.open("g", "class", "step", "data-step", Integer.toString(t));
+            boolean padded = view.padded(t);
+            svg.open("g", "class", padded ? "step padded" : "step", "data-step", Integer.toString(t));
             svg.empty("rect", "class", "step-band", "x", Svg.n(stepX(t) - stepWidth / 2 + 4), "y", Svg.n(MARGIN - 8),
                     "width", Svg.n(stepWidth - 8), "height", Svg.n(height - 2 * MARGIN + 16));
             svg.text(stepX(t), height - MARGIN + 22, "step-label", "t=" + (t + 1));
+            if (padded) {
+                svg.text(stepX(t), height - MARGIN + 36, "step-label padding", "padding");
+            }
             for (UnfoldedView.Row r : view.rows()) {
                 int step = t;
                 view.cell(r, t).ifPresent(c -> drawCell(svg, c, detailed(step)));
@@ -311,6 +315,7 @@ public final class SvgDrawing {
             + ".unfold-graph .arrowhead{fill:#34495e}"
             + ".unfold-graph .folded-node rect.delay{fill:#111;stroke:#111}"
             + ".unfold-graph .step-band{fill:transparent}"
+            + ".unfold-graph .step.padded .step-band{fill:#ececec}.unfold-graph .step.padded{opacity:0.55}.unfold-graph .padding{fill:#777}"
             + ".unfold-graph .step.active .step-band{fill:#fff3c4}"
             + ".unfold-graph .step.back .step-band{fill:#fde2e2}"
             + "</style>\n";

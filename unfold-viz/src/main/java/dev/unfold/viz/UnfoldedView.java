@@ -78,6 +78,7 @@ public final class UnfoldedView {
     private final List<Link> links;
     private final List<Mask> masks;
     private final boolean multiLayer;
+    private int paddedFrom = Integer.MAX_VALUE;
 
     private UnfoldedView(Graph graph, List<Row> rows, int steps, Map<String, Cell> cells, List<Link> links, List<Mask> masks, boolean multiLayer) {
         this.graph = graph;
@@ -115,6 +116,20 @@ public final class UnfoldedView {
 
     public Graph graph() {
         return graph;
+    }
+
+    /**
+     * Marks steps {@code from} onwards as padding: the drawn sequence ended before them, so they keep its state
+     * and emit zeros (their validity leaf is 0); returns this view.
+     */
+    public UnfoldedView paddedFrom(int from) {
+        this.paddedFrom = from;
+        return this;
+    }
+
+    /** Whether step {@code t} is padding after the drawn sequence's end. */
+    public boolean padded(int t) {
+        return t >= paddedFrom;
     }
 
     public List<Row> rows() {
