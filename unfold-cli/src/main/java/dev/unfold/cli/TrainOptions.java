@@ -413,7 +413,17 @@ final class TrainOptions {
         m.put("--clip-value", r -> r.plan().clipping().maxValue().orElse(0));
         m.put("--init", r -> r.plan().init());
         m.put("--seed", r -> r.plan().seed());
-        m.put("--val-fraction", r -> r.data() instanceof DataSpec.Text t ? t.validationFraction() : "none");
+        m.put("--val-fraction", r -> r.data() instanceof DataSpec.Text t ? t.validationFraction()
+                : r.data() instanceof DataSpec.Data d ? d.validationFraction() : "none");
+        m.put("--data", r -> r.data() instanceof DataSpec.Data d ? d.file().toString() : "none");
+        m.put("--val-data", r -> r.data() instanceof DataSpec.Data d ? d.validationFile().map(Path::toString).orElse("none") : "none");
+        m.put("--id", r -> csv(r).flatMap(CsvSequences.Columns::id).orElse("none"));
+        m.put("--order", r -> csv(r).flatMap(CsvSequences.Columns::order).orElse("none"));
+        m.put("--features", r -> csv(r).map(CsvSequences.Columns::features).orElse(List.of()));
+        m.put("--target", r -> csv(r).flatMap(CsvSequences.Columns::target).orElse("none"));
+        m.put("--window", r -> forecast(r).map(dev.unfold.data.ForecastWindows.Shape::window).orElse(0));
+        m.put("--horizon", r -> forecast(r).map(dev.unfold.data.ForecastWindows.Shape::horizon).orElse(1));
+        m.put("--season", r -> forecast(r).map(dev.unfold.data.ForecastWindows.Shape::season).orElse(0));
         m.put("--log-every", r -> r.plan().intervals().log());
         m.put("--eval-every", r -> r.plan().intervals().validate());
         m.put("--checkpoint-every", r -> r.plan().intervals().checkpoint());
@@ -423,6 +433,14 @@ final class TrainOptions {
         m.put("--patience", r -> r.plan().patience());
         m.put("--val-text", r -> r.data() instanceof DataSpec.Text t ? t.validationFile().map(Path::toString).orElse("none") : "none");
         return m;
+    }
+
+    private static Optional<CsvSequences.Columns> csv(RunConfig r) {
+        return r.data() instanceof DataSpec.Data d ? d.csv() : Optional.empty();
+    }
+
+    private static Optional<dev.unfold.data.ForecastWindows.Shape> forecast(RunConfig r) {
+        return r.data() instanceof DataSpec.Data d ? d.forecast() : Optional.empty();
     }
 
     private static double baseRate(LearningRateSchedule s) {

@@ -261,6 +261,8 @@ class DataTasksTest {
         String[] common = {"train", "--data", first.toString(), "--task", "classify", "--hidden", "8", "--eval-every", "20", "--checkpoint-every", "20"};
         ok(concat(common, "--steps", "60", "--out", straight.toString()));
         ok(concat(common, "--steps", "30", "--out", resumed.toString()));
+        assertBad("--data " + mean.toAbsolutePath() + " (the run has " + first.toAbsolutePath() + ") contradicts it", "train", "--resume", "--data",
+                mean.toString(), "--steps", "60", "--out", resumed.toString());
         ok("train", "--resume", "--steps", "60", "--out", resumed.toString());
         Map<String, Tensor> a = SafeTensors.read(straight.resolve("checkpoint.safetensors"));
         Map<String, Tensor> b = SafeTensors.read(resumed.resolve("checkpoint.safetensors"));

@@ -45,6 +45,14 @@ class ExamplesTest {
     }
 
     @Test
+    void sequenceClassifierScoresUnseenSequences() throws Exception {
+        String out = captured(() -> SequenceClassifier.main(new String[] {"300"}));
+        Matcher m = Pattern.compile("accuracy (\\d+\\.\\d+) on 200 unseen sequences").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Double.parseDouble(m.group(1)) >= 0.9, "the first event is remembered over up to 20 steps: " + out);
+    }
+
+    @Test
     void theReadmesFirstJavaBlockIsTheCharacterExampleAndRuns() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
         Matcher block = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
