@@ -255,6 +255,41 @@ class DataTasksTest {
     }
 
     @Test
+    void aStreamedFileTrainsExactlyAsAHeldOne() throws IOException {
+        Path held = tmp.resolve("held");
+        Path streamed = tmp.resolve("streamed");
+        String[] common = {"train", "--data", first.toString(), "--task", "classify", "--hidden", "8", "--steps", "40", "--eval-every", "20"};
+        CliRun a = ok(concat(common, "--out", held.toString()));
+        assertTrue(!a.err().contains("streamed"), a.err());
+        System.setProperty("unfold.data.streamAbove", "0");
+        CliRun b;
+        try {
+            b = ok(concat(common, "--out", streamed.toString()));
+        } finally {
+            System.clearProperty("unfold.data.streamAbove");
+        }
+        assertTrue(b.err().contains("streamed from disk"), b.err());
+        Map<String, Tensor> x = SafeTensors.read(held.resolve("checkpoint.safetensors"));
+        Map<String, Tensor> y = SafeTensors.read(streamed.resolve("checkpoint.safetensors"));
+        for (String k : x.keySet()) {
+            assertArrayEquals(x.get(k).toDoubleArray(), y.get(k).toDoubleArray(), k);
+        }
+        assertEquals(Files.readAllLines(held.resolve("metrics.jsonl")).stream().filter(l -> l.contains("val_")).toList(),
+                Files.readAllLines(streamed.resolve("metrics.jsonl")).stream().filter(l -> l.contains("val_")).toList());
+
+        Path broken = tmp.resolve("broken-late.jsonl");
+        Files.writeString(broken, Files.readString(first) + "{\"tokens\": [\"a\"], \"label\": 3.5}\n");
+        System.setProperty("unfold.data.streamAbove", "0");
+        try {
+            assertBad(broken + ":601: \"label\" is 3.5; a class is a string or a whole number", "train", "--data", broken.toString(), "--task", "classify",
+                    "--steps", "1", "--out", tmp.resolve("broken-run").toString());
+        } finally {
+            System.clearProperty("unfold.data.streamAbove");
+        }
+        assertTrue(Files.notExists(tmp.resolve("broken-run").resolve("checkpoint.safetensors")));
+    }
+
+    @Test
     void resumeIsBitIdentical() throws IOException {
         Path straight = tmp.resolve("straight");
         Path resumed = tmp.resolve("resumed");

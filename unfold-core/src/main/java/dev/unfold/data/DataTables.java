@@ -39,25 +39,45 @@ public record DataTables(SequenceFile.InputKind input, SequenceTask task, Option
 
     /** As {@link #of(SequenceFile, SequenceTask)}, for a forecast of {@code forecast}'s shape (its windows as {@code train}). */
     public static DataTables of(SequenceFile train, SequenceTask task, Optional<ForecastWindows.Shape> forecast) {
+        return of(train.examples(), train.input(), train.featureWidth(), train.targetWidth(), task, forecast);
+    }
+
+    /**
+     * The tables of training sequences given as an {@link Iterable} of {@code input} steps (which a file's
+     * sequences can be read from disk again for, rather than held): two passes, holding only distinct names.
+     */
+    public static DataTables of(Iterable<SequenceExample> train, SequenceFile.InputKind input, int featureWidth, int targetWidth, SequenceTask task,
+            Optional<ForecastWindows.Shape> forecast) {
         Optional<SymbolTable> symbols = Optional.empty();
         Optional<Standardization> features = Optional.empty();
-        if (train.input() == SequenceFile.InputKind.VECTORS) {
-            features = Optional.of(Standardization.of(() -> train.examples().stream()
-                    .flatMap(e -> java.util.Arrays.stream(((SequenceExample.Vectors) e.steps()).x())).iterator(), train.featureWidth()));
+        if (input == SequenceFile.InputKind.VECTORS) {
+            features = Optional.of(Standardization.of(() -> stream(train).flatMap(e -> java.util.Arrays.stream(((SequenceExample.Vectors) e.steps()).x())).iterator(),
+                    featureWidth));
         } else {
-            symbols = Optional.of(SymbolTable.symbols(train.examples().stream().flatMap(e -> ((SequenceExample.Symbols) e.steps()).symbols().stream()).toList()));
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            train.forEach(e -> seen.addAll(((SequenceExample.Symbols) e.steps()).symbols()));
+            symbols = Optional.of(SymbolTable.symbols(seen));
         }
         Optional<SymbolTable> classes = Optional.empty();
         Optional<Standardization> targets = Optional.empty();
-        if (task == SequenceTask.CLASSIFY) {
-            classes = Optional.of(SymbolTable.classes(train.examples().stream().map(e -> ((SequenceExample.Label) e.target()).name()).toList()));
-        } else if (task == SequenceTask.LABEL) {
-            classes = Optional.of(SymbolTable.classes(train.examples().stream().flatMap(e -> ((SequenceExample.Labels) e.target()).names().stream()).toList()));
+        if (task == SequenceTask.CLASSIFY || task == SequenceTask.LABEL) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            train.forEach(e -> {
+                if (e.target() instanceof SequenceExample.Label l) {
+                    seen.add(l.name());
+                } else {
+                    seen.addAll(((SequenceExample.Labels) e.target()).names());
+                }
+            });
+            classes = Optional.of(SymbolTable.classes(seen));
         } else if (task != SequenceTask.LM) {
-            targets = Optional.of(Standardization.of(() -> train.examples().stream().map(e -> ((SequenceExample.Value) e.target()).y()).iterator(),
-                    train.targetWidth()));
+            targets = Optional.of(Standardization.of(() -> stream(train).map(e -> ((SequenceExample.Value) e.target()).y()).iterator(), targetWidth));
         }
-        return new DataTables(train.input(), task, symbols, classes, features, targets, forecast);
+        return new DataTables(input, task, symbols, classes, features, targets, forecast);
+    }
+
+    private static java.util.stream.Stream<SequenceExample> stream(Iterable<SequenceExample> examples) {
+        return java.util.stream.StreamSupport.stream(examples.spliterator(), false);
     }
 
     /** Width of a step's input to the model: its symbols, or its features. */

@@ -12,7 +12,7 @@ import java.util.List;
  * {@code i / n}. Each batch is one episode, padded to its longest sequence.
  */
 public final class DatasetSource implements SequenceSource {
-    private final EncodedSequences data;
+    private final SequenceStore data;
     private final int batch;
     private final LengthBuckets buckets;
     private final int perEpoch;
@@ -20,7 +20,7 @@ public final class DatasetSource implements SequenceSource {
     private List<LengthBuckets.Batch> cached;
 
     /** Batches of {@code batch} sequences (all of them when there are fewer). */
-    public DatasetSource(EncodedSequences data, int batch, long seed) {
+    public DatasetSource(SequenceStore data, int batch, long seed) {
         this.data = data;
         this.batch = Math.min(batch, data.size());
         this.buckets = new LengthBuckets(data.lengths(), this.batch, seed);
@@ -37,7 +37,7 @@ public final class DatasetSource implements SequenceSource {
         return perEpoch;
     }
 
-    public EncodedSequences data() {
+    public SequenceStore data() {
         return data;
     }
 

@@ -14,7 +14,7 @@ import java.util.Optional;
  * saw), features standardised, classes as indices (or {@link #UNKNOWN_CLASS} for a class the model never
  * saw, counted), values standardised. {@link #batch} pads a set of them into a time-major {@link Episode}.
  */
-public final class EncodedSequences {
+public final class EncodedSequences implements SequenceStore {
     /** The class index of a sequence whose class is not in the model's table. */
     public static final int UNKNOWN_CLASS = -1;
     private final SequenceFile file;
@@ -117,10 +117,12 @@ public final class EncodedSequences {
         return file;
     }
 
+    @Override
     public DataTables tables() {
         return tables;
     }
 
+    @Override
     public int size() {
         return rows.size();
     }
@@ -138,6 +140,7 @@ public final class EncodedSequences {
         return unknownClasses;
     }
 
+    @Override
     public int[] lengths() {
         return rows.stream().mapToInt(Row::length).toArray();
     }
@@ -159,6 +162,7 @@ public final class EncodedSequences {
     }
 
     /** The sequences {@code indices} padded into one time-major batch with each row's length. */
+    @Override
     public Padded batch(int[] indices, DType dtype) {
         return new Padded(indices, dtype, 0);
     }

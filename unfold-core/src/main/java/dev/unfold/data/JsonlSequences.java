@@ -69,7 +69,7 @@ public final class JsonlSequences {
     }
 
     /** The state of a read: what the first line fixed, and the sequences so far. */
-    private static final class Lines {
+    static final class Lines {
         private final Path file;
         private final List<SequenceExample> examples = new ArrayList<>();
         private final Map<String, String> symbols = new HashMap<>();
@@ -85,9 +85,17 @@ public final class JsonlSequences {
         }
 
         void add(String text) throws IOException {
+            SequenceExample e = next(text);
+            if (e != null) {
+                examples.add(e);
+            }
+        }
+
+        /** The next line's sequence, checked against the lines before it, or null for a blank line. */
+        SequenceExample next(String text) throws IOException {
             line++;
             if (text.isBlank()) {
-                return;
+                return null;
             }
             JsonObject o = parse(text);
             SequenceFile.InputKind in = one(o, SequenceFile.InputKind.values(), "steps: \"text\", \"tokens\" or \"x\"");
@@ -104,7 +112,21 @@ public final class JsonlSequences {
                                 : " has \"" + target.field() + "\""));
             }
             SequenceExample.Steps steps = steps(o.get(in.field()), in);
-            examples.add(new SequenceExample(line, steps, target(o, tk, steps.length())));
+            return new SequenceExample(line, steps, target(o, tk, steps.length()));
+        }
+
+        /** Reads line {@code number} next (a line read again from an index, checked as its first reading was). */
+        void at(long number) {
+            line = number - 1;
+        }
+
+        /** The file as the lines so far describe it, holding {@code examples}. */
+        SequenceFile file(List<SequenceExample> held) {
+            return new SequenceFile(file, held, input, target, featureWidth, targetWidth);
+        }
+
+        boolean empty() {
+            return input == null;
         }
 
         SequenceFile file() throws IOException {

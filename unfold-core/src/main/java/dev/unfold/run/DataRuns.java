@@ -5,10 +5,12 @@ import dev.unfold.data.DataTables;
 import dev.unfold.data.DatasetSource;
 import dev.unfold.data.EncodedSequences;
 import dev.unfold.data.ForecastWindows;
+import dev.unfold.data.JsonlIndex;
 import dev.unfold.data.JsonlSequences;
 import dev.unfold.data.SequenceExample;
 import dev.unfold.data.SequenceFile;
 import dev.unfold.data.SequenceTask;
+import dev.unfold.data.StreamedSequences;
 import dev.unfold.nn.SequenceModel;
 import dev.unfold.train.DataSpec;
 import dev.unfold.train.RunConfig;
@@ -37,7 +39,19 @@ public final class DataRuns {
         return csv.isPresent() ? CsvSequences.read(file, csv.get()) : JsonlSequences.read(file);
     }
 
+    /** JSON Lines files larger than this many bytes are streamed rather than held (system property {@code unfold.data.streamAbove}). */
+    public static final long STREAM_ABOVE = 64L << 20;
+
+    /** Whether a run on {@code d} streams its training sequences from disk: a JSON Lines file above {@link #STREAM_ABOVE}, not a forecast. */
+    static boolean streams(DataSpec.Data d) throws IOException {
+        long above = Long.getLong("unfold.data.streamAbove", STREAM_ABOVE);
+        return d.csv().isEmpty() && d.forecast().isEmpty() && java.nio.file.Files.isRegularFile(d.file()) && java.nio.file.Files.size(d.file()) > above;
+    }
+
     static RunData prepare(RunConfig config, DataSpec.Data d) throws IOException {
+        if (streams(d)) {
+            return streamed(config, d);
+        }
         SequenceFile all = read(d.file(), d.csv());
         requireTargets(all, d);
         SequenceFile train;
@@ -77,6 +91,58 @@ public final class DataRuns {
         String name = String.format(java.util.Locale.ROOT, "%s, %s, %d sequences (%d validate), %.1f%% of batched steps padding", d.file().getFileName(),
                 d.task().id(), train.size(), validation.size(), 100 * source.paddedShare());
         RunData.DataRun run = new RunData.DataRun(tables, d.task(), checked, train.longest(), source.paddedShare());
+        return new RunData(name, source, Optional.empty(), Optional.empty(), List.of(), source.batch(), model, Optional.of(sha256(d.file())),
+                Optional.of(run));
+    }
+
+    /**
+     * A run whose training sequences stay on disk: the file is indexed (every line checked), split as a held file
+     * is, its tables built by reading the training lines again, its validation sequences held, and each training
+     * batch read from disk when it is drawn. It trains exactly as the same file held in memory does.
+     */
+    private static RunData streamed(RunConfig config, DataSpec.Data d) throws IOException {
+        JsonlIndex index = JsonlIndex.of(d.file());
+        SequenceFile header = index.header();
+        requireTargets(header, d);
+        int[] train;
+        SequenceFile validation;
+        if (d.validationFile().isPresent()) {
+            train = java.util.stream.IntStream.range(0, index.size()).toArray();
+            validation = read(d.validationFile().get(), d.csv());
+            requireTargets(validation, d);
+        } else {
+            if (index.size() < 2) {
+                throw new IOException(d.file() + ": holds " + index.size() + " sequence; a run needs at least 2, to validate on some (or give a validation file)");
+            }
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < index.size(); i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, new Random(config.plan().seed()));
+            int held = Math.max(1, (int) Math.round(index.size() * d.validationFraction()));
+            int[] validate = order.subList(0, held).stream().mapToInt(Integer::intValue).sorted().toArray();
+            train = order.subList(held, order.size()).stream().mapToInt(Integer::intValue).sorted().toArray();
+            long bytes = 0;
+            for (int i : validate) {
+                bytes += index.length(i);
+            }
+            dev.unfold.io.InputFiles.requireMemory(d.file(), bytes * 64, "to hold its validation sequences");
+            validation = new SequenceFile(d.file(), index.read(validate), header.input(), header.target(), header.featureWidth(), header.targetWidth());
+        }
+        DataTables tables;
+        try {
+            tables = DataTables.of(index.stream(train), header.input(), header.featureWidth(), header.targetWidth(), d.task(), Optional.empty());
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        StreamedSequences store = new StreamedSequences(index, train, tables);
+        EncodedSequences checked = EncodedSequences.of(validation, tables, true);
+        DatasetSource source = new DatasetSource(store, config.plan().batch(), config.plan().seed());
+        SequenceModel model = config.model().model(source.input(config.model().embedding()), source.output(), true);
+        int longest = java.util.Arrays.stream(store.lengths()).max().orElse(1);
+        String name = String.format(java.util.Locale.ROOT, "%s, %s, %d sequences streamed from disk (%d validate), %.1f%% of batched steps padding",
+                d.file().getFileName(), d.task().id(), train.length, validation.size(), 100 * source.paddedShare());
+        RunData.DataRun run = new RunData.DataRun(tables, d.task(), checked, longest, source.paddedShare());
         return new RunData(name, source, Optional.empty(), Optional.empty(), List.of(), source.batch(), model, Optional.of(sha256(d.file())),
                 Optional.of(run));
     }
