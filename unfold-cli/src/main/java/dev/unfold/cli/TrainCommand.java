@@ -63,6 +63,13 @@ final class TrainCommand implements Callable<Integer> {
             result.best().ifPresent(b -> stdout.printf(Locale.ROOT, "best: %s at update %d (%s %.4f)%n", out.resolve(Checkpointing.BEST_FILE),
                     b.step(), result.metric(), b.value()));
             result.stoppedEarly().ifPresent(why -> stdout.println("stopped early: " + why));
+            if (result.validationSequences().isPresent() && !result.stopped()) {
+                try {
+                    DataReport.afterTraining(out, result.validationSequences().get(), stdout);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             stdout.flush();
         });
         return r.stopped() ? 130 : 0;

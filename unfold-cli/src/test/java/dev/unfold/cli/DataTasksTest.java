@@ -76,6 +76,8 @@ class DataTasksTest {
         CliRun train = ok("train", "--data", first.toString(), "--task", "classify", "--hidden", "32", "--steps", "300", "--eval-every", "100",
                 "--out", run.toString());
         assertTrue(train.err().contains("padding"), train.err());
+        assertTrue(Files.readString(run.resolve("report.html")).contains("Scores on its validation sequences"), "the run's own report");
+        assertTrue(Files.exists(run.resolve("confusion.svg")) && Files.exists(run.resolve("loss.svg")), train.out());
         CliRun eval = ok("eval", "--model", run.toString(), "--data", first.toString());
         String[] lines = eval.out().trim().split("\n");
         assertTrue(lines[lines.length - 1].startsWith("accuracy="), eval.out());

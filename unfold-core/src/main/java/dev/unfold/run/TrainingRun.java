@@ -1,5 +1,6 @@
 package dev.unfold.run;
 
+import dev.unfold.data.EncodedSequences;
 import dev.unfold.data.Episode;
 import dev.unfold.data.LongMemoryTask;
 import dev.unfold.eval.DatasetEvaluation;
@@ -84,10 +85,11 @@ public final class TrainingRun {
 
     /**
      * How a run ended: updates, tokens, time, the last loss and validation, the best validation and its update
-     * (the model the folder keeps as best), whether a stop was asked for, and why it stopped early, if it did.
+     * (the model the folder keeps as best), whether a stop was asked for, why it stopped early, if it did, and for a
+     * data file's run the sequences it validated on.
      */
     public record Result(long steps, long tokens, double seconds, double lastLoss, OptionalDouble validation, String metric, boolean stopped,
-            Optional<Manifest.Best> best, Optional<String> stoppedEarly) {
+            Optional<Manifest.Best> best, Optional<String> stoppedEarly, Optional<EncodedSequences> validationSequences) {
     }
 
     /** How a run begins in its folder. */
@@ -244,7 +246,7 @@ public final class TrainingRun {
             checkpoint(trainer, data, elapsed(startNanos, elapsedBefore), effective);
         }
         return new Result(trainer.updates(), trainer.snapshot().tokens(), elapsed(startNanos, elapsedBefore), lastLoss,
-                validation, data.metricKey(), stop.get(), best, stoppedEarly);
+                validation, data.metricKey(), stop.get(), best, stoppedEarly, data.data().map(RunData.DataRun::validation));
     }
 
     /**
