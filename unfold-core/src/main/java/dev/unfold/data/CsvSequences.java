@@ -65,7 +65,7 @@ public final class CsvSequences {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true).setTrim(true).get();
         Map<String, List<Row>> sequences = new LinkedHashMap<>();
-        try (Reader in = new InputStreamReader(Files.newInputStream(file), decoder); CSVParser parser = CSVParser.parse(in, format)) {
+        try (Reader in = withoutByteOrderMark(new InputStreamReader(Files.newInputStream(file), decoder)); CSVParser parser = CSVParser.parse(in, format)) {
             Header header = Header.of(file, parser.getHeaderNames(), columns);
             try {
                 for (CSVRecord r : parser) {
@@ -97,6 +97,16 @@ public final class CsvSequences {
         };
         boolean values = kind == SequenceFile.TargetKind.VALUE || kind == SequenceFile.TargetKind.VALUES;
         return new SequenceFile(file, examples, SequenceFile.InputKind.VECTORS, kind, columns.features().size(), values ? 1 : 0);
+    }
+
+    /** The reader past a leading byte-order mark, which spreadsheet programs write and which is not part of the first column's name. */
+    private static Reader withoutByteOrderMark(Reader in) throws IOException {
+        java.io.PushbackReader r = new java.io.PushbackReader(in, 1);
+        int first = r.read();
+        if (first >= 0 && first != '\uFEFF') {
+            r.unread(first);
+        }
+        return r;
     }
 
     private record Row(String id, double order, double[] x, String target, long line) {

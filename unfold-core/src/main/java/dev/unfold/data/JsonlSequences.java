@@ -94,6 +94,9 @@ public final class JsonlSequences {
         /** The next line's sequence, checked against the lines before it, or null for a blank line. */
         SequenceExample next(String text) throws IOException {
             line++;
+            if (line == 1 && text.startsWith("\uFEFF")) {
+                text = text.substring(1);
+            }
             if (text.isBlank()) {
                 return null;
             }

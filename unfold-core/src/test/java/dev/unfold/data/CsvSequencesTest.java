@@ -41,6 +41,16 @@ class CsvSequencesTest {
     }
 
     @Test
+    void aByteOrderMarkIsNotPartOfTheFirstColumn() throws IOException {
+        Path f = csv("\uFEFFid,t,a,b,kind", "s1,1,0.1,10,x");
+        assertEquals(1, CsvSequences.read(f, columns("kind", CsvSequences.TargetType.CLASS_PER_SEQUENCE)).size());
+        Path j = tmp.resolve("bom.jsonl");
+        Files.writeString(j, "\uFEFF{\"text\": \"ab\", \"label\": \"x\"}\n");
+        assertEquals(1, JsonlSequences.read(j).size());
+        assertEquals(1, JsonlIndex.of(j).size());
+    }
+
+    @Test
     void aSingleSeriesWithValuesPerStep() throws IOException {
         Path f = csv("month,co2", "1,315.7", "2,317.5", "3,-1.5e2");
         SequenceFile file = CsvSequences.read(f, new CsvSequences.Columns(Optional.empty(), Optional.of("month"), List.of("co2"), Optional.of("co2"),
