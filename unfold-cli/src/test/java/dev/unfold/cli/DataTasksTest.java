@@ -292,6 +292,22 @@ class DataTasksTest {
     }
 
     @Test
+    void aFileTooLargeForTheHeapIsRefusedBeforeItIsRead() throws Exception {
+        Path big = tmp.resolve("big.jsonl");
+        String line = "{\"x\": [[0.1234, 0.5678], [0.9012, 0.3456], [0.7890, 0.1234]], \"y\": 1.5}\n";
+        Files.writeString(big, line.repeat(200_000));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m", "-cp",
+                System.getProperty("java.class.path"), UnfoldCommand.class.getName(), "train", "--data", big.toString(), "--task", "regress",
+                "--steps", "1", "--out", tmp.resolve("big-run").toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(2, p.waitFor(), output);
+        assertTrue(output.contains(big + " needs about") && output.contains("MiB of memory to hold its sequences"), output);
+        assertEquals(1, output.trim().split("\n").length, output);
+        assertTrue(Files.notExists(tmp.resolve("big-run").resolve("checkpoint.safetensors")));
+    }
+
+    @Test
     void resumeIsBitIdentical() throws IOException {
         Path straight = tmp.resolve("straight");
         Path resumed = tmp.resolve("resumed");
