@@ -1,11 +1,13 @@
 package dev.unfold.cli;
 
+import dev.unfold.eval.StepSession;
 import dev.unfold.exec.CompiledExecutor;
 import dev.unfold.exec.ExecutionProfile;
 import dev.unfold.kernel.Gemm;
 import dev.unfold.window.WindowRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +24,8 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Configuration name.")
     String config;
 
-    @Option(names = "--mode", defaultValue = "train", description = "train or infer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "train",
+            description = "train, infer, or step (the latency of one batch-1 step, printed as p50_us= and p99_us=) (default: ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--threads", description = "Cores to use: the batch runs as this many shards at once, each product on one thread "
@@ -44,10 +47,13 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Benchmark.Config c = Benchmark.config(config);
+        if (mode.equals("step")) {
+            return stepLatency(c);
+        }
         Benchmark.Mode m = switch (mode) {
             case "train" -> Benchmark.Mode.TRAIN;
             case "infer" -> Benchmark.Mode.INFER;
-            default -> throw new IllegalArgumentException("--mode must be train or infer, got '" + mode + "'");
+            default -> throw new IllegalArgumentException("--mode must be train, infer or step, got '" + mode + "'");
         };
         Limits.range("--repetitions", repetitions, 1, 100);
         if (!(seconds > 0) || seconds > 3600) {
@@ -76,6 +82,42 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model_gflop_per_s=%.1f%n", r.median() * flops / 1e9);
         out.printf(Locale.ROOT, "peak_rss_mb=%d%n", r.peakResidentBytes() >> 20);
         out.printf(Locale.ROOT, "tokens_per_s=%.0f%n", r.median());
+        return 0;
+    }
+
+    /**
+     * The latency of one step of one sequence (embedding, recurrent layers and decoder) through a {@link StepSession}
+     * of the configuration's model, its state carried from step to step: {@code --seconds} of warm-up, then as long
+     * again timed step by step.
+     */
+    private int stepLatency(Benchmark.Config c) {
+        if (!(seconds > 0) || seconds > 3600) {
+            throw new IllegalArgumentException("--seconds must be positive and at most 3600, got " + seconds);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        dev.unfold.nn.SequenceModel model = Benchmark.model(c);
+        dev.unfold.nn.Weights w = dev.unfold.nn.Weights.initial(model.parameters(), dev.unfold.nn.InitScheme.PYTORCH, 1, dev.unfold.tensor.DType.F32);
+        out.printf("config=%s mode=step batch=1 gemm=%s%n", c.name(), Gemm.backends().active().name());
+        out.flush();
+        StepSession session = new StepSession(model, w, 1);
+        java.util.Random r = new java.util.Random(1);
+        long warm = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < warm) {
+            session.step(dev.unfold.tensor.Tensor.scalar(dev.unfold.tensor.DType.F32, r.nextInt(Benchmark.VOCABULARY)).reshape(dev.unfold.tensor.Shape.of(1)));
+        }
+        List<Long> times = new java.util.ArrayList<>();
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end || times.size() < 100) {
+            dev.unfold.tensor.Tensor x = dev.unfold.tensor.Tensor.scalar(dev.unfold.tensor.DType.F32, r.nextInt(Benchmark.VOCABULARY))
+                    .reshape(dev.unfold.tensor.Shape.of(1));
+            long t0 = System.nanoTime();
+            session.step(x);
+            times.add(System.nanoTime() - t0);
+        }
+        long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
+        out.printf(Locale.ROOT, "steps=%d%n", sorted.length);
+        out.printf(Locale.ROOT, "p50_us=%.1f%n", sorted[sorted.length / 2] / 1e3);
+        out.printf(Locale.ROOT, "p99_us=%.1f%n", sorted[(int) Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] / 1e3);
         return 0;
     }
 

@@ -768,7 +768,9 @@ class BadInputCorpusTest {
 
     private static void bench(List<Case> all) {
         all.add(new Case("bench an unknown configuration", d -> Invocation.of("bench", "lstm_h1"), 2, "unknown configuration 'lstm_h1'"));
-        all.add(new Case("bench --mode fast", d -> Invocation.of("bench", "rnn_h100_b1_t25", "--mode", "fast"), 2, "--mode must be train or infer"));
+        all.add(new Case("bench --mode fast", d -> Invocation.of("bench", "rnn_h100_b1_t25", "--mode", "fast"), 2, "--mode must be train, infer or step"));
+        all.add(new Case("bench --mode step --seconds 0", d -> Invocation.of("bench", "rnn_h100_b1_t25", "--mode", "step", "--seconds", "0"), 2,
+                "--seconds must be positive and at most 3600, got 0.0"));
         all.add(new Case("bench --threads 0", d -> Invocation.of("bench", "rnn_h100_b1_t25", "--threads", "0"), 2, "--threads must be between 1"));
         all.add(new Case("bench --repetitions 0", d -> Invocation.of("bench", "rnn_h100_b1_t25", "--repetitions", "0"), 2, "--repetitions must be between 1"));
         all.add(new Case("bench --seconds NaN", d -> Invocation.of("bench", "rnn_h100_b1_t25", "--seconds", "NaN"), 2, "--seconds must be positive"));

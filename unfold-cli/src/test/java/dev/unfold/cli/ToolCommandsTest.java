@@ -76,6 +76,17 @@ class ToolCommandsTest {
     }
 
     @Test
+    void benchStepPrintsTheLatencyOfOneStep() {
+        CliRun bench = CliRun.of("bench", "lstm_h256_b32_t64", "--mode", "step", "--seconds", "0.2");
+        assertEquals(0, bench.exitCode(), bench.err());
+        java.util.regex.Matcher p50 = java.util.regex.Pattern.compile("(?m)^p50_us=(\\d+\\.\\d)$").matcher(bench.out());
+        java.util.regex.Matcher p99 = java.util.regex.Pattern.compile("(?m)^p99_us=(\\d+\\.\\d)$").matcher(bench.out());
+        assertTrue(p50.find() && p99.find(), bench.out());
+        assertTrue(Double.parseDouble(p50.group(1)) > 0 && Double.parseDouble(p99.group(1)) >= Double.parseDouble(p50.group(1)), bench.out());
+        assertTrue(bench.out().contains("mode=step batch=1"), bench.out());
+    }
+
+    @Test
     void benchProfilesShards() {
         CliRun bench = CliRun.of("bench", "gru_h256_b32_t64", "--mode", "train", "--threads", "2", "--profile",
                 "--repetitions", "1", "--seconds", "0.2");
