@@ -147,19 +147,22 @@ final class ShowCommand implements Callable<Integer> {
             m = GradientFlow.onTask(saved.model(), saved.weights(), folder.requireTask(), dev.unfold.eval.TaskEvaluation.TEST_SEED);
             source = "one batch of fresh " + folder.taskName() + " sequences";
         }
-        UnfoldedView view = UnfoldedView.of(m.graph());
+        emit(renderTrained(m, UnfoldedView.of(m.graph()), saved.step(), source));
+        return 0;
+    }
+
+    /** A trained model's graph with one pass of its values and gradients on {@code source}, in the asked format. */
+    private String renderTrained(GradientFlow.Measured m, UnfoldedView view, long step, String source) {
         Detail d = detail == DetailOption.cell ? Detail.CELL : Detail.STEP;
-        String content = switch (format) {
+        return switch (format) {
             case text -> TextListing.unfolded(m.graph());
             case dot -> DotWriter.write(view, d);
             case svg -> SvgDrawing.render(view, d);
-            case html -> new HtmlPage("Trained model in " + model.getFileName() + " after " + saved.step() + " updates")
+            case html -> new HtmlPage("Trained model in " + model.getFileName() + " after " + step + " updates")
                     .graph(view, d, new Annotations("Values and gradients of the trained model on " + source + ".",
                             m.flow().states(), m.flow().gradientNorms(), m.flow().jacobianNorms(), m.flow().stats()))
                     .render();
         };
-        emit(content);
-        return 0;
     }
 
     /** One sequence of a data file through a data model: its own length, or --steps with the steps after its end drawn as padding. */
@@ -190,20 +193,9 @@ final class ShowCommand implements Callable<Integer> {
         dev.unfold.store.TrainedModel saved = folder.trained();
         MemoryEstimate.interpreted(saved.model().spec().rnn(), 1, total, 4, true).requireFits("this drawing of " + model);
         GradientFlow.Measured m = GradientFlow.onData(saved.model(), saved.weights(), file.batch(new int[] {row}, DType.F32, total));
-        UnfoldedView view = UnfoldedView.of(m.graph()).paddedFrom(length);
-        Detail d = detail == DetailOption.cell ? Detail.CELL : Detail.STEP;
         String source = "the sequence at line " + file.row(row).line() + " of " + data.getFileName() + " (" + length + " steps"
                 + (total > length ? ", then " + (total - length) + " of padding" : "") + ")";
-        String content = switch (format) {
-            case text -> TextListing.unfolded(m.graph());
-            case dot -> DotWriter.write(view, d);
-            case svg -> SvgDrawing.render(view, d);
-            case html -> new HtmlPage("Trained model in " + model.getFileName() + " after " + saved.step() + " updates")
-                    .graph(view, d, new Annotations("Values and gradients of the trained model on " + source + ".",
-                            m.flow().states(), m.flow().gradientNorms(), m.flow().jacobianNorms(), m.flow().stats()))
-                    .render();
-        };
-        emit(content);
+        emit(renderTrained(m, UnfoldedView.of(m.graph()).paddedFrom(length), saved.step(), source));
         return 0;
     }
 

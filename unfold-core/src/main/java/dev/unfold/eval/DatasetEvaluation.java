@@ -106,10 +106,7 @@ public final class DatasetEvaluation {
             Tensor y = run.output(t);
             int width = y.shape().dim(1);
             double[] p = softmax(y, b, width);
-            int best = 0;
-            for (int i = 1; i < width; i++) {
-                best = p[i] > p[best] ? i : best;
-            }
+            int best = argmax(p);
             steps[t] = best;
             confidence[t] = p[best];
             int truth = r.labels() == null ? EncodedSequences.UNKNOWN_CLASS : r.labels()[t];
@@ -140,26 +137,23 @@ public final class DatasetEvaluation {
 
     private static Prediction predict(EncodedSequences data, int row, Tensor y, int b) {
         int width = y.shape().dim(1);
+        if (data.tables().task() == SequenceTask.CLASSIFY) {
+            double[] p = softmax(y, b, width);
+            return new Prediction(row, argmax(p), p, null);
+        }
         double[] v = new double[width];
         for (int i = 0; i < width; i++) {
             v[i] = y.get(b * width + i);
         }
-        if (data.tables().task() == SequenceTask.CLASSIFY) {
-            double max = Arrays.stream(v).max().orElseThrow();
-            double sum = 0;
-            double[] p = new double[width];
-            int best = 0;
-            for (int i = 0; i < width; i++) {
-                p[i] = Math.exp(v[i] - max);
-                sum += p[i];
-                best = v[i] > v[best] ? i : best;
-            }
-            for (int i = 0; i < width; i++) {
-                p[i] /= sum;
-            }
-            return new Prediction(row, best, p, null);
-        }
         return new Prediction(row, -1, null, data.tables().targets().orElseThrow().invert(v));
+    }
+
+    private static int argmax(double[] p) {
+        int best = 0;
+        for (int i = 1; i < p.length; i++) {
+            best = p[i] > p[best] ? i : best;
+        }
+        return best;
     }
 
     private static Scores score(EncodedSequences data, List<Prediction> predictions) {

@@ -90,24 +90,15 @@ final class LookupLowerings {
     }
 
     static Instruction crossEntropy(Node n, Lowering.Context c) {
-        Shape logits = c.input(n, 0).shape();
-        int[] in = c.inputs(n);
-        int o = n.id();
-        int rows = logits.dim(0);
-        int cols = logits.dim(1);
-        return v -> {
-            float[] z = v[in[0]];
-            float[] t = v[in[1]];
-            double total = 0;
-            for (int r = 0; r < rows; r++) {
-                int base = r * cols;
-                total += logSumExp(z, base, cols) - z[base + index(t[r], cols)];
-            }
-            v[o][0] = (float) (total / rows);
-        };
+        return crossEntropy(n, c, false);
     }
 
     static Instruction weightedCrossEntropy(Node n, Lowering.Context c) {
+        return crossEntropy(n, c, true);
+    }
+
+    /** The mean cross-entropy over the rows, or with {@code weighted} the sum of each row's weighted by the third input (rows of weight 0 skipped). */
+    private static Instruction crossEntropy(Node n, Lowering.Context c, boolean weighted) {
         Shape logits = c.input(n, 0).shape();
         int[] in = c.inputs(n);
         int o = n.id();
@@ -116,15 +107,16 @@ final class LookupLowerings {
         return v -> {
             float[] z = v[in[0]];
             float[] t = v[in[1]];
-            float[] w = v[in[2]];
+            float[] w = weighted ? v[in[2]] : null;
             double total = 0;
             for (int r = 0; r < rows; r++) {
-                if (w[r] != 0) {
+                double weight = weighted ? w[r] : 1;
+                if (weight != 0) {
                     int base = r * cols;
-                    total += w[r] * (logSumExp(z, base, cols) - z[base + index(t[r], cols)]);
+                    total += weight * (logSumExp(z, base, cols) - z[base + index(t[r], cols)]);
                 }
             }
-            v[o][0] = (float) total;
+            v[o][0] = (float) (weighted ? total : total / rows);
         };
     }
 

@@ -52,6 +52,20 @@ public final class Reduce {
         return total / rows;
     }
 
+    /** {@code Σ_n w_n (log Σ_j exp(z_nj) − z_n[t_n])}: cross-entropy of each row weighted by (N, 1) weights; rows of weight 0 are skipped. */
+    public static double weightedCrossEntropy(Tensor logits, Tensor targets, Tensor weights) {
+        int cols = logits.shape().dim(-1);
+        double total = 0;
+        for (int r = 0; r < targets.size(); r++) {
+            double w = weights.get(r);
+            if (w != 0) {
+                int base = r * cols;
+                total += w * (logSumExp(logits, base, cols) - logits.get(base + Rows.index(targets, r, cols)));
+            }
+        }
+        return total;
+    }
+
     /** {@code log Σ_j exp(x[base + j])} over one row, stably: the row's maximum is taken out first. */
     static double logSumExp(Tensor x, int base, int cols) {
         double max = Double.NEGATIVE_INFINITY;

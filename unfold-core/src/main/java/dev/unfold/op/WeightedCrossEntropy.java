@@ -1,5 +1,6 @@
 package dev.unfold.op;
 
+import dev.unfold.kernel.Reduce;
 import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
 import java.util.List;
@@ -29,32 +30,7 @@ public record WeightedCrossEntropy() implements Op {
 
     @Override
     public Tensor forward(List<Tensor> in) {
-        Tensor z = in.get(0);
-        Tensor t = in.get(1);
-        Tensor w = in.get(2);
-        int rows = z.shape().dim(0);
-        int cols = z.shape().dim(1);
-        double total = 0;
-        for (int r = 0; r < rows; r++) {
-            double weight = w.get(r);
-            if (weight == 0) {
-                continue;
-            }
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < cols; c++) {
-                max = Math.max(max, z.get(r * cols + c));
-            }
-            double sum = 0;
-            for (int c = 0; c < cols; c++) {
-                sum += Math.exp(z.get(r * cols + c) - max);
-            }
-            int target = (int) t.get(r);
-            if (target != t.get(r) || target < 0 || target >= cols) {
-                throw new IllegalArgumentException("index " + t.get(r) + " is not in [0, " + cols + ")");
-            }
-            total += weight * (max + Math.log(sum) - z.get(r * cols + target));
-        }
-        return Tensor.scalar(z.dtype(), total);
+        return Tensor.scalar(in.get(0).dtype(), Reduce.weightedCrossEntropy(in.get(0), in.get(1), in.get(2)));
     }
 
     @Override

@@ -71,17 +71,9 @@ public final class DataRuns {
             train = all;
             validation = read(d.validationFile().get(), d.csv());
         } else {
-            if (all.size() < 2) {
-                throw new IOException(d.file() + ": holds " + all.size() + " sequence; a run needs at least 2, to validate on some (or give a validation file)");
-            }
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < all.size(); i++) {
-                order.add(i);
-            }
-            Collections.shuffle(order, new Random(config.plan().seed()));
-            int held = Math.max(1, (int) Math.round(all.size() * d.validationFraction()));
-            validation = subset(all, order.subList(0, held));
-            train = subset(all, order.subList(held, order.size()));
+            Split split = split(d, all.size(), config.plan().seed());
+            validation = subset(all, split.validation());
+            train = subset(all, split.training());
         }
         DataTables tables = DataTables.of(train, d.task(), d.forecast());
         EncodedSequences encoded = EncodedSequences.of(train, tables, true);
@@ -111,17 +103,9 @@ public final class DataRuns {
             validation = read(d.validationFile().get(), d.csv());
             requireTargets(validation, d);
         } else {
-            if (index.size() < 2) {
-                throw new IOException(d.file() + ": holds " + index.size() + " sequence; a run needs at least 2, to validate on some (or give a validation file)");
-            }
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < index.size(); i++) {
-                order.add(i);
-            }
-            Collections.shuffle(order, new Random(config.plan().seed()));
-            int held = Math.max(1, (int) Math.round(index.size() * d.validationFraction()));
-            int[] validate = order.subList(0, held).stream().mapToInt(Integer::intValue).sorted().toArray();
-            train = order.subList(held, order.size()).stream().mapToInt(Integer::intValue).sorted().toArray();
+            Split split = split(d, index.size(), config.plan().seed());
+            int[] validate = split.validation();
+            train = split.training();
             long bytes = 0;
             for (int i : validate) {
                 bytes += index.length(i);
@@ -160,9 +144,30 @@ public final class DataRuns {
         }
     }
 
-    private static SequenceFile subset(SequenceFile f, List<Integer> rows) {
+    /** A split by sequence: the validation share and the rest, each in the file's order. */
+    private record Split(int[] validation, int[] training) {
+    }
+
+    /** The seeded split of a file's {@code n} sequences, the same whether the file is held or streamed. */
+    private static Split split(DataSpec.Data d, int n, long seed) throws IOException {
+        if (n < 2) {
+            throw new IOException(d.file() + ": holds " + n + " sequence; a run needs at least 2, to validate on some (or give a validation file)");
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(seed));
+        int held = Math.max(1, (int) Math.round(n * d.validationFraction()));
+        return new Split(order.subList(0, held).stream().mapToInt(Integer::intValue).sorted().toArray(),
+                order.subList(held, n).stream().mapToInt(Integer::intValue).sorted().toArray());
+    }
+
+    private static SequenceFile subset(SequenceFile f, int[] rows) {
         List<SequenceExample> picked = new ArrayList<>();
-        rows.stream().sorted().forEach(i -> picked.add(f.examples().get(i)));
+        for (int i : rows) {
+            picked.add(f.examples().get(i));
+        }
         return new SequenceFile(f.file(), picked, f.input(), f.target(), f.featureWidth(), f.targetWidth());
     }
 

@@ -51,6 +51,8 @@ public final class TrainingRun {
     private OptionalLong lastCheckpoint = OptionalLong.empty();
     private Optional<Manifest.Best> best = Optional.empty();
     private Optional<String> stoppedEarly = Optional.empty();
+    /** The evaluation of a data run's validation sequences, built at its first validation and kept with its window graphs. */
+    private DatasetEvaluation dataEvaluation;
 
     /** What the caller sees while it runs. */
     public interface Listener {
@@ -261,8 +263,10 @@ public final class TrainingRun {
         f.put("step", step);
         if (data.data().isPresent()) {
             RunData.DataRun run = data.data().get();
-            DatasetEvaluation.Scores scores = new DatasetEvaluation(data.model(), runner, dtype, data.train().batch())
-                    .run(trainer.weights(), run.validation()).scores().orElseThrow();
+            if (dataEvaluation == null) {
+                dataEvaluation = new DatasetEvaluation(data.model(), runner, dtype, data.train().batch());
+            }
+            DatasetEvaluation.Scores scores = dataEvaluation.run(trainer.weights(), run.validation()).scores().orElseThrow();
             value = scores.loss();
             f.put("val_" + data.metricKey(), value);
             scores.metrics().forEach((k, v) -> {
