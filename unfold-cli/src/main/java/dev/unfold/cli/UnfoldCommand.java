@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** {@code unfold}: recurrent networks as unfolded graphs. */
 @Command(name = "unfold", mixinStandardHelpOptions = true, version = "unfold 0.1.0",
         description = "Recurrent networks as unfolded computational graphs: draw, run, differentiate.",
-        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EvalCommand.class, GradcheckCommand.class, ShowCommand.class, ForwardCommand.class, ImportCommand.class, PredictCommand.class, PlotCommand.class, InfoCommand.class, BenchCommand.class, FlowCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EvalCommand.class, GradcheckCommand.class, ShowCommand.class, ForwardCommand.class, ImportCommand.class, ExportCommand.class, PredictCommand.class, PlotCommand.class, InfoCommand.class, BenchCommand.class, FlowCommand.class, CommandLine.HelpCommand.class})
 public final class UnfoldCommand implements Runnable {
     /** Exit code for bad input: a malformed file, a wrong shape, an unknown flag. */
     public static final int BAD_INPUT = 2;

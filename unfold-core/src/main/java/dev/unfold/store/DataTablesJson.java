@@ -17,8 +17,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** A model's data tables and a data run's data, as a checkpoint's manifest holds them. */
-final class DataTablesJson {
+public final class DataTablesJson {
     private DataTablesJson() {
+    }
+
+    /** The tables as the manifest's {@code tables} field holds them, as JSON text: what an exported model carries in its metadata. */
+    public static String json(DataTables t) {
+        return write(t).toString();
     }
 
     static JsonObject write(DataTables t) {
