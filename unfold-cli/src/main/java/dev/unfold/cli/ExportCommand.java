@@ -49,6 +49,9 @@ final class ExportCommand implements Callable<Integer> {
         if (!format.toLowerCase(Locale.ROOT).equals("onnx")) {
             throw new IllegalArgumentException("--format: unknown format '" + format + "'; the one format is onnx");
         }
+        if (unfolded != null && (unfolded < 1 || unfolded > OnnxExport.MAX_UNFOLDED_STEPS)) {
+            throw new IllegalArgumentException("--unfolded takes a number of steps from 1 to " + OnnxExport.MAX_UNFOLDED_STEPS + ", got " + unfolded);
+        }
         ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
         TrainedModel trained = folder.trained();
         ModelProto onnx;

@@ -146,6 +146,7 @@ class BadInputCorpusTest {
         forward(all);
         gradcheck(all);
         bench(all);
+        export(all);
         demo(all);
         return all.stream().map(Arguments::of);
     }
@@ -776,6 +777,39 @@ class BadInputCorpusTest {
         all.add(new Case("bench --seconds NaN", d -> Invocation.of("bench", "rnn_h100_b1_t25", "--seconds", "NaN"), 2, "--seconds must be positive"));
         all.add(new Case("bench --seconds 0", d -> Invocation.of("bench", "rnn_h100_b1_t25", "--seconds", "0"), 2, "--seconds must be positive"));
         all.add(new Case("bench without a configuration", d -> Invocation.of("bench"), 2, "Missing required parameter"));
+    }
+
+    private static void export(List<Case> all) {
+        String m = charRun.toString();
+        all.add(new Case("export --format tflite", d -> Invocation.of("export", "--model", m, "--format", "tflite", "--out", d.resolve("m.onnx").toString())
+                .creatingNothingAt(d.resolve("m.onnx")), 2, "--format: unknown format 'tflite'; the one format is onnx"));
+        all.add(new Case("export without --format", d -> Invocation.of("export", "--model", m, "--out", d.resolve("m.onnx").toString()), 2,
+                "Missing required option: '--format"));
+        for (String steps : List.of("0", "-2", "4097")) {
+            all.add(new Case("export --unfolded " + steps, d -> Invocation.of("export", "--model", m, "--format", "onnx", "--unfolded", steps, "--out",
+                    d.resolve("m.onnx").toString()).creatingNothingAt(d.resolve("m.onnx")), 2, "--unfolded takes a number of steps from 1 to 4096, got " + steps));
+        }
+        all.add(new Case("export --unfolded abc", d -> Invocation.of("export", "--model", m, "--format", "onnx", "--unfolded", "abc", "--out",
+                d.resolve("m.onnx").toString()), 2, "Invalid value for option '--unfolded'"));
+        all.add(new Case("export into a missing folder", d -> Invocation.of("export", "--model", m, "--format", "onnx", "--out",
+                d.resolve("no/such/m.onnx").toString()).creatingNothingAt(d.resolve("no")), 2, "folder .* does not exist"));
+        all.add(new Case("export onto a folder", d -> Invocation.of("export", "--model", m, "--format", "onnx", "--out", d.toString()), 2, "it is a folder"));
+        all.add(new Case("export an empty folder", d -> Invocation.of("export", "--model", d.toString(), "--format", "onnx", "--out",
+                d.resolve("m.onnx").toString()).creatingNothingAt(d.resolve("m.onnx")), 2, "checkpoint"));
+        all.add(new Case("export a Jordan network in standard operators", d -> {
+            Path run = d.resolve("jordan");
+            assertEquals(0, CliRun.of("train", "--task", "adding", "--length", "6", "--cell", "jordan", "--hidden", "4", "--batch", "4", "--steps", "1",
+                    "--out", run.toString()).exitCode());
+            Files.writeString(d.resolve("m.onnx"), "an earlier export");
+            return Invocation.of("export", "--model", run.toString(), "--format", "onnx", "--out", d.resolve("m.onnx").toString()).keeping(d.resolve("m.onnx"));
+        }, 2, "\\.safetensors: ONNX has no operator for the Jordan network's cell .*export the unfolded graph with --unfolded T"));
+        all.add(new Case("export a zoneout model in standard operators", d -> {
+            Path run = d.resolve("zoneout");
+            assertEquals(0, CliRun.of("train", "--task", "adding", "--length", "6", "--zoneout", "0.2", "--hidden", "4", "--batch", "4", "--steps", "1",
+                    "--out", run.toString()).exitCode());
+            return Invocation.of("export", "--model", run.toString(), "--format", "onnx", "--out", d.resolve("m.onnx").toString())
+                    .creatingNothingAt(d.resolve("m.onnx"));
+        }, 2, "zoneout .* --unfolded T"));
     }
 
     private static void demo(List<Case> all) {
