@@ -35,7 +35,7 @@ final class LocalRunner implements WindowRunner {
     }
 
     /** The sink of {@code g} for this window (made once), with the gradients the loss does not reach set to zero. */
-    private static Sink sink(WindowGraph window, Gradients g) {
+    static Sink sink(WindowGraph window, Gradients g) {
         Map<Parameter, Integer> nodes = window.gradientNodes();
         for (Parameter p : g.parameters()) {
             if (!nodes.containsKey(p)) {

@@ -1,9 +1,11 @@
 package dev.unfold.window;
 
+import dev.unfold.graph.Node;
 import dev.unfold.kernel.Layout;
 import dev.unfold.nn.MaskLeaf;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Rng;
+import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,27 @@ public final class Masks {
         for (MaskLeaf m : leaves) {
             double[] values = m.draw(m.node().shape().size(), rng);
             out.add(Tensor.generate(dtype, m.node().shape(), i -> values[i]));
+        }
+        return new Masks(out);
+    }
+
+    /**
+     * The masks of {@code window}'s leaves, each drawn from a generator of its own seeded by {@code seed}, the leaf's
+     * name and its step counted from the training window's start ({@code offset} plus its step in {@code window}):
+     * so a mask is the same whether the window runs whole or cut into segments. Each is drawn for all {@code batch}
+     * rows and rows {@code [from, to)} of it kept, so a shard reads the rows it would read whole.
+     */
+    public static Masks draw(WindowGraph window, long seed, int offset, int batch, int from, int to, DType dtype) {
+        List<Tensor> out = new ArrayList<>();
+        for (MaskLeaf m : window.masks()) {
+            Node node = window.graph().node(m.node().id());
+            String stem = node.name().replaceFirst("\\[[0-9]+\\]$", "");
+            int step = node.step() == Node.NO_STEP ? -1 : node.step() + offset;
+            long key = seed * 0x9E3779B97F4A7C15L + stem.hashCode() * 0xC2B2AE3D27D4EB4FL + step * 0x165667B19E3779F9L;
+            Shape whole = m.node().shape().with(0, batch);
+            double[] values = m.draw(whole.size(), new Rng(key));
+            int width = whole.size() / batch;
+            out.add(Tensor.generate(dtype, m.node().shape().with(0, to - from), i -> values[from * width + i]));
         }
         return new Masks(out);
     }

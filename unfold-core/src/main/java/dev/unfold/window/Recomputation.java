@@ -37,6 +37,9 @@ public final class Recomputation {
         if (l <= 1) {
             return 0;
         }
+        if (s == 1) {
+            return (long) l * (l - 1) / 2;
+        }
         int r = 0;
         while (beta(s, r) < l) {
             r++;

@@ -98,13 +98,17 @@ final class ShardedRunner implements WindowRunner {
         return s;
     }
 
-    /** The gradient of the whole batch: Σ_i (rows_i / B) g_i, shard by shard in order. */
     private static void merge(Gradients into, Gradients[] shards, List<WindowGraph> parts, int batch) {
+        merge(into, shards, parts.stream().mapToInt(WindowGraph::batch).toArray(), batch);
+    }
+
+    /** The gradient of the whole batch: Σ_i (rows_i / B) g_i, shard by shard in order. */
+    static void merge(Gradients into, Gradients[] shards, int[] rows, int batch) {
         for (Parameter p : into.parameters()) {
             if (into.dtype() == DType.F32) {
                 float[] dst = into.f32(p);
                 for (int i = 0; i < shards.length; i++) {
-                    float w = (float) ((double) parts.get(i).batch() / batch);
+                    float w = (float) ((double) rows[i] / batch);
                     float[] g = shards[i].f32(p);
                     if (i == 0) {
                         for (int j = 0; j < dst.length; j++) {
@@ -120,7 +124,7 @@ final class ShardedRunner implements WindowRunner {
                 double[] dst = into.f64(p);
                 java.util.Arrays.fill(dst, 0.0);
                 for (int i = 0; i < shards.length; i++) {
-                    double w = (double) parts.get(i).batch() / batch;
+                    double w = (double) rows[i] / batch;
                     double[] g = shards[i].f64(p);
                     for (int j = 0; j < dst.length; j++) {
                         dst[j] += w * g[j];

@@ -54,10 +54,12 @@ public final class WindowGraph {
     private final Map<Integer, List<WindowGraph>> shards = new HashMap<>();
     private final Map<Parameter, Integer> gradientNodes;
     private final Map<Gradients, Sink> sinks = new IdentityHashMap<>();
+    private final List<Var> probes;
 
     /** What built this window, so that its batch can be split into shards of the same window. */
     private record Rebuild(RecurrentModel model, int batch, DType dtype, Mode mode) {
     }
+
 
     /** One carried state: its slot, the leaf of its initial value, and its value after each step. */
     public record CarriedState(RecurrentState.Slot slot, Var initial, List<Var> afterStep) {
@@ -67,8 +69,9 @@ public final class WindowGraph {
     public enum Mode { FORWARD, GRADIENTS }
 
     private WindowGraph(Graph graph, Vjp.Gradients gradients, RecurrentModel.Unfolded parts, List<CarriedState> states, List<Var> targets,
-            List<Var> weights, boolean[] lossAt, Rebuild rebuild) {
+            List<Var> weights, boolean[] lossAt, Rebuild rebuild, List<Var> probes) {
         this.graph = graph;
+        this.probes = List.copyOf(probes);
         this.lossWeights = weights;
         this.gradients = gradients;
         this.parts = parts;
@@ -89,16 +92,35 @@ public final class WindowGraph {
 
     /** The window graph; {@code lossAt[t]} says whether step t has targets and a loss. */
     public static WindowGraph build(RecurrentModel model, int batch, boolean[] lossAt, DType dtype, Mode mode) {
+        int counted = 0;
+        for (boolean b : lossAt) {
+            counted += b ? 1 : 0;
+        }
+        return build(model, batch, lossAt, dtype, mode, mode == Mode.GRADIENTS ? Phase.TRAINING : Phase.EVALUATION, counted, false);
+    }
+
+    /**
+     * A segment of a longer training window, as memory-bounded BPTT runs it: the model in training over the
+     * segment's steps, the loss of its marked steps divided by {@code windowLossSteps} (the whole window's), so that
+     * the segments' losses sum to the window's; with gradients, a probe per carried state at the segment's end
+     * (role PROBE, fed with dL/ds of the steps after it) adds {@code Σ probe ⊙ s_end} to what is differentiated, and
+     * the gradients of the segment's initial states are kept ({@link #stateGradients}). Without gradients, the same
+     * forward pass in training (its masks read), which advances the state.
+     */
+    public static WindowGraph segment(RecurrentModel model, int batch, boolean[] lossAt, int windowLossSteps, DType dtype, Mode mode) {
+        return build(model, batch, lossAt, dtype, mode, Phase.TRAINING, Math.max(1, windowLossSteps), mode == Mode.GRADIENTS);
+    }
+
+    private static WindowGraph build(RecurrentModel model, int batch, boolean[] lossAt, DType dtype, Mode mode, Phase phase, int divisor, boolean probed) {
         int length = lossAt.length;
         GraphBuilder b = new GraphBuilder();
-        RecurrentModel.Unfolded parts = model.unfold(b, length, batch, dtype, mode == Mode.GRADIENTS ? Phase.TRAINING : Phase.EVALUATION);
+        RecurrentModel.Unfolded parts = model.unfold(b, length, batch, dtype, phase);
         List<Var> targets = new ArrayList<>(Collections.nCopies(length, null));
         List<Var> weights = new ArrayList<>(Collections.nCopies(length, null));
         boolean weighted = model.weighsSteps();
         if (weighted && model.outputKind() != SequenceModelSpec.OutputKind.CLASSES) {
             throw new IllegalArgumentException("a model scored at every valid step of sequences of their own lengths must output classes");
         }
-        int counted = 0;
         Var sum = null;
         b.as(Role.of(Role.Kind.LOSS));
         for (int t = 0; t < length; t++) {
@@ -119,16 +141,36 @@ public final class WindowGraph {
                 term = classes ? Losses.softmaxCrossEntropy(b, y, target) : Losses.meanSquaredError(b, y, target);
             }
             sum = sum == null ? term : b.add(sum, term);
-            counted++;
         }
+        b.at(Node.NO_STEP);
+        Var loss = null;
         if (sum != null) {
-            b.at(Node.NO_STEP);
-            b.output("loss", weighted ? b.apply("loss", Affine.scaleBy(1.0), sum) : b.apply("loss", Affine.scaleBy(1.0 / counted), sum));
+            loss = b.apply("loss", weighted ? Affine.scaleBy(1.0) : Affine.scaleBy(1.0 / divisor), sum);
+        } else if (probed) {
+            loss = b.constant(Tensor.scalar(dtype, 0));
+        }
+        List<CarriedState> carried = carried(parts);
+        List<Var> probes = new ArrayList<>();
+        Var objective = loss;
+        if (probed) {
+            b.as(Role.of(Role.Kind.PROBE));
+            for (CarriedState s : carried) {
+                Var end = s.afterStep().get(length - 1);
+                Var probe = b.input("probe:" + s.slot().label(), end.shape(), dtype, Role.of(Role.Kind.PROBE));
+                probes.add(probe);
+                objective = b.add(objective, Losses.weightedSum(b, end, probe));
+            }
+        }
+        if (loss != null) {
+            b.output("loss", loss);
+        }
+        if (probed) {
+            b.output("objective", objective);
         }
         Graph forward = b.build();
-        Vjp.Gradients grads = mode == Mode.GRADIENTS && sum != null ? Vjp.of(forward, "loss") : null;
-        return new WindowGraph(grads != null ? grads.graph() : forward, grads, parts, carried(parts), targets, weights, lossAt.clone(),
-                new Rebuild(model, batch, dtype, mode));
+        Vjp.Gradients grads = mode == Mode.GRADIENTS && loss != null ? Vjp.of(forward, probed ? "objective" : "loss") : null;
+        return new WindowGraph(grads != null ? grads.graph() : forward, grads, parts, carried, targets, weights, lossAt.clone(),
+                new Rebuild(model, batch, dtype, mode), probes);
     }
 
     private static List<CarriedState> carried(RecurrentModel.Unfolded parts) {
@@ -187,6 +229,15 @@ public final class WindowGraph {
             }
         }
         return f.build();
+    }
+
+    /** A segment's feeds: those of {@link #feeds(Weights, WindowFeed)}, and {@code probe}, dL/ds at its end, for its probes. */
+    public Feeds feeds(Weights weights, WindowFeed feed, RecurrentState probe) {
+        Feeds f = feeds(weights, feed);
+        for (int i = 0; i < probes.size(); i++) {
+            f = f.with(probes.get(i).id(), probe.get(states.get(i).slot()));
+        }
+        return f;
     }
 
     /** The mask leaves of a training window, in the order its {@link Masks} hold them. */
@@ -273,11 +324,32 @@ public final class WindowGraph {
      */
     public Set<Integer> results(int statesFrom, boolean outputs) {
         Set<Integer> keep = new HashSet<>(graph.outputs().values());
+        if (!probes.isEmpty()) {
+            for (int g : stateGradients()) {
+                if (g >= 0) {
+                    keep.add(g);
+                }
+            }
+        }
         if (outputs) {
             parts.outputs().forEach(v -> keep.add(v.id()));
         }
         states.forEach(s -> s.afterStep().subList(Math.max(0, statesFrom), s.afterStep().size()).forEach(v -> keep.add(v.id())));
         return keep;
+    }
+
+    /** A segment's probe leaves, one per carried state in the order of {@link #states}; empty for a whole window. */
+    public List<Var> probes() {
+        return probes;
+    }
+
+    /** The nodes of the gradients of a segment's initial states, in the order of {@link #states} (-1 for one the objective does not reach). */
+    public int[] stateGradients() {
+        int[] out = new int[states.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = gradients != null && gradients.has(states.get(i).initial().id()) ? gradients.gradOf(states.get(i).initial().id()) : -1;
+        }
+        return out;
     }
 
     /** The node of dL/dθ of each parameter the loss reaches (empty without a backward pass). */

@@ -18,11 +18,24 @@ public final class WindowRun {
     private final WindowGraph window;
     private final Values values;
     private final List<WindowRun> shards;
+    private final double loss;
+    private final Map<Integer, RecurrentState> states;
 
     private WindowRun(WindowGraph window, Values values, List<WindowRun> shards) {
+        this(window, values, shards, Double.NaN, null);
+    }
+
+    private WindowRun(WindowGraph window, Values values, List<WindowRun> shards, double loss, Map<Integer, RecurrentState> states) {
         this.window = window;
         this.values = values;
         this.shards = shards;
+        this.loss = loss;
+        this.states = states;
+    }
+
+    /** A run of memory-bounded BPTT: its loss, and the states after the steps it kept. */
+    static WindowRun segmented(double loss, Map<Integer, RecurrentState> states) {
+        return new WindowRun(null, null, null, loss, Map.copyOf(states));
     }
 
     static WindowRun whole(WindowGraph window, Values values) {
@@ -34,6 +47,9 @@ public final class WindowRun {
     }
 
     public double loss() {
+        if (states != null) {
+            return loss;
+        }
         if (shards == null) {
             return values.output("loss").get(0);
         }
@@ -46,6 +62,13 @@ public final class WindowRun {
 
     /** The carried state after window step {@code t}. */
     public RecurrentState stateAfter(int t) {
+        if (states != null) {
+            RecurrentState s = states.get(t);
+            if (s == null) {
+                throw new IllegalStateException("the run kept no state after step " + t);
+            }
+            return s;
+        }
         if (shards == null) {
             Map<RecurrentState.Slot, Tensor> out = new LinkedHashMap<>();
             for (WindowGraph.CarriedState s : window.states()) {

@@ -1,0 +1,202 @@
+package dev.unfold.window;
+
+import dev.unfold.exec.Executor;
+import dev.unfold.exec.Sink;
+import dev.unfold.exec.Values;
+import dev.unfold.nn.Parameter;
+import dev.unfold.nn.RecurrentModel;
+import dev.unfold.nn.RecurrentState;
+import dev.unfold.nn.Weights;
+import dev.unfold.optim.Gradients;
+import dev.unfold.tensor.DType;
+import dev.unfold.tensor.Tensor;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * BPTT over a window of L steps in bounded memory, for one batch of rows on the calling thread. The window is
+ * cut into units of k steps; a unit's adjoint is one segment graph ({@link WindowGraph#segment}) run forward with
+ * its activations and backward, fed its initial state and dL/ds at its end, giving dL/ds at its start; at most m
+ * unit-boundary states are held at once, and the others are reached by running units forward from the nearest
+ * held one, where {@link Recomputation} says. The gradients are those of full BPTT over the window, summed
+ * unit by unit.
+ */
+final class SegmentedBptt {
+    private final Executor executor;
+    private final RecurrentModel model;
+    private final int batch;
+    private final DType dtype;
+    private final BpttMemory.Plan plan;
+    private final Recomputation policy = new Recomputation();
+    private final Map<String, WindowGraph> graphs = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, WindowGraph> eldest) {
+            return size() > WindowGraphs.KEPT;
+        }
+    };
+
+    /** What a run gives: the window's loss and the states after the steps asked for. */
+    record Result(double loss, Map<Integer, RecurrentState> states) {
+    }
+
+    SegmentedBptt(Executor executor, RecurrentModel model, int batch, DType dtype, BpttMemory.Plan plan) {
+        this.executor = executor;
+        this.model = model;
+        this.batch = batch;
+        this.dtype = dtype;
+        this.plan = plan;
+    }
+
+    /** One window's run; {@code masks} gives each unit's masks, and the gradients are written into {@code into}. */
+    Result run(Weights weights, Window w, Gradients into) {
+        return new Run(weights, w, into).go();
+    }
+
+    /** A window to run: its feed (episode, start, initial state), where its loss is, the states to keep, and how to draw a unit's masks. */
+    record Window(WindowFeed feed, boolean[] lossAt, int statesFrom, UnitMasks masks) {
+    }
+
+    /** The masks of a segment graph over window steps from {@code offset}. */
+    @FunctionalInterface
+    interface UnitMasks {
+        Masks draw(WindowGraph segment, int offset);
+    }
+
+    private final class Run {
+        private final Weights weights;
+        private final Window w;
+        private final Gradients into;
+        private final Gradients unit;
+        private final int length;
+        private final int units;
+        private final int lossSteps;
+        private final Map<Integer, RecurrentState> held = new HashMap<>();
+        private final Map<Integer, RecurrentState> kept = new TreeMap<>();
+        private double loss;
+
+        Run(Weights weights, Window w, Gradients into) {
+            this.weights = weights;
+            this.w = w;
+            this.into = into;
+            this.unit = new Gradients(into.parameters(), into.dtype());
+            this.length = w.lossAt().length;
+            this.units = (length + plan.unitSteps() - 1) / plan.unitSteps();
+            this.lossSteps = count(w.lossAt());
+        }
+
+        Result go() {
+            into.zero();
+            held.put(0, w.feed().initial());
+            RecurrentState g = zeros();
+            backprop(0, units, Math.min(plan.slots(), units), g);
+            return new Result(loss, kept);
+        }
+
+        /** Backpropagates units [u0, u1) given dL/ds at u1's start, the state at u0 held, with m slots; returns dL/ds at u0. */
+        private RecurrentState backprop(int u0, int u1, int m, RecurrentState g) {
+            if (u1 - u0 == 1) {
+                return adjoint(u0, held.get(u0), g);
+            }
+            if (m == 1) {
+                for (int u = u1 - 1; u >= u0; u--) {
+                    g = adjoint(u, advance(u0, u, held.get(u0)), g);
+                }
+                return g;
+            }
+            int y = policy.split(u1 - u0, m);
+            held.put(u0 + y, advance(u0, u0 + y, held.get(u0)));
+            g = backprop(u0 + y, u1, m - 1, g);
+            held.remove(u0 + y);
+            return backprop(u0, u0 + y, m, g);
+        }
+
+        /** The state at unit {@code to}'s start, run forward unit by unit from {@code s} at unit {@code from}'s. */
+        private RecurrentState advance(int from, int to, RecurrentState s) {
+            for (int u = from; u < to; u++) {
+                int start = u * plan.unitSteps();
+                WindowGraph g = graph(start, WindowGraph.Mode.FORWARD);
+                WindowFeed feed = feed(g, start, s);
+                Values v = executor.run(g.graph(), g.feeds(weights, feed), g.results(g.length() - 1, false), Sink.none());
+                s = stateAfter(g, v, g.length() - 1);
+            }
+            return s;
+        }
+
+        /** Unit u forward and backward from its state {@code s}, dL/ds at its end {@code g}: its gradients added, dL/ds at its start returned. */
+        private RecurrentState adjoint(int u, RecurrentState s, RecurrentState g) {
+            int start = u * plan.unitSteps();
+            WindowGraph graph = graph(start, WindowGraph.Mode.GRADIENTS);
+            int from = Math.max(0, w.statesFrom() - start);
+            Sink sink = LocalRunner.sink(graph, unit);
+            Values v = executor.run(graph.graph(), graph.feeds(weights, feed(graph, start, s), g), graph.results(from, false), sink);
+            loss += v.output("loss").get(0);
+            add(unit);
+            for (int t = from; t < graph.length(); t++) {
+                kept.put(start + t, stateAfter(graph, v, t));
+            }
+            Map<RecurrentState.Slot, Tensor> grad = new LinkedHashMap<>();
+            int[] nodes = graph.stateGradients();
+            for (int i = 0; i < nodes.length; i++) {
+                WindowGraph.CarriedState c = graph.states().get(i);
+                grad.put(c.slot(), nodes[i] >= 0 ? v.get(nodes[i]) : Tensor.zeros(dtype, c.slot().shape(batch)));
+            }
+            return RecurrentState.of(grad);
+        }
+
+        private WindowFeed feed(WindowGraph g, int start, RecurrentState s) {
+            WindowFeed f = w.feed();
+            return new WindowFeed(f.episode(), f.start() + start, s, w.masks().draw(g, start));
+        }
+
+        private WindowGraph graph(int start, WindowGraph.Mode mode) {
+            int steps = Math.min(plan.unitSteps(), length - start);
+            boolean[] lossAt = mode == WindowGraph.Mode.GRADIENTS ? Arrays.copyOfRange(w.lossAt(), start, start + steps) : new boolean[steps];
+            StringBuilder key = new StringBuilder(mode.name()).append(':').append(lossSteps).append(':');
+            for (boolean b : lossAt) {
+                key.append(b ? '1' : '0');
+            }
+            return graphs.computeIfAbsent(key.toString(), k -> WindowGraph.segment(model, batch, lossAt, lossSteps, dtype, mode));
+        }
+
+        private void add(Gradients g) {
+            for (Parameter p : into.parameters()) {
+                if (dtype == DType.F32) {
+                    float[] dst = into.f32(p);
+                    float[] src = g.f32(p);
+                    for (int i = 0; i < dst.length; i++) {
+                        dst[i] += src[i];
+                    }
+                } else {
+                    double[] dst = into.f64(p);
+                    double[] src = g.f64(p);
+                    for (int i = 0; i < dst.length; i++) {
+                        dst[i] += src[i];
+                    }
+                }
+            }
+        }
+
+        private RecurrentState zeros() {
+            return RecurrentState.zeros(model.stateSlots(), batch, dtype);
+        }
+    }
+
+    private static RecurrentState stateAfter(WindowGraph g, Values v, int t) {
+        Map<RecurrentState.Slot, Tensor> out = new LinkedHashMap<>();
+        for (WindowGraph.CarriedState s : g.states()) {
+            out.put(s.slot(), v.get(s.afterStep().get(t)));
+        }
+        return RecurrentState.of(out);
+    }
+
+    private static int count(boolean[] a) {
+        int n = 0;
+        for (boolean b : a) {
+            n += b ? 1 : 0;
+        }
+        return n;
+    }
+}
