@@ -38,7 +38,7 @@ class ArchitectureTest {
             Map.entry("data", Set.of("tensor", "nn", "io")),
             Map.entry("window", union(BASE, "exec", "autodiff", "nn", "io", "optim", "data")),
             Map.entry("train", union(BASE, "exec", "autodiff", "nn", "io", "optim", "data", "window")),
-            Map.entry("store", Set.of("tensor", "nn", "io", "optim", "data", "train")),
+            Map.entry("store", Set.of("tensor", "nn", "io", "optim", "data", "window", "train")),
             Map.entry("eval", union(BASE, "exec", "autodiff", "nn", "io", "data", "window", "store")),
             Map.entry("run", union(BASE, "exec", "autodiff", "nn", "io", "optim", "data", "window", "train", "store", "eval")));
 

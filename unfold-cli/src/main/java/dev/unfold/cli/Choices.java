@@ -52,6 +52,14 @@ final class Choices {
         }
     }
 
+    /** {@code --memory-policy}. */
+    static final class MemoryPolicy implements CommandLine.ITypeConverter<dev.unfold.window.BpttMemory.Policy> {
+        @Override
+        public dev.unfold.window.BpttMemory.Policy convert(String value) {
+            return parse(dev.unfold.window.BpttMemory.Policy.class, "memory-policy", value);
+        }
+    }
+
     /** {@code --optimizer}. */
     static final class Optimizer implements CommandLine.ITypeConverter<OptimizerConfig.Kind> {
         @Override

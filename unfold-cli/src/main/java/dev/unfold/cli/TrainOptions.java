@@ -14,6 +14,7 @@ import dev.unfold.train.ModelSettings;
 import dev.unfold.train.RunConfig;
 import dev.unfold.train.TrainingPlan;
 import dev.unfold.train.TruncatedBptt;
+import dev.unfold.window.BpttMemory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -153,6 +154,16 @@ final class TrainOptions {
 
     @Option(names = "--patience", description = "Stop after this many validations in a row without a better one (default: never stop early).")
     Integer patience;
+
+    @Option(names = "--memory-budget", paramLabel = "BYTES",
+            description = "Memory-bounded BPTT: the bytes a training window may hold in activations and stored states (K, M, G: binary units);"
+                    + " the states of some steps are kept and the steps between them recomputed, with the gradients of full BPTT (default: full BPTT).")
+    String memoryBudget;
+
+    @Option(names = "--memory-policy", defaultValue = "optimal", converter = Choices.MemoryPolicy.class,
+            description = "How memory-bounded BPTT spends its budget: optimal (the plan that recomputes least) or sqrt (units of sqrt(L) steps)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    BpttMemory.Policy memoryPolicy;
 
     @Option(names = "--log-every", defaultValue = "10", description = "Updates between metrics lines (default: ${DEFAULT-VALUE}).")
     int logEvery;
@@ -328,7 +339,13 @@ final class TrainOptions {
                 .init(init)
                 .seed(seed)
                 .patience(patience == null ? 0 : patience)
+                .memory(memory())
                 .build();
+    }
+
+    /** {@code --memory-budget} and {@code --memory-policy}. */
+    Optional<TrainingPlan.MemoryBudget> memory() {
+        return memoryBudget == null ? Optional.empty() : Optional.of(new TrainingPlan.MemoryBudget(BpttMemory.parse(memoryBudget), memoryPolicy));
     }
 
     /** AdamW without a decay given decays by PyTorch's default 0.01. */
@@ -371,6 +388,9 @@ final class TrainOptions {
         for (Map.Entry<String, Function<RunConfig, Object>> e : RUN_FLAGS.entrySet()) {
             if (given.hasMatchedOption(e.getKey())) {
                 Object saidNow = given.matchedOptionValue(e.getKey(), null);
+                if (e.getKey().equals("--memory-budget")) {
+                    saidNow = BpttMemory.parse(String.valueOf(saidNow));
+                }
                 Object run = e.getValue().apply(saved);
                 if (!agrees(saidNow, run)) {
                     contradictions.add(e.getKey() + " " + show(saidNow) + " (the run has " + show(run) + ")");
@@ -431,6 +451,8 @@ final class TrainOptions {
         m.put("--variational-dropout", r -> r.model().regularization().variational());
         m.put("--zoneout", r -> r.model().regularization().zoneout());
         m.put("--patience", r -> r.plan().patience());
+        m.put("--memory-budget", r -> r.plan().memory().map(b -> (Object) b.bytes()).orElse("none"));
+        m.put("--memory-policy", r -> r.plan().memory().map(b -> (Object) b.policy()).orElse(BpttMemory.Policy.OPTIMAL));
         m.put("--val-text", r -> r.data() instanceof DataSpec.Text t ? t.validationFile().map(Path::toString).orElse("none") : "none");
         return m;
     }

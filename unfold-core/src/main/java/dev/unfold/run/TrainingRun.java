@@ -9,6 +9,7 @@ import dev.unfold.eval.TaskEvaluation;
 import dev.unfold.io.AtomicFiles;
 import dev.unfold.io.Vocabulary;
 import dev.unfold.nn.Parameter;
+import dev.unfold.nn.SequenceModelSpec;
 import dev.unfold.optim.OptimizerState;
 import dev.unfold.store.Checkpointing;
 import dev.unfold.store.Manifest;
@@ -21,6 +22,7 @@ import dev.unfold.train.Trainer;
 import dev.unfold.train.TrainingDivergedException;
 import dev.unfold.train.TrainingPlan;
 import dev.unfold.train.TrainingState;
+import dev.unfold.window.BpttMemory;
 import dev.unfold.window.MemoryEstimate;
 import dev.unfold.window.WindowRunner;
 import java.io.IOException;
@@ -53,6 +55,8 @@ public final class TrainingRun {
     private Optional<String> stoppedEarly = Optional.empty();
     /** The evaluation of a data run's validation sequences, built at its first validation and kept with its window graphs. */
     private DatasetEvaluation dataEvaluation;
+    /** What a memory budget makes of the run's windows, said when it starts. */
+    private String memoryNote = "";
 
     /** What the caller sees while it runs. */
     public interface Listener {
@@ -137,9 +141,10 @@ public final class TrainingRun {
         }
         RunData data = RunData.prepare(config, dtype);
         int window = data.data().map(RunData.DataRun::longest).orElse(Math.max(plan.windows().k1(), plan.windows().k2()));
-        MemoryEstimate.training(data.model().spec(), data.train().batch(), window, runner.shards()).requireFits("this training run");
+        estimate(data.model().spec(), data.train().batch(), window, plan).requireFits("this training run");
         RunConfig effective = withHash(data);
         Trainer trainer = new Trainer(data.model(), data.train(), plan, runner, dtype);
+        memoryNote = plan.memory().map(m -> "; memory budget " + BpttMemory.size(m.bytes()) + ": " + trainer.memoryPlan(window)).orElse("");
         double elapsedBefore = 0;
         Manifest.Counters resumedAt = null;
         if (start == Start.RESUME) {
@@ -175,8 +180,18 @@ public final class TrainingRun {
         LongMemoryTask task = t.kind().create(t.length(), plan.batch());
         long episodes = 1 + (TaskEvaluation.TEST_SEQUENCES + plan.batch() - 1) / plan.batch();
         long data = 8L * task.length() * plan.batch() * 3 * episodes;
-        MemoryEstimate.training(config.model().model(task.input(0), task.output()).spec(), plan.batch(),
-                Math.max(plan.windows().k1(), plan.windows().k2()), runner.shards()).plusData(data).requireFits("this training run");
+        estimate(config.model().model(task.input(0), task.output()).spec(), plan.batch(), Math.max(plan.windows().k1(), plan.windows().k2()), plan)
+                .plusData(data).requireFits("this training run");
+    }
+
+    /** What training windows of {@code window} steps hold: full BPTT's, or within the plan's memory budget what its plan holds. */
+    private MemoryEstimate estimate(SequenceModelSpec spec, int batch, int window, TrainingPlan plan) {
+        MemoryEstimate full = MemoryEstimate.training(spec, batch, window, runner.shards());
+        if (plan.memory().isEmpty()) {
+            return full;
+        }
+        BpttMemory.Plan p = BpttMemory.plan(spec, batch, runner.shards(), window, plan.memory().get().bytes(), plan.memory().get().policy());
+        return p.full() ? full : full.bounded(spec, batch, runner.shards(), p);
     }
 
     /** Whether {@code dir} holds a run: a checkpoint or metrics. */
@@ -219,7 +234,7 @@ public final class TrainingRun {
     private Result iterate(Trainer trainer, RunData data, Evaluation eval, MetricsLog log, double elapsedBefore, RunConfig effective)
             throws IOException {
         TrainingPlan.Intervals every = config.plan().intervals();
-        listener.started(data.name(), trainer.updates());
+        listener.started(data.name() + memoryNote, trainer.updates());
         long startNanos = System.nanoTime();
         long startTokens = trainer.snapshot().tokens();
         OptionalDouble validation = OptionalDouble.empty();

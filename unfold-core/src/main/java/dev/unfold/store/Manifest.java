@@ -20,6 +20,7 @@ import dev.unfold.train.ModelSettings;
 import dev.unfold.train.RunConfig;
 import dev.unfold.train.TrainingPlan;
 import dev.unfold.train.TruncatedBptt;
+import dev.unfold.window.BpttMemory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -292,6 +293,12 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
         o.addProperty("patience", p.patience());
         o.addProperty("init", JsonFields.name(p.init()));
         o.addProperty("seed", p.seed());
+        p.memory().ifPresent(m -> {
+            JsonObject mem = new JsonObject();
+            mem.addProperty("bytes", m.bytes());
+            mem.addProperty("policy", JsonFields.name(m.policy()));
+            o.add("memory_budget", mem);
+        });
         return o;
     }
 
@@ -317,7 +324,12 @@ public record Manifest(SequenceModelSpec model, Optional<List<String>> vocabular
                 .patience(f.integer("patience", 0, max))
                 .init(f.choice("init", InitScheme.class))
                 .seed(f.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE))
+                .memory(f.has("memory_budget") ? Optional.of(memoryBudget(f.object("memory_budget"))) : Optional.empty())
                 .build();
+    }
+
+    private static TrainingPlan.MemoryBudget memoryBudget(JsonFields f) {
+        return new TrainingPlan.MemoryBudget(f.integer("bytes", 1, Long.MAX_VALUE), f.choice("policy", BpttMemory.Policy.class));
     }
 
     private static JsonObject schedule(LearningRateSchedule s) {

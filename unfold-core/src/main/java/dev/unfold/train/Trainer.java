@@ -2,9 +2,11 @@ package dev.unfold.train;
 
 import dev.unfold.data.Episode;
 import dev.unfold.data.SequenceSource;
+import dev.unfold.exec.CompiledExecutor;
 import dev.unfold.nn.RecurrentModel;
 import dev.unfold.nn.RecurrentState;
 import dev.unfold.nn.SequenceLengths;
+import dev.unfold.nn.SequenceModel;
 import dev.unfold.nn.Weights;
 import dev.unfold.optim.Clipping;
 import dev.unfold.optim.Gradients;
@@ -12,12 +14,16 @@ import dev.unfold.optim.LearningRateSchedule;
 import dev.unfold.optim.Optimizer;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Rng;
+import dev.unfold.window.BpttMemory;
 import dev.unfold.window.Masks;
+import dev.unfold.window.MemoryBoundedBptt;
 import dev.unfold.window.WindowFeed;
 import dev.unfold.window.WindowGraph;
 import dev.unfold.window.WindowGraphs;
 import dev.unfold.window.WindowRun;
 import dev.unfold.window.WindowRunner;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -40,6 +46,9 @@ public final class Trainer {
     private final WindowGraphs graphs;
     private final Gradients grads;
     private final long maskSeed;
+    private final Optional<TrainingPlan.MemoryBudget> memory;
+    private final Map<Integer, BpttMemory.Plan> memoryPlans = new HashMap<>();
+    private MemoryBoundedBptt bounded;
 
     private Weights weights;
     private long step;
@@ -68,6 +77,22 @@ public final class Trainer {
         this.graphs = new WindowGraphs(model, source.batch(), dtype);
         this.grads = new Gradients(model.parameters(), dtype);
         this.maskSeed = plan.seed();
+        this.memory = plan.memory();
+        memory.ifPresent(m -> memoryPlan(plan.windows().k2()));
+    }
+
+    /**
+     * The memory-bounded plan of a training window of {@code steps} steps under the plan's budget (full BPTT when
+     * the budget holds the whole window); refused, saying why, for a budget below the minimum or a bidirectional model.
+     */
+    public BpttMemory.Plan memoryPlan(int steps) {
+        TrainingPlan.MemoryBudget m = memory.orElseThrow(() -> new IllegalStateException("the plan has no memory budget"));
+        return memoryPlans.computeIfAbsent(steps, k -> {
+            if (!(model instanceof SequenceModel s)) {
+                throw new IllegalArgumentException("a memory budget needs a sequence model");
+            }
+            return BpttMemory.plan(s.spec(), source.batch(), runner.shards(), k, m.bytes(), m.policy());
+        });
     }
 
     /** Fresh weights drawn from {@code seed}; the episodes are drawn from a generator seeded from it too. */
@@ -157,9 +182,18 @@ public final class Trainer {
     }
 
     private Update update(TruncatedBptt.Window w, boolean[] lossAt, RecurrentState state) {
-        WindowGraph window = graphs.get(lossAt, WindowGraph.Mode.GRADIENTS);
-        WindowRun run = runner.run(window, weights, new WindowFeed(episode, w.start(), state, masks(window)),
-                WindowRunner.Keep.states(firstRemembered(w.start())).withGradients(grads));
+        WindowRun run;
+        BpttMemory.Plan plan = memory.isPresent() ? memoryPlan(lossAt.length) : null;
+        if (plan != null && !plan.full()) {
+            if (bounded == null) {
+                bounded = new MemoryBoundedBptt(new CompiledExecutor(), model, source.batch(), dtype, runner.shards());
+            }
+            run = bounded.run(plan, weights, new WindowFeed(episode, w.start(), state), lossAt, firstRemembered(w.start()), maskSeed(), grads);
+        } else {
+            WindowGraph window = graphs.get(lossAt, WindowGraph.Mode.GRADIENTS);
+            run = runner.run(window, weights, new WindowFeed(episode, w.start(), state, masks(window)),
+                    WindowRunner.Keep.states(firstRemembered(w.start())).withGradients(grads));
+        }
         remember(run, w.start(), w.length());
         double loss = run.loss();
         double norm = grads.globalNorm();
@@ -184,7 +218,12 @@ public final class Trainer {
         if (window.masks().isEmpty()) {
             return Masks.none();
         }
-        return Masks.draw(window.masks(), new Rng(maskSeed * 0x9E3779B97F4A7C15L + (step + 1) * 0xC2B2AE3D27D4EB4FL), dtype);
+        return Masks.draw(window, maskSeed(), 0, window.batch(), 0, window.batch(), dtype);
+    }
+
+    /** The seed of the update about to be made's masks: each mask leaf's generator is seeded from it, the leaf's name and step. */
+    private long maskSeed() {
+        return maskSeed * 0x9E3779B97F4A7C15L + (step + 1) * 0xC2B2AE3D27D4EB4FL;
     }
 
     /** The state at the window's start: carried from earlier windows, after forward-only steps if needed. */

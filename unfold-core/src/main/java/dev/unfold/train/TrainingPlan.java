@@ -4,6 +4,8 @@ import dev.unfold.nn.InitScheme;
 import dev.unfold.optim.Clipping;
 import dev.unfold.optim.LearningRateSchedule;
 import dev.unfold.optim.OptimizerConfig;
+import dev.unfold.window.BpttMemory;
+import java.util.Optional;
 
 /**
  * How a model is trained: batch and sequence length, the truncated-BPTT windows, optimizer, learning-rate
@@ -22,6 +24,7 @@ public final class TrainingPlan {
     private final InitScheme init;
     private final long seed;
     private final int patience;
+    private final Optional<MemoryBudget> memory;
 
     /** When a run stops: after {@code updates} updates or {@code minutes} minutes of training, whichever comes first (0: no limit of that kind). */
     public record Budget(long updates, double minutes) {
@@ -65,6 +68,17 @@ public final class TrainingPlan {
         this.init = b.init;
         this.seed = b.seed;
         this.patience = b.patience;
+        this.memory = b.memory;
+    }
+
+    /** A memory budget for BPTT: the bytes a training window may hold in activations and stored states, and how to spend them. */
+    public record MemoryBudget(long bytes, BpttMemory.Policy policy) {
+        public MemoryBudget {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("a memory budget must be positive, got " + bytes + " bytes");
+            }
+            java.util.Objects.requireNonNull(policy, "policy");
+        }
     }
 
     public static Builder builder() {
@@ -85,6 +99,7 @@ public final class TrainingPlan {
         b.init = init;
         b.seed = seed;
         b.patience = patience;
+        b.memory = memory;
         return b;
     }
 
@@ -136,6 +151,11 @@ public final class TrainingPlan {
         return patience;
     }
 
+    /** The memory budget of BPTT, if it has one (full BPTT otherwise). */
+    public Optional<MemoryBudget> memory() {
+        return memory;
+    }
+
     /** Sets a plan's values; every setter checks its value. */
     public static final class Builder {
         private int batch = 32;
@@ -149,6 +169,7 @@ public final class TrainingPlan {
         private InitScheme init = InitScheme.PYTORCH;
         private long seed = 1;
         private int patience;
+        private Optional<MemoryBudget> memory = Optional.empty();
 
         private Builder() {
         }
@@ -227,6 +248,12 @@ public final class TrainingPlan {
                 throw new IllegalArgumentException("patience must be 0 (off) or positive, got " + validations);
             }
             this.patience = validations;
+            return this;
+        }
+
+        /** Memory-bounded BPTT within {@code budget} (empty: full BPTT). */
+        public Builder memory(Optional<MemoryBudget> budget) {
+            this.memory = java.util.Objects.requireNonNull(budget);
             return this;
         }
 

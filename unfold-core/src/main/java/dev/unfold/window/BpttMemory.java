@@ -42,7 +42,7 @@ public final class BpttMemory {
         @Override
         public String toString() {
             if (full()) {
-                return String.format(Locale.ROOT, "full BPTT over %d steps (%s)", windowSteps, size(fullBytes));
+                return String.format(Locale.ROOT, "it holds full BPTT over %d steps (%s), which runs", windowSteps, size(fullBytes));
             }
             return String.format(Locale.ROOT, "units of %d steps, %d stored states: %s of full BPTT's %s, %.2f forward steps per step", unitSteps, slots,
                     size(bytes), size(fullBytes), recomputation());
@@ -149,7 +149,8 @@ public final class BpttMemory {
         }
     }
 
-    static String size(long bytes) {
+    /** Bytes as people read them: 64.0 MiB, 1.50 GiB. */
+    public static String size(long bytes) {
         if (bytes >= 1L << 30) {
             return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
         }

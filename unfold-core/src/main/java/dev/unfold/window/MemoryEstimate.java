@@ -42,6 +42,11 @@ public record MemoryEstimate(long parameterBytes, long activationBytes, long gra
         return new MemoryEstimate(4L * p * perParameter, activations, NODE_BYTES * nodes(spec.rnn(), steps, true) * Math.min(shards, batch));
     }
 
+    /** This training estimate with the window's values those memory-bounded BPTT's {@code plan} holds, and the graph of one unit. */
+    public MemoryEstimate bounded(SequenceModelSpec spec, int batch, int shards, BpttMemory.Plan plan) {
+        return new MemoryEstimate(parameterBytes, plan.bytes(), NODE_BYTES * nodes(spec.rnn(), plan.unitSteps(), true) * Math.min(shards, batch), dataBytes);
+    }
+
     /** Running {@code spec} forward only over windows of {@code steps}, float32. */
     public static MemoryEstimate inference(SequenceModelSpec spec, int batch, int steps) {
         long p = parameters(spec);

@@ -129,7 +129,7 @@ final class SegmentedBptt {
         private RecurrentState adjoint(int u, RecurrentState s, RecurrentState g) {
             int start = u * plan.unitSteps();
             WindowGraph graph = graph(start, WindowGraph.Mode.GRADIENTS);
-            int from = Math.max(0, w.statesFrom() - start);
+            int from = Math.min(graph.length(), Math.max(0, w.statesFrom() - start));
             Sink sink = LocalRunner.sink(graph, unit);
             Values v = executor.run(graph.graph(), graph.feeds(weights, feed(graph, start, s), g), graph.results(from, false), sink);
             loss += v.output("loss").get(0);
