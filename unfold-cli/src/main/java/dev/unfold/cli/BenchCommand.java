@@ -41,6 +41,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Also print where the compiled executor spends its time, per kind of unit.")
     boolean profile;
 
+    @Option(names = "--seq", paramLabel = "T", description = "Windows of T steps instead of the configuration's (train and infer).")
+    Integer seq;
+
+    @Option(names = "--memory-budget", paramLabel = "BYTES",
+            description = "Train with memory-bounded BPTT within this many bytes of activations and stored states (K, M, G: binary units).")
+    String memoryBudget;
+
+    @Option(names = "--memory-policy", defaultValue = "optimal", converter = Choices.MemoryPolicy.class,
+            description = "optimal or sqrt (default: ${DEFAULT-VALUE}).")
+    dev.unfold.window.BpttMemory.Policy memoryPolicy;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -56,21 +67,34 @@ final class BenchCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--mode must be train, infer or step, got '" + mode + "'");
         };
         Limits.range("--repetitions", repetitions, 1, 100);
+        if (seq != null) {
+            Limits.range("--seq", seq, 1, 1_000_000);
+            c = c.withSeq(seq);
+        }
+        if (memoryBudget != null && m != Benchmark.Mode.TRAIN) {
+            throw new IllegalArgumentException("--memory-budget bounds the memory of training; it has no effect with --mode " + mode);
+        }
+        java.util.Optional<dev.unfold.train.TrainingPlan.MemoryBudget> memory = memoryBudget == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new dev.unfold.train.TrainingPlan.MemoryBudget(dev.unfold.window.BpttMemory.parse(memoryBudget), memoryPolicy));
         if (!(seconds > 0) || seconds > 3600) {
             throw new IllegalArgumentException("--seconds must be positive and at most 3600, got " + seconds);
         }
         ExecutionProfile times = new ExecutionProfile();
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Limits.range("--threads", workers, 1, 256);
+        String plan = Benchmark.requireFits(c, m, workers, memory);
         CompiledExecutor executor = profile ? CompiledExecutor.profiling(times) : new CompiledExecutor();
         PrintWriter out = spec.commandLine().getOut();
         String gemm = workers > 1 ? Gemm.withThreads(1, () -> Gemm.backends().active().name()) : Gemm.backends().active().name();
-        out.printf("config=%s mode=%s workers=%d gemm=%s%n", c.name(), mode, Math.min(workers, c.batch()), gemm);
+        out.printf("config=%s mode=%s workers=%d seq=%d gemm=%s%n", c.name(), mode, Math.min(workers, c.batch()), c.seq(), gemm);
+        if (!plan.isEmpty()) {
+            out.printf("memory_plan=%s%n", plan);
+        }
         out.flush();
         long[] timedStart = new long[1];
         Benchmark.Result r;
         try (WindowRunner runner = WindowRunner.sharded(executor, workers)) {
-            r = run(c, m, runner, times, timedStart);
+            r = run(c, m, runner, times, timedStart, memory);
         }
         if (profile) {
             printProfile(out, times, (System.nanoTime() - timedStart[0]) * Math.min(workers, c.batch()));
@@ -121,8 +145,9 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Benchmark.Result run(Benchmark.Config c, Benchmark.Mode m, WindowRunner runner, ExecutionProfile times, long[] timedStart) {
-        return Benchmark.run(c, m, runner, repetitions, seconds,
+    private Benchmark.Result run(Benchmark.Config c, Benchmark.Mode m, WindowRunner runner, ExecutionProfile times, long[] timedStart,
+            java.util.Optional<dev.unfold.train.TrainingPlan.MemoryBudget> memory) {
+        return Benchmark.run(c, m, runner, repetitions, seconds, memory,
                 new Benchmark.Progress() {
                     @Override
                     public void warmedUp() {

@@ -6,11 +6,14 @@ import dev.unfold.nn.CellType;
 import dev.unfold.nn.InitScheme;
 import dev.unfold.nn.RecurrentState;
 import dev.unfold.nn.SequenceModel;
+import dev.unfold.nn.SequenceModelSpec;
 import dev.unfold.nn.Weights;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Rng;
 import dev.unfold.train.Trainer;
 import dev.unfold.train.TrainingPlan;
+import dev.unfold.window.BpttMemory;
+import dev.unfold.window.MemoryEstimate;
 import dev.unfold.window.WindowGraph;
 import dev.unfold.window.WindowRunner;
 import java.io.IOException;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The character-model throughput benchmark of the project's reference (shared/reference/BENCH.md):
@@ -34,6 +38,11 @@ final class Benchmark {
 
     /** One configuration; {@code embedding} 0 reads one-hot input. */
     record Config(String name, CellType cell, int hidden, int layers, int embedding, int batch, int seq) {
+        /** The same model and batch over windows of {@code steps}. */
+        Config withSeq(int steps) {
+            return new Config(name, cell, hidden, layers, embedding, batch, steps);
+        }
+
         double trainFlopPerToken() {
             int in = embedding > 0 ? embedding : VOCABULARY;
             int gates = switch (cell) {
@@ -76,11 +85,13 @@ final class Benchmark {
     }
 
     /** Runs {@code repetitions} timed repetitions of about {@code seconds} each after a warm-up. */
-    static Result run(Config c, Mode mode, WindowRunner runner, int repetitions, double seconds, Progress progress) {
-        Step step = mode == Mode.TRAIN ? trainer(c, runner) : inference(c, runner);
+    static Result run(Config c, Mode mode, WindowRunner runner, int repetitions, double seconds, Optional<TrainingPlan.MemoryBudget> memory,
+            Progress progress) {
+        Step step = mode == Mode.TRAIN ? trainer(c, runner, memory) : inference(c, runner);
         long warmStart = System.nanoTime();
         int warm = 0;
-        while (warm < 3 || System.nanoTime() - warmStart < 2e9) {
+        int warmSteps = c.seq() >= 1000 ? 1 : 3;
+        while (warm < warmSteps || System.nanoTime() - warmStart < 2e9) {
             step.run();
             warm++;
         }
@@ -111,15 +122,38 @@ final class Benchmark {
                 .classes(VOCABULARY).build();
     }
 
+    /**
+     * Refuses a run whose windows cannot fit in memory, with the estimate; says what a memory budget makes of the
+     * training windows (empty without one).
+     */
+    static String requireFits(Config c, Mode mode, int workers, Optional<TrainingPlan.MemoryBudget> memory) {
+        SequenceModelSpec spec = model(c).spec();
+        int shards = Math.min(workers, c.batch());
+        if (mode != Mode.TRAIN) {
+            MemoryEstimate.inference(spec, c.batch(), c.seq()).requireFits("this benchmark");
+            return "";
+        }
+        MemoryEstimate full = MemoryEstimate.training(spec, c.batch(), c.seq(), shards);
+        if (memory.isEmpty()) {
+            full.requireFits("this benchmark with full BPTT (--memory-budget bounds it)");
+            return "";
+        }
+        BpttMemory.Plan p = BpttMemory.plan(spec, c.batch(), shards, c.seq(), memory.get().bytes(), memory.get().policy());
+        (p.full() ? full : full.bounded(spec, c.batch(), shards, p)).requireFits("this benchmark");
+        return "memory budget " + BpttMemory.size(memory.get().bytes()) + ": " + p;
+    }
+
+    /** Random tokens: 64 windows per stream for the reference lengths, fewer (at least 2) for long windows. */
     private static TextStreams data(Config c) {
         Rng rng = new Rng(0);
-        int[] ids = new int[c.batch() * (c.seq() * 64 + 1)];
+        int windows = Math.max(2, Math.min(64, 1_000_000 / c.seq()));
+        int[] ids = new int[c.batch() * (c.seq() * windows + 1)];
         Arrays.setAll(ids, i -> rng.nextInt(VOCABULARY));
         return new TextStreams(ids, c.batch(), VOCABULARY);
     }
 
-    private static Step trainer(Config c, WindowRunner runner) {
-        TrainingPlan plan = TrainingPlan.builder().batch(c.batch()).sequenceLength(c.seq()).learningRate(2e-3).build();
+    private static Step trainer(Config c, WindowRunner runner, Optional<TrainingPlan.MemoryBudget> memory) {
+        TrainingPlan plan = TrainingPlan.builder().batch(c.batch()).sequenceLength(c.seq()).learningRate(2e-3).memory(memory).build();
         Trainer t = new Trainer(model(c), data(c), plan, runner, DType.F32);
         t.initialize(InitScheme.PYTORCH, 0);
         return t::step;

@@ -1,6 +1,8 @@
 package dev.unfold.window;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +21,56 @@ import java.util.Map;
  */
 public final class Recomputation {
     private final Map<Long, Integer> splits = new HashMap<>();
+
+    /** One action of a schedule over units of a window. */
+    public record Action(Kind kind, int unit) {
+        /**
+         * {@code RESTORE}: continue from the stored state at unit {@code unit}'s start; {@code ADVANCE}: run unit
+         * {@code unit} forward, to the next unit's start; {@code STORE} and {@code FREE}: keep, or let go of, the state
+         * there is now, at unit {@code unit}'s start; {@code ADJOINT}: run unit {@code unit} forward with its activations
+         * and backward, from the state there is now.
+         */
+        public enum Kind { RESTORE, ADVANCE, STORE, FREE, ADJOINT }
+    }
+
+    /**
+     * The actions that backpropagate {@code units} units with {@code slots} stored states at most (the first
+     * unit's included), in order: the plan the executor follows and {@code show} draws. Its ADVANCE actions number
+     * {@link #revolve}{@code (units, slots)}, and every unit has one ADJOINT, from the last to the first.
+     */
+    public List<Action> schedule(int units, int slots) {
+        List<Action> out = new ArrayList<>();
+        out.add(new Action(Action.Kind.STORE, 0));
+        schedule(0, units, Math.max(1, Math.min(slots, units)), out);
+        return out;
+    }
+
+    private void schedule(int u0, int u1, int m, List<Action> out) {
+        if (u1 - u0 == 1) {
+            out.add(new Action(Action.Kind.RESTORE, u0));
+            out.add(new Action(Action.Kind.ADJOINT, u0));
+            return;
+        }
+        if (m == 1) {
+            for (int u = u1 - 1; u >= u0; u--) {
+                out.add(new Action(Action.Kind.RESTORE, u0));
+                for (int a = u0; a < u; a++) {
+                    out.add(new Action(Action.Kind.ADVANCE, a));
+                }
+                out.add(new Action(Action.Kind.ADJOINT, u));
+            }
+            return;
+        }
+        int y = split(u1 - u0, m);
+        out.add(new Action(Action.Kind.RESTORE, u0));
+        for (int a = u0; a < u0 + y; a++) {
+            out.add(new Action(Action.Kind.ADVANCE, a));
+        }
+        out.add(new Action(Action.Kind.STORE, u0 + y));
+        schedule(u0 + y, u1, m - 1, out);
+        out.add(new Action(Action.Kind.FREE, u0 + y));
+        schedule(u0, u0 + y, m, out);
+    }
 
     /** Every forward step of backpropagating t steps with m slots: the t the adjoints run and the fewest recomputed ones, {@link #revolve}. */
     public static long forwardSteps(int t, int m) {

@@ -13,6 +13,7 @@ import dev.unfold.tensor.Tensor;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,7 +22,7 @@ import java.util.TreeMap;
  * cut into units of k steps; a unit's adjoint is one segment graph ({@link WindowGraph#segment}) run forward with
  * its activations and backward, fed its initial state and dL/ds at its end, giving dL/ds at its start; at most m
  * unit-boundary states are held at once, and the others are reached by running units forward from the nearest
- * held one, where {@link Recomputation} says. The gradients are those of full BPTT over the window, summed
+ * held one, following {@link Recomputation#schedule}. The gradients are those of full BPTT over the window, summed
  * unit by unit.
  */
 final class SegmentedBptt {
@@ -31,6 +32,7 @@ final class SegmentedBptt {
     private final DType dtype;
     private final BpttMemory.Plan plan;
     private final Recomputation policy = new Recomputation();
+    private final Map<Integer, List<Recomputation.Action>> schedules = new HashMap<>();
     private final Map<String, WindowGraph> graphs = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, WindowGraph> eldest) {
@@ -73,7 +75,6 @@ final class SegmentedBptt {
         private final int length;
         private final int units;
         private final int lossSteps;
-        private final Map<Integer, RecurrentState> held = new HashMap<>();
         private final Map<Integer, RecurrentState> kept = new TreeMap<>();
         private double loss;
 
@@ -89,40 +90,27 @@ final class SegmentedBptt {
 
         Result go() {
             into.zero();
-            held.put(0, w.feed().initial());
+            Map<Integer, RecurrentState> held = new HashMap<>();
+            RecurrentState now = w.feed().initial();
             RecurrentState g = zeros();
-            backprop(0, units, Math.min(plan.slots(), units), g);
+            for (Recomputation.Action a : schedules.computeIfAbsent(units, n -> policy.schedule(n, plan.slots()))) {
+                switch (a.kind()) {
+                    case RESTORE -> now = held.get(a.unit());
+                    case ADVANCE -> now = advance(a.unit(), now);
+                    case STORE -> held.put(a.unit(), now);
+                    case FREE -> held.remove(a.unit());
+                    case ADJOINT -> g = adjoint(a.unit(), now, g);
+                }
+            }
             return new Result(loss, kept);
         }
 
-        /** Backpropagates units [u0, u1) given dL/ds at u1's start, the state at u0 held, with m slots; returns dL/ds at u0. */
-        private RecurrentState backprop(int u0, int u1, int m, RecurrentState g) {
-            if (u1 - u0 == 1) {
-                return adjoint(u0, held.get(u0), g);
-            }
-            if (m == 1) {
-                for (int u = u1 - 1; u >= u0; u--) {
-                    g = adjoint(u, advance(u0, u, held.get(u0)), g);
-                }
-                return g;
-            }
-            int y = policy.split(u1 - u0, m);
-            held.put(u0 + y, advance(u0, u0 + y, held.get(u0)));
-            g = backprop(u0 + y, u1, m - 1, g);
-            held.remove(u0 + y);
-            return backprop(u0, u0 + y, m, g);
-        }
-
-        /** The state at unit {@code to}'s start, run forward unit by unit from {@code s} at unit {@code from}'s. */
-        private RecurrentState advance(int from, int to, RecurrentState s) {
-            for (int u = from; u < to; u++) {
-                int start = u * plan.unitSteps();
-                WindowGraph g = graph(start, WindowGraph.Mode.FORWARD);
-                WindowFeed feed = feed(g, start, s);
-                Values v = executor.run(g.graph(), g.feeds(weights, feed), g.results(g.length() - 1, false), Sink.none());
-                s = stateAfter(g, v, g.length() - 1);
-            }
-            return s;
+        /** The state at unit {@code u + 1}'s start, from {@code s} at unit u's. */
+        private RecurrentState advance(int u, RecurrentState s) {
+            int start = u * plan.unitSteps();
+            WindowGraph g = graph(start, WindowGraph.Mode.FORWARD);
+            Values v = executor.run(g.graph(), g.feeds(weights, feed(g, start, s)), g.results(g.length() - 1, false), Sink.none());
+            return stateAfter(g, v, g.length() - 1);
         }
 
         /** Unit u forward and backward from its state {@code s}, dL/ds at its end {@code g}: its gradients added, dL/ds at its start returned. */

@@ -44,6 +44,46 @@ class RecomputationTest {
     }
 
     @Test
+    void theScheduleAdvancesAsOftenAsTheBoundAndRunsEveryAdjointOnceFromItsOwnState() {
+        Recomputation policy = new Recomputation();
+        for (int units = 1; units <= 60; units++) {
+            for (int slots = 1; slots <= units + 1; slots++) {
+                java.util.Map<Integer, Integer> held = new java.util.HashMap<>();
+                int at = -1;
+                int advances = 0;
+                int nextAdjoint = units - 1;
+                int peak = 0;
+                for (Recomputation.Action a : policy.schedule(units, slots)) {
+                    switch (a.kind()) {
+                        case RESTORE -> {
+                            assertTrue(held.containsKey(a.unit()), "restore of a state not held");
+                            at = a.unit();
+                        }
+                        case ADVANCE -> {
+                            assertEquals(at, a.unit(), "advance from where the state is");
+                            at++;
+                            advances++;
+                        }
+                        case STORE -> {
+                            assertTrue(at == a.unit() || a.unit() == 0);
+                            held.put(a.unit(), a.unit());
+                            peak = Math.max(peak, held.size());
+                        }
+                        case FREE -> held.remove(a.unit());
+                        case ADJOINT -> {
+                            assertEquals(at, a.unit(), "an adjoint from its own state");
+                            assertEquals(nextAdjoint--, a.unit(), "adjoints from the last unit to the first");
+                        }
+                    }
+                }
+                assertEquals(-1, nextAdjoint, "every unit's adjoint");
+                assertTrue(peak <= Math.min(slots, units), "at most " + slots + " states held, " + peak + " were");
+                assertEquals(Recomputation.revolve(units, Math.min(slots, units)), advances, "advances over " + units + " units with " + slots + " slots");
+            }
+        }
+    }
+
+    @Test
     void knownValues() {
         assertEquals(55, Recomputation.forwardSteps(10, 1), "one slot: step i recomputed from the first state, 0 + 1 + ... + 9, and 10 adjoints");
         assertEquals(19, Recomputation.forwardSteps(10, 10), "a slot per step: one sweep storing each state, and 10 adjoints");
