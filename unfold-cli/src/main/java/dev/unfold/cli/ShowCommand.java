@@ -9,20 +9,26 @@ import dev.unfold.nn.ProbeGraph;
 import dev.unfold.nn.RecurrentNetwork;
 import dev.unfold.nn.RecurrentSpec;
 import dev.unfold.nn.Regularization;
+import dev.unfold.nn.SequenceModelSpec;
 import dev.unfold.store.Checkpointing;
 import dev.unfold.tensor.DType;
 import dev.unfold.viz.Annotations;
 import dev.unfold.viz.Detail;
 import dev.unfold.viz.DotWriter;
 import dev.unfold.viz.HtmlPage;
+import dev.unfold.viz.RecomputationChart;
 import dev.unfold.viz.SvgDrawing;
 import dev.unfold.viz.TextListing;
 import dev.unfold.viz.UnfoldedView;
+import dev.unfold.window.BpttMemory;
 import dev.unfold.window.MemoryEstimate;
+import dev.unfold.window.Recomputation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,6 +99,13 @@ final class ShowCommand implements Callable<Integer> {
             description = "Which of the run's checkpoints: best (its best validation; the last while it has none) or last (default: ${DEFAULT-VALUE}).")
     Checkpointing.Choice checkpoint;
 
+    @Option(names = "--memory-budget", paramLabel = "BYTES", description = {"Draw the plan of memory-bounded BPTT over a window of --steps within",
+        "this budget (K, M, G: binary units): which steps' states are stored and which steps are run forward again (text or svg)."})
+    String memoryBudget;
+
+    @Option(names = "--memory-policy", defaultValue = "optimal", converter = Choices.MemoryPolicy.class, description = "optimal or sqrt (default: ${DEFAULT-VALUE}).")
+    BpttMemory.Policy memoryPolicy;
+
     @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
     boolean allowNonFinite;
 
@@ -101,6 +114,9 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (memoryBudget != null) {
+            return memoryPlan();
+        }
         Limits.range("--steps", steps, 1, MAX_STEPS);
         if (model != null) {
             return trained();
@@ -197,6 +213,73 @@ final class ShowCommand implements Callable<Integer> {
                 + (total > length ? ", then " + (total - length) + " of padding" : "") + ")";
         emit(renderTrained(m, UnfoldedView.of(m.graph()).paddedFrom(length), saved.step(), source));
         return 0;
+    }
+
+    /** The plan of memory-bounded BPTT for a window of {@code --steps} of the network (or the model), as text or SVG. */
+    private int memoryPlan() throws IOException {
+        Limits.range("--steps", steps, 1, 1_000_000);
+        if (format != Format.text && format != Format.svg) {
+            throw new IllegalArgumentException("--memory-budget draws the plan as text or svg, not " + format);
+        }
+        SequenceModelSpec s;
+        int rows;
+        String what;
+        if (model != null) {
+            ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
+            s = folder.trained().model().spec();
+            rows = folder.trained().run().map(r -> r.plan().batch()).orElse(1);
+            what = model.toString();
+        } else {
+            RecurrentSpec rs = network.spec();
+            s = new SequenceModelSpec(new SequenceModelSpec.Input(SequenceModelSpec.InputKind.VECTORS, rs.inputSize(), 0), rs,
+                    new SequenceModelSpec.Output(SequenceModelSpec.OutputKind.VALUES, 1));
+            rows = network.batch;
+            what = rs.cell().id() + " " + rs.hiddenSize();
+        }
+        int shards = Math.min(rows, Runtime.getRuntime().availableProcessors());
+        long budget = BpttMemory.parse(memoryBudget);
+        BpttMemory.Plan p = BpttMemory.plan(s, rows, shards, steps, budget, memoryPolicy);
+        String title = String.format(Locale.ROOT, "%s, batch %d, %d steps within %s: %s", what, rows, steps, BpttMemory.size(budget), p);
+        int units = (steps + p.unitSteps() - 1) / p.unitSteps();
+        List<Recomputation.Action> actions = p.full() ? List.of() : new Recomputation().schedule(units, p.slots());
+        emit(format == Format.svg ? RecomputationChart.svg(actions.stream().map(a -> new RecomputationChart.Action(a.kind().name(), a.unit())).toList(),
+                units, p.unitSteps(), steps, title) : planText(title, actions, units, p.unitSteps(), steps));
+        return 0;
+    }
+
+    /** The plan as text: a line per forward run of a unit, then per unit how often it runs and whether its first state is stored. */
+    private static String planText(String title, List<Recomputation.Action> actions, int units, int unitSteps, int steps) {
+        StringBuilder b = new StringBuilder(title).append('\n');
+        if (actions.isEmpty()) {
+            return b.toString();
+        }
+        int[] runs = new int[units];
+        boolean[] stored = new boolean[units];
+        StringBuilder line = new StringBuilder();
+        for (Recomputation.Action a : actions) {
+            switch (a.kind()) {
+                case ADVANCE -> {
+                    runs[a.unit()]++;
+                    line.append(" forward ").append(a.unit());
+                }
+                case STORE -> {
+                    stored[a.unit()] = true;
+                    line.append(" store ").append(a.unit());
+                }
+                case ADJOINT -> {
+                    runs[a.unit()]++;
+                    b.append("  ").append(line.toString().strip()).append(line.length() > 0 ? ", " : "").append("adjoint ").append(a.unit()).append('\n');
+                    line.setLength(0);
+                }
+                default -> {
+                }
+            }
+        }
+        b.append(String.format(Locale.ROOT, "%6s %-15s %-7s %s%n", "unit", "steps", "stored", "forward runs"));
+        for (int u = 0; u < units; u++) {
+            b.append(String.format(Locale.ROOT, "%6d %-15s %-7s %d%n", u, u * unitSteps + "-" + (Math.min(steps, (u + 1) * unitSteps) - 1), stored[u] ? "yes" : "", runs[u]));
+        }
+        return b.toString();
     }
 
     private void emit(String content) throws IOException {
