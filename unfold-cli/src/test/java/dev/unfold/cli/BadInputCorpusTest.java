@@ -147,6 +147,7 @@ class BadInputCorpusTest {
         gradcheck(all);
         bench(all);
         export(all);
+        memoryBudget(all);
         demo(all);
         return all.stream().map(Arguments::of);
     }
@@ -810,6 +811,34 @@ class BadInputCorpusTest {
             return Invocation.of("export", "--model", run.toString(), "--format", "onnx", "--out", d.resolve("m.onnx").toString())
                     .creatingNothingAt(d.resolve("m.onnx"));
         }, 2, "zoneout .* --unfolded T"));
+    }
+
+    private static void memoryBudget(List<Case> all) {
+        flag(all, "--memory-budget below the minimum", "--memory-budget 1\\.0 KiB is below the minimum for this model and window, [0-9.]+ KiB \\(one stored state",
+                "--memory-budget", "1K");
+        for (String bad : List.of("abc", "0", "-5M", "12Q", "1.5.2G", "NaN", "Infinity", "9999999999G")) {
+            flag(all, "--memory-budget " + bad, "--memory-budget: '.*' is not a positive size such as 64M or 2G", "--memory-budget", bad);
+        }
+        flag(all, "--memory-policy fast", "memory-policy", "--memory-budget", "1M", "--memory-policy", "fast");
+        all.add(new Case("bench --memory-budget with --mode infer", d -> Invocation.of("bench", "lstm_h256_b32_t64", "--mode", "infer", "--memory-budget",
+                "64M"), 2, "--memory-budget bounds the memory of training; it has no effect with --mode infer"));
+        all.add(new Case("bench --seq 0", d -> Invocation.of("bench", "lstm_h256_b32_t64", "--seq", "0"), 2, "--seq must be between 1"));
+        all.add(new Case("bench --seq 100000 with full BPTT", d -> Invocation.of("bench", "lstm_h256_b32_t64", "--seq", "100000"), 2,
+                "this benchmark with full BPTT \\(--memory-budget bounds it\\) needs about [0-9.]+ GiB of memory"));
+        all.add(new Case("bench --memory-budget below the minimum", d -> Invocation.of("bench", "lstm_h256_b32_t64", "--seq", "1000", "--memory-budget",
+                "100K"), 2, "--memory-budget 100\\.0 KiB is below the minimum for this model and window, [0-9.]+ KiB"));
+        all.add(new Case("show --memory-budget below the minimum", d -> Invocation.of("show", "--cell", "lstm", "--hidden", "64", "--batch", "8", "--steps",
+                "100", "--memory-budget", "2K"), 2, "is below the minimum for this model and window"));
+        all.add(new Case("show --memory-budget --format dot", d -> Invocation.of("show", "--cell", "lstm", "--steps", "100", "--memory-budget", "1M", "--format",
+                "dot"), 2, "--memory-budget draws the plan as text or svg, not dot"));
+        all.add(new Case("show --memory-budget of a bidirectional network", d -> Invocation.of("show", "--cell", "gru", "--bidirectional", "--steps", "50",
+                "--memory-budget", "1M"), 2, "a bidirectional model's reverse chain runs from the window's last step back"));
+        all.add(new Case("train --data --bidirectional --memory-budget", d -> {
+            Path data = d.resolve("seq.jsonl");
+            Files.writeString(data, "{\"text\": \"abcab\", \"label\": \"x\"}\n{\"text\": \"bca\", \"label\": \"y\"}\n".repeat(10));
+            return Invocation.of("train", "--data", data.toString(), "--task", "classify", "--bidirectional", "--hidden", "4", "--batch", "4", "--steps", "1",
+                    "--memory-budget", "1M", "--out", d.resolve("run").toString()).creatingNothingAt(d.resolve("run"));
+        }, 2, "a bidirectional model's reverse chain runs from the window's last step back"));
     }
 
     private static void demo(List<Case> all) {
