@@ -130,7 +130,7 @@ final class TrainOptions {
     double clipValue;
 
     @Option(names = "--init", defaultValue = "pytorch", converter = Choices.Init.class,
-            description = "Initialisation: pytorch, xavier or orthogonal (default: ${DEFAULT-VALUE}).")
+            description = "Initialisation: pytorch, xavier, orthogonal, or chrono (an LSTM's forget and input gate biases for time scales up to the training window, Tallec and Ollivier 2018) (default: ${DEFAULT-VALUE}).")
     InitScheme init;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the initialisation and the task data (default: ${DEFAULT-VALUE}).")

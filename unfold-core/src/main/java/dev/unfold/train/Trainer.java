@@ -98,6 +98,9 @@ public final class Trainer {
     /** Fresh weights drawn from {@code seed}; the episodes are drawn from a generator seeded from it too. */
     public void initialize(dev.unfold.nn.InitScheme scheme, long seed) {
         weights = Weights.initial(model.parameters(), scheme, seed, dtype);
+        if (scheme == dev.unfold.nn.InitScheme.CHRONO) {
+            weights = dev.unfold.nn.InitScheme.chrono(weights, tbptt.k2(), new Rng(seed ^ 0x9E3779B97F4A7C15L));
+        }
         optimizer.reset();
         step = 0;
         tokens = 0;
