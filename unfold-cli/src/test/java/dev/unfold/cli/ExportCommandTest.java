@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -93,16 +92,7 @@ class ExportCommandTest {
     }
 
     private Path imported(Path fixture) throws IOException {
-        Path model = tmp.resolve("model-" + fixture.getFileName());
-        List<String> args = new ArrayList<>(List.of("import", "--torch", fixture.resolve("state.safetensors").toString(), "--vocab",
-                fixture.resolve("vocab.json").toString(), "--out", model.toString()));
-        String flags = Files.readString(fixture.resolve("args.txt")).trim();
-        if (!flags.isEmpty()) {
-            args.addAll(Arrays.asList(flags.split("\\s+")));
-        }
-        CliRun imported = CliRun.of(args.toArray(String[]::new));
-        assertEquals(0, imported.exitCode(), imported.err());
-        return model;
+        return TorchImportTest.imported(fixture, tmp.resolve("model-" + fixture.getFileName()));
     }
 
     record Outputs(float[] logits, float[] hN) {

@@ -40,10 +40,8 @@ class TorchImportTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void evalMatchesPyTorchsBitsPerCharacter(Path fixture) throws IOException {
-        Path model = tmp.resolve("model");
+    /** {@code unfold import} of a fixture, with its own flags, into {@code model}. */
+    static Path imported(Path fixture, Path model) throws IOException {
         List<String> args = new ArrayList<>(List.of("import", "--torch", fixture.resolve("state.safetensors").toString(), "--vocab",
                 fixture.resolve("vocab.json").toString(), "--out", model.toString()));
         String flags = Files.readString(fixture.resolve("args.txt")).trim();
@@ -52,6 +50,13 @@ class TorchImportTest {
         }
         CliRun imported = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, imported.exitCode(), imported.err());
+        return model;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void evalMatchesPyTorchsBitsPerCharacter(Path fixture) throws IOException {
+        Path model = imported(fixture, tmp.resolve("model"));
         CliRun eval = CliRun.of("eval", "--model", model.toString(), "--text", fixture.resolve("text.txt").toString());
         assertEquals(0, eval.exitCode(), eval.err());
         String last = eval.out().strip().lines().reduce((a, b) -> b).orElseThrow();

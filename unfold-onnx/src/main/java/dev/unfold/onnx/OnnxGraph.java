@@ -57,29 +57,35 @@ final class OnnxGraph {
         return node(op, name, inputs, List.of(name), attributes).get(0);
     }
 
+    /** A float initializer of shape {@code dims}. */
     String floats(String name, float[] values, long... dims) {
-        String n = fresh(name);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(n).setDataType(TensorProto.DataType.FLOAT_VALUE);
-        for (long d : dims) {
-            t.addDims(d);
-        }
+        TensorProto.Builder t = tensor(TensorProto.DataType.FLOAT_VALUE, dims);
         for (float v : values) {
             t.addFloatData(v);
         }
-        graph.addInitializer(t.build());
-        return n;
+        return initializer(name, t);
     }
 
+    /** An int64 initializer of shape {@code dims}. */
     String longs(String name, long[] values, long... dims) {
-        String n = fresh(name);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(n).setDataType(TensorProto.DataType.INT64_VALUE);
-        for (long d : dims) {
-            t.addDims(d);
-        }
+        TensorProto.Builder t = tensor(TensorProto.DataType.INT64_VALUE, dims);
         for (long v : values) {
             t.addInt64Data(v);
         }
-        graph.addInitializer(t.build());
+        return initializer(name, t);
+    }
+
+    private static TensorProto.Builder tensor(int type, long... dims) {
+        TensorProto.Builder t = TensorProto.newBuilder().setDataType(type);
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        return t;
+    }
+
+    private String initializer(String name, TensorProto.Builder t) {
+        String n = fresh(name);
+        graph.addInitializer(t.setName(n).build());
         return n;
     }
 
@@ -90,9 +96,7 @@ final class OnnxGraph {
 
     /** A scalar int32 initializer (what {@code lengths} is compared with). */
     String int32(String name, int value) {
-        String n = fresh(name);
-        graph.addInitializer(TensorProto.newBuilder().setName(n).setDataType(TensorProto.DataType.INT32_VALUE).addInt32Data(value).build());
-        return n;
+        return initializer(name, tensor(TensorProto.DataType.INT32_VALUE).addInt32Data(value));
     }
 
     /** A scalar int64 initializer. */

@@ -20,9 +20,7 @@ public final class ConfusionChart {
         int w = LEFT + k * CELL + 20;
         int h = TOP + k * CELL + 20;
         Svg s = new Svg();
-        s.open("svg", "xmlns", "http://www.w3.org/2000/svg", "class", "confusion-chart", "viewBox", "0 0 " + w + " " + h, "width", Integer.toString(w),
-                "height", Integer.toString(h), "font-family", "Helvetica,Arial,sans-serif", "font-size", "11");
-        s.empty("rect", "x", "0", "y", "0", "width", Integer.toString(w), "height", Integer.toString(h), "fill", "#fff");
+        s.chart("confusion-chart", w, h);
         s.raw("<text x=\"8\" y=\"16\" font-weight=\"bold\">" + Svg.escape(title) + "</text>\n");
         s.raw("<text x=\"" + (LEFT + k * CELL / 2) + "\" y=\"34\" text-anchor=\"middle\">predicted</text>\n");
         s.raw("<text x=\"8\" y=\"" + (TOP - 6) + "\">actual</text>\n");

@@ -76,9 +76,7 @@ public final class LossChart {
 
     public String svg() {
         Svg s = new Svg();
-        s.open("svg", "xmlns", "http://www.w3.org/2000/svg", "class", "loss-chart", "viewBox", "0 0 " + W + " " + H, "width", Integer.toString(W),
-                "height", Integer.toString(H), "font-family", "Helvetica,Arial,sans-serif", "font-size", "11");
-        s.empty("rect", "x", "0", "y", "0", "width", Integer.toString(W), "height", Integer.toString(H), "fill", "#fff");
+        s.chart("loss-chart", W, H);
         s.line(PAD, H - PAD, W - 16, H - PAD, "axis").line(PAD, 16, PAD, H - PAD, "axis");
         for (int i = 0; i <= 4; i++) {
             double y = yMin + (yMax - yMin) * i / 4;

@@ -32,9 +32,7 @@ public final class RecomputationChart {
         int w = LEFT + units * cell + 20;
         int h = TOP + rows * ROW + 40;
         Svg s = new Svg();
-        s.open("svg", "xmlns", "http://www.w3.org/2000/svg", "class", "recomputation-chart", "viewBox", "0 0 " + w + " " + h, "width", Integer.toString(w),
-                "height", Integer.toString(h), "font-family", "Helvetica,Arial,sans-serif", "font-size", "11");
-        s.empty("rect", "x", "0", "y", "0", "width", Integer.toString(w), "height", Integer.toString(h), "fill", "#fff");
+        s.chart("recomputation-chart", w, h);
         s.raw("<text x=\"8\" y=\"16\" font-weight=\"bold\">" + Svg.escape(title) + "</text>\n");
         s.raw("<text x=\"" + LEFT + "\" y=\"34\">steps 0 to " + (steps - 1) + ", units of " + unitSteps + " steps: light = run forward again,"
                 + " dark = adjoint (forward with activations, then backward), dot = state stored</text>\n");

@@ -29,9 +29,7 @@ public final class ScatterChart {
         double min = lo - 0.05 * span;
         double max = hi + 0.05 * span;
         Svg s = new Svg();
-        s.open("svg", "xmlns", "http://www.w3.org/2000/svg", "class", "scatter-chart", "viewBox", "0 0 " + W + " " + H, "width", Integer.toString(W),
-                "height", Integer.toString(H), "font-family", "Helvetica,Arial,sans-serif", "font-size", "11");
-        s.empty("rect", "x", "0", "y", "0", "width", Integer.toString(W), "height", Integer.toString(H), "fill", "#fff");
+        s.chart("scatter-chart", W, H);
         s.raw("<text x=\"8\" y=\"16\" font-weight=\"bold\">" + Svg.escape(title) + "</text>\n");
         s.line(PAD, H - PAD, W - 16, H - PAD, "axis").line(PAD, 24, PAD, H - PAD, "axis");
         s.empty("line", "class", "identity", "x1", Svg.n(x(min, min, max)), "y1", Svg.n(y(min, min, max)), "x2", Svg.n(x(max, min, max)),

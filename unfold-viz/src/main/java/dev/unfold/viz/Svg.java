@@ -18,6 +18,13 @@ final class Svg {
         return this;
     }
 
+    /** Opens a chart's {@code <svg>} of {@code w} × {@code h} with class {@code cls}, in the charts' font, on white. */
+    Svg chart(String cls, int w, int h) {
+        open("svg", "xmlns", "http://www.w3.org/2000/svg", "class", cls, "viewBox", "0 0 " + w + " " + h, "width", Integer.toString(w),
+                "height", Integer.toString(h), "font-family", "Helvetica,Arial,sans-serif", "font-size", "11");
+        return empty("rect", "x", "0", "y", "0", "width", Integer.toString(w), "height", Integer.toString(h), "fill", "#fff");
+    }
+
     Svg close(String tag) {
         sb.append("</").append(tag).append(">\n");
         return this;
