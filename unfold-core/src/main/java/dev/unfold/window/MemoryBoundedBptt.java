@@ -59,7 +59,7 @@ public final class MemoryBoundedBptt implements AutoCloseable {
     public WindowRun run(BpttMemory.Plan plan, Weights weights, WindowFeed feed, boolean[] lossAt, int statesFrom, long maskSeed, Gradients into) {
         if (shards == 1) {
             SegmentedBptt.Result r = shard(plan, 0, batch).run(weights, window(feed, lossAt, statesFrom, maskSeed, 0, batch), into);
-            return WindowRun.segmented(r.loss(), r.states());
+            return WindowRun.of(r.loss(), r.states());
         }
         Gradients[] parts = sinks.computeIfAbsent(shards, n -> {
             Gradients[] g = new Gradients[n];
@@ -120,14 +120,14 @@ public final class MemoryBoundedBptt implements AutoCloseable {
             rows[i] = WindowGraph.shardStart(batch, shards, i + 1) - WindowGraph.shardStart(batch, shards, i);
             loss += (double) rows[i] / batch * done.get(i).loss();
         }
-        ShardedRunner.merge(into, parts, rows, batch);
+        ShardMerge.gradients(into, parts, rows, batch);
         Map<Integer, RecurrentState> states = new TreeMap<>();
         for (Integer t : done.get(0).states().keySet()) {
             List<RecurrentState> each = new ArrayList<>();
             done.forEach(r -> each.add(r.states().get(t)));
             states.put(t, RecurrentState.concatRows(each));
         }
-        return WindowRun.segmented(loss, states);
+        return WindowRun.of(loss, states);
     }
 
     @Override

@@ -2,10 +2,8 @@ package dev.unfold.window;
 
 import dev.unfold.exec.Executor;
 import dev.unfold.kernel.Gemm;
-import dev.unfold.nn.Parameter;
 import dev.unfold.nn.Weights;
 import dev.unfold.optim.Gradients;
-import dev.unfold.tensor.DType;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -99,39 +97,7 @@ final class ShardedRunner implements WindowRunner {
     }
 
     private static void merge(Gradients into, Gradients[] shards, List<WindowGraph> parts, int batch) {
-        merge(into, shards, parts.stream().mapToInt(WindowGraph::batch).toArray(), batch);
-    }
-
-    /** The gradient of the whole batch: Σ_i (rows_i / B) g_i, shard by shard in order. */
-    static void merge(Gradients into, Gradients[] shards, int[] rows, int batch) {
-        for (Parameter p : into.parameters()) {
-            if (into.dtype() == DType.F32) {
-                float[] dst = into.f32(p);
-                for (int i = 0; i < shards.length; i++) {
-                    float w = (float) ((double) rows[i] / batch);
-                    float[] g = shards[i].f32(p);
-                    if (i == 0) {
-                        for (int j = 0; j < dst.length; j++) {
-                            dst[j] = w * g[j];
-                        }
-                    } else {
-                        for (int j = 0; j < dst.length; j++) {
-                            dst[j] += w * g[j];
-                        }
-                    }
-                }
-            } else {
-                double[] dst = into.f64(p);
-                java.util.Arrays.fill(dst, 0.0);
-                for (int i = 0; i < shards.length; i++) {
-                    double w = (double) rows[i] / batch;
-                    double[] g = shards[i].f64(p);
-                    for (int j = 0; j < dst.length; j++) {
-                        dst[j] += w * g[j];
-                    }
-                }
-            }
-        }
+        ShardMerge.gradients(into, shards, parts.stream().mapToInt(WindowGraph::batch).toArray(), batch);
     }
 
     private WindowRun shard(WindowGraph part, int batch, int n, int i, Weights weights, WindowFeed feed, Keep keep) {

@@ -33,8 +33,8 @@ public final class WindowRun {
         this.states = states;
     }
 
-    /** A run of memory-bounded BPTT: its loss, and the states after the steps it kept. */
-    static WindowRun segmented(double loss, Map<Integer, RecurrentState> states) {
+    /** A run given by its loss and the states after the steps it kept (memory-bounded BPTT, or shards merged elsewhere). */
+    public static WindowRun of(double loss, Map<Integer, RecurrentState> states) {
         return new WindowRun(null, null, null, loss, Map.copyOf(states));
     }
 

@@ -1,0 +1,48 @@
+package dev.unfold.window;
+
+import dev.unfold.nn.Parameter;
+import dev.unfold.optim.Gradients;
+import dev.unfold.tensor.DType;
+
+/**
+ * How shards of a batch merge into what the whole batch gives: the loss and the gradients are means over the
+ * batch, so the whole batch's are the shards' weighted by their share of rows, summed shard by shard in order (the
+ * order fixes the rounding, so the same shards merge to the same bits wherever they ran).
+ */
+public final class ShardMerge {
+    private ShardMerge() {
+    }
+
+    /** The gradient of the whole batch: Σ_i (rows_i / B) g_i, shard by shard in order. */
+    public static void gradients(Gradients into, Gradients[] shards, int[] rows, int batch) {
+        for (Parameter p : into.parameters()) {
+            if (into.dtype() == DType.F32) {
+                float[] dst = into.f32(p);
+                for (int i = 0; i < shards.length; i++) {
+                    float w = (float) ((double) rows[i] / batch);
+                    float[] g = shards[i].f32(p);
+                    if (i == 0) {
+                        for (int j = 0; j < dst.length; j++) {
+                            dst[j] = w * g[j];
+                        }
+                    } else {
+                        for (int j = 0; j < dst.length; j++) {
+                            dst[j] += w * g[j];
+                        }
+                    }
+                }
+            } else {
+                double[] dst = into.f64(p);
+                java.util.Arrays.fill(dst, 0.0);
+                for (int i = 0; i < shards.length; i++) {
+                    double w = (double) rows[i] / batch;
+                    double[] g = shards[i].f64(p);
+                    for (int j = 0; j < dst.length; j++) {
+                        dst[j] += w * g[j];
+                    }
+                }
+            }
+        }
+    }
+
+}
