@@ -33,6 +33,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Run folder (checkpoint, metrics).")
     Path out;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = {"Train on Apache Spark at MASTER (local[N], spark://HOST:PORT, yarn, k8s://URL):",
+        "each update's batch is split into one shard per partition and the gradients merged as one machine merges its shards,",
+        "so the run is the one a single process gives. Through ./unfold, which adds the Spark module on first use."})
+    String spark;
+
+    @Option(names = "--partitions", description = "With --spark: shards of each batch, one task each (default: the cluster's default parallelism).")
+    Integer partitions;
+
     @Option(names = "--resume", description = "Continue the run in --out from its checkpoint; only --steps and --minutes may change.")
     boolean resume;
 
@@ -54,7 +62,14 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         TrainingRun.Start start = resume ? TrainingRun.Start.RESUME : force ? TrainingRun.Start.REPLACE : TrainingRun.Start.FRESH;
-        TrainingRun.Result r = runWithCtrlC(config, out, start, err, result -> {
+        if (partitions != null && spark == null) {
+            throw new IllegalArgumentException("--partitions splits batches across a Spark cluster; give --spark MASTER");
+        }
+        if (partitions != null && (partitions < 1 || partitions > config.plan().batch())) {
+            throw new IllegalArgumentException("--partitions must be between 1 and the batch of " + config.plan().batch() + " sequences (a partition needs a"
+                    + " row of the batch), got " + partitions);
+        }
+        TrainingRun.Result r = runWithCtrlC(config, out, start, err, () -> runner(config), result -> {
             stdout.printf(Locale.ROOT, "%s after %d updates (%,d tokens, %s): last loss %.4f%s%n",
                     result.stopped() ? "stopped" : "finished", result.steps(), result.tokens(), TerminalProgress.duration(result.seconds()),
                     result.lastLoss(), result.validation().isPresent()
@@ -86,6 +101,29 @@ final class TrainCommand implements Callable<Integer> {
      */
     static TrainingRun.Result runWithCtrlC(RunConfig config, Path out, TrainingRun.Start start, PrintWriter err,
             java.util.function.Consumer<TrainingRun.Result> report) throws IOException {
+        return runWithCtrlC(config, out, start, err, () -> WindowRunner.perCore(new CompiledExecutor()), report);
+    }
+
+    /** One shard per core, or with {@code --spark} the cluster's runner, refused when it is not on the class path or the batch has fewer rows than partitions. */
+    private WindowRunner runner(RunConfig config) {
+        if (spark == null) {
+            return WindowRunner.perCore(new CompiledExecutor());
+        }
+        dev.unfold.window.DistributedRunners engine = dev.unfold.window.DistributedRunners.find("spark").orElseThrow(() -> new IllegalArgumentException(
+                "--spark needs Unfold's Spark module and Spark on the class path: run it through ./unfold, which builds them on first use,"
+                        + " or with spark-submit and the module's jar (docs/SCALE-OUT.md)"));
+        WindowRunner r = engine.connect(spark, partitions == null ? 0 : partitions);
+        if (r.shards() > config.plan().batch()) {
+            int n = r.shards();
+            r.close();
+            throw new IllegalArgumentException("--spark " + spark + " has " + n + " partitions, more than the batch of " + config.plan().batch()
+                    + " sequences; give --partitions N of at most " + config.plan().batch() + ", or a larger --batch");
+        }
+        return r;
+    }
+
+    static TrainingRun.Result runWithCtrlC(RunConfig config, Path out, TrainingRun.Start start, PrintWriter err,
+            java.util.function.Supplier<WindowRunner> runners, java.util.function.Consumer<TrainingRun.Result> report) throws IOException {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -99,7 +137,7 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         TerminalProgress progress = new TerminalProgress(err, System.console() != null, config.data() instanceof DataSpec.Text ? "bits/char"
                 : config.data() instanceof DataSpec.Data d ? (d.task().classes() ? "cross-entropy" : "loss, standardised") : "");
-        try (WindowRunner runner = WindowRunner.perCore(new CompiledExecutor())) {
+        try (WindowRunner runner = runners.get()) {
             TrainingRun.Result result = new TrainingRun(config, out, progress, stop, runner).run(start);
             progress.endLine();
             report.accept(result);

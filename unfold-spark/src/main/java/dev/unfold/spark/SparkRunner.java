@@ -33,6 +33,7 @@ public final class SparkRunner implements WindowRunner {
     private final JavaSparkContext spark;
     private final int partitions;
     private final TaskHook hook;
+    private final boolean owns;
     private final WindowRunner driver = WindowRunner.local(new CompiledExecutor());
     private long bytesOut;
     private long bytesIn;
@@ -50,12 +51,23 @@ public final class SparkRunner implements WindowRunner {
     }
 
     public SparkRunner(JavaSparkContext spark, int partitions, TaskHook hook) {
+        this(spark, partitions, hook, false);
+    }
+
+    private SparkRunner(JavaSparkContext spark, int partitions, TaskHook hook, boolean owns) {
         if (partitions < 1) {
             throw new IllegalArgumentException("a Spark runner needs at least one partition, got " + partitions);
         }
         this.spark = spark;
         this.partitions = partitions;
         this.hook = hook;
+        this.owns = owns;
+    }
+
+    /** A runner that stops {@code spark} when it closes. */
+    static SparkRunner owning(JavaSparkContext spark, int partitions) {
+        return new SparkRunner(spark, partitions, shard -> {
+        }, true);
     }
 
     @Override
@@ -152,5 +164,8 @@ public final class SparkRunner implements WindowRunner {
     @Override
     public void close() {
         driver.close();
+        if (owns) {
+            spark.close();
+        }
     }
 }
