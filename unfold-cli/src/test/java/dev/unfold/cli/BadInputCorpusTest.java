@@ -148,6 +148,7 @@ class BadInputCorpusTest {
         bench(all);
         export(all);
         memoryBudget(all);
+        spark(all);
         demo(all);
         return all.stream().map(Arguments::of);
     }
@@ -839,6 +840,13 @@ class BadInputCorpusTest {
             return Invocation.of("train", "--data", data.toString(), "--task", "classify", "--bidirectional", "--hidden", "4", "--batch", "4", "--steps", "1",
                     "--memory-budget", "1M", "--out", d.resolve("run").toString()).creatingNothingAt(d.resolve("run"));
         }, 2, "a bidirectional model's reverse chain runs from the window's last step back"));
+    }
+
+    private static void spark(List<Case> all) {
+        flag(all, "--spark without the Spark module on the class path", "--spark needs Unfold's Spark module and Spark on the class path", "--spark", "local[2]");
+        flag(all, "--partitions without --spark", "--partitions splits batches across a Spark cluster; give --spark MASTER", "--partitions", "2");
+        flag(all, "--partitions above the batch", "--partitions must be between 1 and the batch of 4 sequences", "--spark", "local[2]", "--partitions", "5");
+        flag(all, "--partitions 0", "--partitions must be between 1 and the batch", "--spark", "local[2]", "--partitions", "0");
     }
 
     private static void demo(List<Case> all) {
