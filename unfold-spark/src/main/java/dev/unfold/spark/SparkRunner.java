@@ -165,6 +165,10 @@ public final class SparkRunner implements WindowRunner {
     public void close() {
         driver.close();
         if (owns) {
+            if (runs > 0) {
+                System.err.printf(java.util.Locale.ROOT, "spark: %d windows on %d partitions; sent %.1f MiB to the executors and %.1f MiB back, %.2f and %.2f MiB a window%n",
+                        runs, partitions, bytesOut / 1048576.0, bytesIn / 1048576.0, bytesOut / 1048576.0 / runs, bytesIn / 1048576.0 / runs);
+            }
             spark.close();
         }
     }
