@@ -6,7 +6,6 @@ import dev.unfold.eval.TaskEvaluation;
 import dev.unfold.exec.CompiledExecutor;
 import dev.unfold.io.TextCorpus;
 import dev.unfold.io.Vocabulary;
-import dev.unfold.store.Checkpointing;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Rng;
 import dev.unfold.window.MemoryEstimate;
@@ -17,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -39,19 +39,16 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Sequences with targets to score (models trained with --data), read as the training data was.")
     Path data;
 
-    @Option(names = "--checkpoint", defaultValue = "best", converter = ModelFolder.WhichName.class,
-            description = "Which of the run's checkpoints: best (its best validation; the last while it has none) or last (default: ${DEFAULT-VALUE}).")
-    Checkpointing.Choice checkpoint;
+    @Mixin
+    CheckpointOptions checkpoints = new CheckpointOptions();
 
-    @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
-    boolean allowNonFinite;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
+        ModelFolder folder = checkpoints.load(model);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "checkpoint=%s update=%d%n", folder.file().getFileName(), folder.trained().step());
         try (WindowRunner runner = WindowRunner.perCore(new CompiledExecutor())) {

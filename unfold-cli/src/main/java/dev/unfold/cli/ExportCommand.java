@@ -2,13 +2,13 @@ package dev.unfold.cli;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.unfold.onnx.OnnxExport;
-import dev.unfold.store.Checkpointing;
 import dev.unfold.store.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,12 +34,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--unfolded", paramLabel = "T", description = "Write the unfolded graph over T steps instead of the standard operators.")
     Integer unfolded;
 
-    @Option(names = "--checkpoint", defaultValue = "best", converter = ModelFolder.WhichName.class,
-            description = "Which of the run's checkpoints: best or last (default: ${DEFAULT-VALUE}).")
-    Checkpointing.Choice checkpoint;
+    @Mixin
+    CheckpointOptions checkpoints = new CheckpointOptions();
 
-    @Option(names = "--allow-non-finite", description = "Export weights that hold NaN or infinite values (refused otherwise).")
-    boolean allowNonFinite;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -52,7 +49,7 @@ final class ExportCommand implements Callable<Integer> {
         if (unfolded != null && (unfolded < 1 || unfolded > OnnxExport.MAX_UNFOLDED_STEPS)) {
             throw new IllegalArgumentException("--unfolded takes a number of steps from 1 to " + OnnxExport.MAX_UNFOLDED_STEPS + ", got " + unfolded);
         }
-        ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
+        ModelFolder folder = checkpoints.load(model);
         TrainedModel trained = folder.trained();
         ModelProto onnx;
         try {

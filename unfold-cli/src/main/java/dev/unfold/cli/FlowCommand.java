@@ -4,7 +4,6 @@ import dev.unfold.eval.GradientFlow;
 import dev.unfold.eval.TaskEvaluation;
 import dev.unfold.graph.Role;
 import dev.unfold.io.TextCorpus;
-import dev.unfold.store.Checkpointing;
 import dev.unfold.window.MemoryEstimate;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,12 +33,9 @@ final class FlowCommand implements Callable<Integer> {
     @Option(names = "--every", defaultValue = "1", description = "Print every k-th step (default: ${DEFAULT-VALUE}).")
     int every;
 
-    @Option(names = "--checkpoint", defaultValue = "best", converter = ModelFolder.WhichName.class,
-            description = "Which of the run's checkpoints: best (its best validation; the last while it has none) or last (default: ${DEFAULT-VALUE}).")
-    Checkpointing.Choice checkpoint;
+    @Mixin
+    CheckpointOptions checkpoints = new CheckpointOptions();
 
-    @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
-    boolean allowNonFinite;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -46,7 +43,7 @@ final class FlowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Limits.range("--every", every, 1, 100_000);
-        ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
+        ModelFolder folder = checkpoints.load(model);
         GradientFlow flow;
         if (folder.isCharacterModel()) {
             if (text == null) {

@@ -5,7 +5,6 @@ import dev.unfold.data.SequenceTask;
 import dev.unfold.eval.DatasetEvaluation;
 import dev.unfold.exec.CompiledExecutor;
 import dev.unfold.io.AtomicFiles;
-import dev.unfold.store.Checkpointing;
 import dev.unfold.window.WindowRunner;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -19,6 +18,7 @@ import java.util.concurrent.Callable;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -37,19 +37,16 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "CSV file to write.")
     Path out;
 
-    @Option(names = "--checkpoint", defaultValue = "best", converter = ModelFolder.WhichName.class,
-            description = "Which of the run's checkpoints: best or last (default: ${DEFAULT-VALUE}).")
-    Checkpointing.Choice checkpoint;
+    @Mixin
+    CheckpointOptions checkpoints = new CheckpointOptions();
 
-    @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
-    boolean allowNonFinite;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
+        ModelFolder folder = checkpoints.load(model);
         if (!folder.isDataModel()) {
             throw new IllegalArgumentException(model + " holds a model trained on " + (folder.isCharacterModel() ? "a text" : "the " + folder.taskName() + " task")
                     + "; predict runs models trained with --data");

@@ -1,12 +1,12 @@
 package dev.unfold.cli;
 
 import dev.unfold.eval.Sampler;
-import dev.unfold.store.Checkpointing;
 import dev.unfold.window.MemoryEstimate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -31,12 +31,9 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--checkpoint", defaultValue = "best", converter = ModelFolder.WhichName.class,
-            description = "Which of the run's checkpoints: best (its best validation; the last while it has none) or last (default: ${DEFAULT-VALUE}).")
-    Checkpointing.Choice checkpoint;
+    @Mixin
+    CheckpointOptions checkpoints = new CheckpointOptions();
 
-    @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
-    boolean allowNonFinite;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -48,7 +45,7 @@ final class SampleCommand implements Callable<Integer> {
         if (topK < 0) {
             throw new IllegalArgumentException("--top-k must be 0 (all) or positive, got " + topK);
         }
-        ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
+        ModelFolder folder = checkpoints.load(model);
         if (!folder.isCharacterModel()) {
             throw new IllegalArgumentException(model + " holds a model for the " + folder.taskName() + " task, not a character model");
         }

@@ -10,7 +10,6 @@ import dev.unfold.nn.RecurrentNetwork;
 import dev.unfold.nn.RecurrentSpec;
 import dev.unfold.nn.Regularization;
 import dev.unfold.nn.SequenceModelSpec;
-import dev.unfold.store.Checkpointing;
 import dev.unfold.tensor.DType;
 import dev.unfold.viz.Annotations;
 import dev.unfold.viz.Detail;
@@ -95,9 +94,8 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--line", description = "With --data: the line where the sequence to draw starts (default: the first sequence).")
     Long line;
 
-    @Option(names = "--checkpoint", defaultValue = "best", converter = ModelFolder.WhichName.class,
-            description = "Which of the run's checkpoints: best (its best validation; the last while it has none) or last (default: ${DEFAULT-VALUE}).")
-    Checkpointing.Choice checkpoint;
+    @Mixin
+    CheckpointOptions checkpoints = new CheckpointOptions();
 
     @Option(names = "--memory-budget", paramLabel = "BYTES", description = {"Draw the plan of memory-bounded BPTT over a window of --steps within",
         "this budget (K, M, G: binary units): which steps' states are stored and which steps are run forward again (text or svg)."})
@@ -106,8 +104,6 @@ final class ShowCommand implements Callable<Integer> {
     @Option(names = "--memory-policy", defaultValue = "optimal", converter = Choices.MemoryPolicy.class, description = "optimal or sqrt (default: ${DEFAULT-VALUE}).")
     BpttMemory.Policy memoryPolicy;
 
-    @Option(names = "--allow-non-finite", description = "Load a model whose weights hold NaN or infinite values (refused otherwise).")
-    boolean allowNonFinite;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -137,7 +133,7 @@ final class ShowCommand implements Callable<Integer> {
 
     /** The trained model's own unfolded graph, annotated with one pass of values and gradients. */
     private int trained() throws IOException {
-        ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
+        ModelFolder folder = checkpoints.load(model);
         dev.unfold.store.TrainedModel saved = folder.trained();
         if (folder.isDataModel()) {
             return trainedOnData(folder);
@@ -225,7 +221,7 @@ final class ShowCommand implements Callable<Integer> {
         int rows;
         String what;
         if (model != null) {
-            ModelFolder folder = ModelFolder.load(model, checkpoint, allowNonFinite);
+            ModelFolder folder = checkpoints.load(model);
             s = folder.trained().model().spec();
             rows = folder.trained().run().map(r -> r.plan().batch()).orElse(1);
             what = model.toString();
