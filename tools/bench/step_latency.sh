@@ -2,7 +2,7 @@
 # The latency of one batch-1 step of lstm_h256_b32_t64's model (embedding 64, LSTM 256, decoder to 65 symbols),
 # the state carried from step to step, measured side by side in one run: Unfold's StepSession (`unfold bench
 # --mode step`), PyTorch (one nn.LSTM call under torch.no_grad()), and ONNX Runtime (one session run of the model
-# Unfold exports). The ONNX model is made the way a user would: a PyTorch model of that shape with 64 characters
+# Unfold exports, from Python and from ONNX Runtime's Java API, tools/bench/OrtStepLatency.java). The ONNX model is made the way a user would: a PyTorch model of that shape with 64 characters
 # (Unfold adds the unknown symbol: 65), `unfold import`, `unfold export --format onnx`.
 # Usage: tools/bench/step_latency.sh [PYTHON]   (a Python with torch, numpy and onnxruntime; default python3)
 set -euo pipefail
@@ -23,7 +23,9 @@ PY
 "$root/unfold" import --torch "$work/state.safetensors" --vocab "$work/vocab.json" --out "$work/model" >/dev/null
 "$root/unfold" export --model "$work/model" --format onnx --out "$work/model.onnx" >/dev/null
 echo "unfold:      $("$root/unfold" bench lstm_h256_b32_t64 --mode step --seconds 2 | tr '\n' ' ')"
+(cd "$root" && mvn -q -B dependency:copy -Dartifact=com.microsoft.onnxruntime:onnxruntime:1.24.2 -DoutputDirectory="$work" -Dstyle.color=never >/dev/null 2>&1)
 for threads in 1 2; do
   echo "pytorch:     $("$py" "$root/tools/bench/torch_step_latency.py" "$threads")"
   echo "onnxruntime: $("$py" "$root/tools/bench/onnx_step_latency.py" "$work/model.onnx" "$threads")"
+  echo "ort java:    $(java -cp "$work/onnxruntime-1.24.2.jar" "$root/tools/bench/OrtStepLatency.java" "$work/model.onnx" "$threads" 2>/dev/null)"
 done
