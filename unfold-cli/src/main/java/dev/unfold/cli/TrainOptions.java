@@ -388,9 +388,6 @@ final class TrainOptions {
         for (Map.Entry<String, Function<RunConfig, Object>> e : RUN_FLAGS.entrySet()) {
             if (given.hasMatchedOption(e.getKey())) {
                 Object saidNow = given.matchedOptionValue(e.getKey(), null);
-                if (e.getKey().equals("--memory-budget")) {
-                    saidNow = BpttMemory.parse(String.valueOf(saidNow));
-                }
                 Object run = e.getValue().apply(saved);
                 if (!agrees(saidNow, run)) {
                     contradictions.add(e.getKey() + " " + show(saidNow) + " (the run has " + show(run) + ")");
@@ -481,6 +478,9 @@ final class TrainOptions {
         }
         if (given instanceof Number a && run instanceof Number b) {
             return a.doubleValue() == b.doubleValue();
+        }
+        if (given instanceof String g && run instanceof Long bytes) {
+            return BpttMemory.parse(g) == bytes;
         }
         if (given instanceof String g && run instanceof String r && g.contains(",")) {
             try {

@@ -42,7 +42,11 @@ class MemoryBudgetTest {
         assertClose(tmp.resolve("full"), tmp.resolve("bounded"), 1e-5);
 
         train(tmp.resolve("halves"), "--steps", "3", "--memory-budget", "600K");
-        train(tmp.resolve("halves"), "--steps", "6", "--resume");
+        CliRun other = CliRun.of("train", "--task", "adding", "--length", "40", "--cell", "lstm", "--hidden", "8", "--batch", "4", "--eval-every", "0",
+                "--out", tmp.resolve("halves").toString(), "--steps", "6", "--resume", "--memory-budget", "1M");
+        assertEquals(2, other.exitCode(), other.err());
+        assertTrue(other.err().contains("--memory-budget 1M (the run has 614400)"), other.err());
+        train(tmp.resolve("halves"), "--steps", "6", "--resume", "--memory-budget", "600K");
         assertClose(tmp.resolve("bounded"), tmp.resolve("halves"), 0);
     }
 

@@ -190,23 +190,13 @@ public final class DatasetEvaluation {
         double ce = scored == 0 ? Double.NaN : loss / scored;
         m.put("cross_entropy", ce);
         if (label) {
-            double f1 = 0;
-            int present = 0;
+            double[] f1 = classF1(confusion);
             for (int c = 0; c < classes; c++) {
-                long actual = Arrays.stream(confusion[c]).sum();
-                long predicted = 0;
-                for (long[] r : confusion) {
-                    predicted += r[c];
+                if (!Double.isNaN(f1[c])) {
+                    m.put("f1_" + data.tables().classes().orElseThrow().name(c), f1[c]);
                 }
-                if (actual + predicted == 0) {
-                    continue;
-                }
-                double classF1 = 2.0 * confusion[c][c] / (actual + predicted);
-                m.put("f1_" + data.tables().classes().orElseThrow().name(c), classF1);
-                f1 += classF1;
-                present++;
             }
-            m.put("macro_f1", present == 0 ? Double.NaN : f1 / present);
+            m.put("macro_f1", macro(f1));
             m.put("accuracy", scored == 0 ? Double.NaN : (double) correct / scored);
         } else {
             m.put("accuracy", scored == 0 ? Double.NaN : (double) correct / scored);
@@ -230,26 +220,33 @@ public final class DatasetEvaluation {
             scored++;
         }
         long correct = 0;
-        double f1 = 0;
-        int present = 0;
         for (int c = 0; c < classes; c++) {
             correct += confusion[c][c];
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("cross_entropy", scored == 0 ? Double.NaN : loss / scored);
+        m.put("macro_f1", macro(classF1(confusion)));
+        m.put("accuracy", scored == 0 ? Double.NaN : (double) correct / scored);
+        return new Scores(scored, data.unknownClasses(), scored == 0 ? Double.NaN : loss / scored, m, confusion);
+    }
+
+    /** Each class's F1 from a confusion matrix (rows actual, columns predicted): 2·TP / (actual + predicted), NaN for a class neither seen nor predicted. */
+    private static double[] classF1(long[][] confusion) {
+        double[] f1 = new double[confusion.length];
+        for (int c = 0; c < confusion.length; c++) {
             long actual = Arrays.stream(confusion[c]).sum();
             long predicted = 0;
             for (long[] r : confusion) {
                 predicted += r[c];
             }
-            if (actual + predicted == 0) {
-                continue;
-            }
-            present++;
-            f1 += 2.0 * confusion[c][c] / (actual + predicted);
+            f1[c] = actual + predicted == 0 ? Double.NaN : 2.0 * confusion[c][c] / (actual + predicted);
         }
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("cross_entropy", scored == 0 ? Double.NaN : loss / scored);
-        m.put("macro_f1", present == 0 ? Double.NaN : f1 / present);
-        m.put("accuracy", scored == 0 ? Double.NaN : (double) correct / scored);
-        return new Scores(scored, data.unknownClasses(), scored == 0 ? Double.NaN : loss / scored, m, confusion);
+        return f1;
+    }
+
+    /** The mean of the classes' F1 that are defined, NaN when none is. */
+    private static double macro(double[] f1) {
+        return Arrays.stream(f1).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
     }
 
     private static Scores regression(EncodedSequences data, List<Prediction> predictions) {
