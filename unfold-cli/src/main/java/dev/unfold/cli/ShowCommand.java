@@ -1,7 +1,9 @@
 package dev.unfold.cli;
 
 import dev.unfold.eval.GradientFlow;
+import dev.unfold.graph.Direction;
 import dev.unfold.graph.Graph;
+import dev.unfold.graph.Role;
 import dev.unfold.io.AtomicFiles;
 import dev.unfold.nn.Cell;
 import dev.unfold.nn.Phase;
@@ -19,6 +21,7 @@ import dev.unfold.viz.RecomputationChart;
 import dev.unfold.viz.SvgDrawing;
 import dev.unfold.viz.TextListing;
 import dev.unfold.viz.UnfoldedView;
+import dev.unfold.window.BoundarySweeps;
 import dev.unfold.window.BpttMemory;
 import dev.unfold.window.MemoryEstimate;
 import dev.unfold.window.Recomputation;
@@ -237,10 +240,42 @@ final class ShowCommand implements Callable<Integer> {
         BpttMemory.Plan p = BpttMemory.plan(s, rows, shards, steps, budget, memoryPolicy);
         String title = String.format(Locale.ROOT, "%s, batch %d, %d steps within %s: %s", what, rows, steps, BpttMemory.size(budget), p);
         int units = (steps + p.unitSteps() - 1) / p.unitSteps();
+        if (p.sweeps()) {
+            emit(format == Format.svg ? RecomputationChart.svg(sweepActions(s.rnn().layers(), units), units, p.unitSteps(), steps, title)
+                    : sweepText(title, s.rnn().layers(), units));
+            return 0;
+        }
         List<Recomputation.Action> actions = p.full() ? List.of() : new Recomputation().schedule(units, p.slots());
         emit(format == Format.svg ? RecomputationChart.svg(actions.stream().map(a -> new RecomputationChart.Action(a.kind().name(), a.unit())).toList(),
                 units, p.unitSteps(), steps, title) : planText(title, actions, units, p.unitSteps(), steps));
         return 0;
+    }
+
+    /** A bidirectional plan's sweeps as the chart draws actions: a unit run forward (its boundary stored), or its adjoint. */
+    private static List<RecomputationChart.Action> sweepActions(int layers, int units) {
+        List<RecomputationChart.Action> out = new ArrayList<>();
+        for (BoundarySweeps.Sweep sweep : BoundarySweeps.sweeps(layers)) {
+            for (int u : BoundarySweeps.order(sweep.way(), units)) {
+                out.add(new RecomputationChart.Action(sweep.adjoint() ? "ADJOINT" : "ADVANCE", u));
+                if (!sweep.adjoint()) {
+                    out.add(new RecomputationChart.Action("STORE", sweep.way() == Direction.FORWARD ? u : u + 1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A bidirectional plan as text: each sweep, which way it runs the units and which chains' states or gradients it finds. */
+    private static String sweepText(String title, int layers, int units) {
+        StringBuilder b = new StringBuilder(title).append('\n');
+        for (BoundarySweeps.Sweep sweep : BoundarySweeps.sweeps(layers)) {
+            b.append(String.format(Locale.ROOT, "  %-9s %-13s units %s: %s%n", sweep.adjoint() ? "gradients" : "states",
+                    sweep.way() == Direction.FORWARD ? "left to right" : "right to left", sweep.way() == Direction.FORWARD ? "0 to " + (units - 1)
+                            : (units - 1) + " to 0", String.join(", ", sweep.chains().stream().map(Role.Layer::scope).toList())));
+        }
+        b.append(String.format(Locale.ROOT, "  every unit's boundary states and their gradients stored (%d boundaries); the last sweep sums the"
+                + " parameters' gradients%n", units + 1));
+        return b.toString();
     }
 
     /** The plan as text: a line per forward run of a unit, then per unit how often it runs and whether its first state is stored. */

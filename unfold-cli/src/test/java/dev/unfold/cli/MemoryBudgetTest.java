@@ -58,6 +58,53 @@ class MemoryBudgetTest {
         assertClose(tmp.resolve("plain"), tmp.resolve("roomy"), 0);
     }
 
+    @Test
+    void aStackedBidirectionalLabellerUnderABudgetTrainsAsFullBpttDoes() throws IOException {
+        Path data = tmp.resolve("label.jsonl");
+        StringBuilder lines = new StringBuilder();
+        dev.unfold.tensor.Rng rng = new dev.unfold.tensor.Rng(3);
+        for (int i = 0; i < 24; i++) {
+            int n = 12 + rng.nextInt(20);
+            List<String> tokens = new ArrayList<>();
+            List<String> labels = new ArrayList<>();
+            for (int t = 0; t < n; t++) {
+                tokens.add("\"" + "abcd".charAt(rng.nextInt(4)) + "\"");
+            }
+            for (int t = 0; t < n; t++) {
+                labels.add(t + 1 < n && tokens.get(t + 1).equals(tokens.get(t)) ? "\"before-same\"" : "\"other\"");
+            }
+            lines.append("{\"tokens\": [").append(String.join(", ", tokens)).append("], \"labels\": [").append(String.join(", ", labels)).append("]}\n");
+        }
+        Files.writeString(data, lines);
+        List<String> common = List.of("train", "--data", data.toString(), "--task", "label", "--bidirectional", "--layers", "2", "--cell", "gru",
+                "--hidden", "8", "--batch", "4", "--steps", "6", "--eval-every", "0", "--dropout", "0.2");
+        List<String> full = new ArrayList<>(common);
+        full.addAll(List.of("--out", tmp.resolve("full").toString()));
+        assertEquals(0, CliRun.of(full.toArray(String[]::new)).exitCode());
+        List<String> bounded = new ArrayList<>(common);
+        bounded.addAll(List.of("--out", tmp.resolve("bounded").toString(), "--memory-budget", "400K"));
+        CliRun r = CliRun.of(bounded.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("found by sweeps both ways"), r.err());
+        assertClose(tmp.resolve("full"), tmp.resolve("bounded"), 1e-5);
+    }
+
+    @Test
+    void showDrawsTheSweepsOfABidirectionalPlan() throws IOException {
+        CliRun text = CliRun.of("show", "--cell", "lstm", "--hidden", "32", "--layers", "2", "--bidirectional", "--batch", "8", "--steps", "60",
+                "--memory-budget", "1200K");
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().contains("units of 3 steps, the states and gradients of 21 boundaries stored"), text.out());
+        assertTrue(text.out().contains("states    right to left units 19 to 0: l0_reverse, l1_reverse"), text.out());
+        assertTrue(text.out().contains("gradients left to right units 0 to 19: l1_reverse, l0_reverse"), text.out());
+        Path svg = tmp.resolve("plan.svg");
+        assertEquals(0, CliRun.of("show", "--cell", "lstm", "--hidden", "32", "--layers", "2", "--bidirectional", "--batch", "8", "--steps", "60",
+                "--memory-budget", "1200K", "--format", "svg", "--out", svg.toString()).exitCode());
+        String drawn = Files.readString(svg);
+        assertEquals(3 * 20, drawn.split("class=\"adjoint\"", -1).length - 1, "three sweeps of gradients over 20 units");
+        assertEquals(3 * 20, drawn.split("class=\"advance\"", -1).length - 1, "three sweeps of states over 20 units");
+    }
+
     private static void assertClose(Path a, Path b, double tolerance) throws IOException {
         TrainedModel x = TrainedModel.load(a, dev.unfold.store.Checkpointing.Choice.LAST, false);
         TrainedModel y = TrainedModel.load(b, dev.unfold.store.Checkpointing.Choice.LAST, false);

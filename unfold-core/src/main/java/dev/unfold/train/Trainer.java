@@ -83,7 +83,7 @@ public final class Trainer {
 
     /**
      * The memory-bounded plan of a training window of {@code steps} steps under the plan's budget (full BPTT when
-     * the budget holds the whole window); refused, saying why, for a budget below the minimum or a bidirectional model.
+     * the budget holds the whole window); refused, saying why, for a budget below the minimum or a bidirectional model read at its final states.
      */
     public BpttMemory.Plan memoryPlan(int steps) {
         TrainingPlan.MemoryBudget m = memory.orElseThrow(() -> new IllegalStateException("the plan has no memory budget"));

@@ -26,9 +26,14 @@ public final class BpttMemory {
     /**
      * A window's plan: units of {@code unitSteps} steps with {@code slots} stored states, or full BPTT (a unit as long
      * as the window); {@code bytes} what it holds, {@code fullBytes} what full BPTT would, {@code forwardSteps} the
-     * forward steps it runs (the window's own included).
+     * forward steps it runs (the window's own included). With {@code sweeps} (a network with reverse chains, run by
+     * sweeps over the units), every boundary's states and their gradients are stored, {@code slots} boundaries.
      */
-    public record Plan(int unitSteps, int slots, long bytes, long fullBytes, long forwardSteps, int windowSteps) {
+    public record Plan(int unitSteps, int slots, long bytes, long fullBytes, long forwardSteps, int windowSteps, boolean sweeps) {
+        public Plan(int unitSteps, int slots, long bytes, long fullBytes, long forwardSteps, int windowSteps) {
+            this(unitSteps, slots, bytes, fullBytes, forwardSteps, windowSteps, false);
+        }
+
         /** Whether the plan is full BPTT. */
         public boolean full() {
             return unitSteps >= windowSteps;
@@ -43,6 +48,10 @@ public final class BpttMemory {
         public String toString() {
             if (full()) {
                 return String.format(Locale.ROOT, "it holds full BPTT over %d steps (%s), which runs", windowSteps, size(fullBytes));
+            }
+            if (sweeps) {
+                return String.format(Locale.ROOT, "units of %d steps, the states and gradients of %d boundaries stored, found by sweeps both ways: %s of"
+                        + " full BPTT's %s, %.2f forward steps per step", unitSteps, slots, size(bytes), size(fullBytes), recomputation());
             }
             return String.format(Locale.ROOT, "units of %d steps, %d stored states: %s of full BPTT's %s, %.2f forward steps per step", unitSteps, slots,
                     size(bytes), size(fullBytes), recomputation());
@@ -70,22 +79,35 @@ public final class BpttMemory {
         return stateBytes(spec, batch) + stepBytes(spec, batch, shards);
     }
 
-    /** The plan for windows of {@code steps} within {@code budget} bytes; refused, naming the minimum, below it. */
+    /**
+     * The plan for windows of {@code steps} within {@code budget} bytes; refused, naming the minimum, below it. A
+     * bidirectional network is planned for {@link BoundarySweeps}, which stores every boundary.
+     */
     public static Plan plan(SequenceModelSpec spec, int batch, int shards, int steps, long budget, Policy policy) {
-        if (spec.rnn().directions() == RecurrentSpec.Directions.BOTH) {
-            throw new IllegalArgumentException("--memory-budget: a bidirectional model's reverse chain runs from the window's last step back, so its"
-                    + " window cannot be cut into units that run forward; train it with full BPTT");
+        boolean both = spec.rnn().directions() == RecurrentSpec.Directions.BOTH;
+        if (both && spec.output().reads() == SequenceModelSpec.Reads.FINAL_STATE) {
+            throw new IllegalArgumentException("--memory-budget: a bidirectional model read at its final states joins the reverse chain's state after"
+                    + " the window's first step with the forward chain's after its last, so its window cannot be cut into units; train it with full BPTT");
         }
         long a = stepBytes(spec, batch, shards);
         long s = stateBytes(spec, batch);
         long full = a * steps;
-        long min = a + s;
-        if (budget < min) {
+        int least = both ? leastSweepUnit(steps, a, s) : 1;
+        long min = both ? sweepBytes(least, steps, a, s) : a + s;
+        if (both && budget < min && budget < full) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--memory-budget %s is below the minimum for this bidirectional model and"
+                    + " window, %s (units of %d step%s of %s each, and the states and gradients of their %d boundaries, %s each)",
+                    size(budget), size(min), least, least == 1 ? "" : "s", size(a), (steps + least - 1) / least + 1, size(s)));
+        }
+        if (budget < min && !both) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "--memory-budget %s is below the minimum for this model and window, %s"
                     + " (one stored state of %s and one step's activations of %s)", size(budget), size(min), size(s), size(a)));
         }
         if (budget >= full) {
             return new Plan(steps, 1, full, full, steps, steps);
+        }
+        if (both) {
+            return sweeps(spec.rnn().layers(), steps, budget, policy, a, s, full);
         }
         return policy == Policy.SQRT ? sqrt(steps, budget, a, s, full) : optimal(steps, budget, a, s, full);
     }
@@ -123,6 +145,46 @@ public final class BpttMemory {
         return new Plan(k, units, bytes, full, (long) k * Recomputation.forwardSteps(units, units), steps);
     }
 
+    /**
+     * Units for {@link BoundarySweeps}: the sweeps run the window (layers + 1) times forward and (layers + 1) times
+     * forward and back whatever the units, so the longest units within the budget (fewest runs), or √L under
+     * {@link Policy#SQRT}.
+     */
+    private static Plan sweeps(int layers, int steps, long budget, Policy policy, long a, long s, long full) {
+        long forward = 2L * (layers + 1) * steps;
+        if (policy == Policy.SQRT) {
+            int k = (int) Math.ceil(Math.sqrt(steps));
+            long bytes = sweepBytes(k, steps, a, s);
+            if (bytes > budget) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "--memory-budget %s is below what units of √%d = %d steps hold (%s); give"
+                        + " at least that, or the optimal policy", size(budget), steps, k, size(bytes)));
+            }
+            return new Plan(k, (steps + k - 1) / k + 1, bytes, full, forward, steps, true);
+        }
+        for (int k = steps - 1; k >= 1; k--) {
+            long bytes = sweepBytes(k, steps, a, s);
+            if (bytes <= budget) {
+                return new Plan(k, (steps + k - 1) / k + 1, bytes, full, forward, steps, true);
+            }
+        }
+        throw new IllegalStateException("a budget above the minimum holds units of one step");
+    }
+
+    /** The units that hold least under {@link BoundarySweeps}: k·a + 2(⌈L/k⌉ + 1)·s is least near k = √(2Ls/a). */
+    private static int leastSweepUnit(int steps, long a, long s) {
+        int best = 1;
+        for (int k = 2; k <= steps; k++) {
+            if (sweepBytes(k, steps, a, s) < sweepBytes(best, steps, a, s)) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    private static long sweepBytes(int k, int steps, long a, long s) {
+        return k * a + 2L * ((steps + k - 1) / k + 1) * s;
+    }
+
     /** {@code 123}, {@code 64K}, {@code 512M}, {@code 2G} (binary: K = 1024 bytes), as bytes. */
     public static long parse(String text) {
         String t = text.strip();
@@ -157,6 +219,9 @@ public final class BpttMemory {
         if (bytes >= 1L << 20) {
             return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
         }
-        return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        if (bytes >= 1L << 10) {
+            return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
+        return bytes + " B";
     }
 }

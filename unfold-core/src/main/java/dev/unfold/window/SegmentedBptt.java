@@ -3,6 +3,7 @@ package dev.unfold.window;
 import dev.unfold.exec.Executor;
 import dev.unfold.exec.Sink;
 import dev.unfold.exec.Values;
+import dev.unfold.graph.Direction;
 import dev.unfold.nn.Parameter;
 import dev.unfold.nn.RecurrentModel;
 import dev.unfold.nn.RecurrentState;
@@ -31,6 +32,7 @@ final class SegmentedBptt {
     private final int batch;
     private final DType dtype;
     private final BpttMemory.Plan plan;
+    private final boolean reverse;
     private final Recomputation policy = new Recomputation();
     private final Map<Integer, List<Recomputation.Action>> schedules = new HashMap<>();
     private final Map<String, WindowGraph> graphs = new LinkedHashMap<>(16, 0.75f, true) {
@@ -50,11 +52,69 @@ final class SegmentedBptt {
         this.batch = batch;
         this.dtype = dtype;
         this.plan = plan;
+        this.reverse = model.stateSlots().stream().anyMatch(s -> s.layer().direction() == Direction.REVERSE);
     }
 
-    /** One window's run; {@code masks} gives each unit's masks, and the gradients are written into {@code into}. */
+    /**
+     * One window's run; {@code masks} gives each unit's masks, and the gradients are written into {@code into}. A
+     * network with reverse chains runs by {@link BoundarySweeps}: its states flow both ways through the units.
+     */
     Result run(Weights weights, Window w, Gradients into) {
-        return new Run(weights, w, into).go();
+        return reverse ? new BoundarySweeps(this, weights, w, into).go() : new Run(weights, w, into).go();
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    BpttMemory.Plan plan() {
+        return plan;
+    }
+
+    int batch() {
+        return batch;
+    }
+
+    DType dtype() {
+        return dtype;
+    }
+
+    /** The feed of a unit starting at window step {@code start} from its initial state {@code s}, with its masks. */
+    static WindowFeed feed(Window w, WindowGraph g, int start, RecurrentState s) {
+        WindowFeed f = w.feed();
+        return new WindowFeed(f.episode(), f.start() + start, s, w.masks().draw(g, start));
+    }
+
+    /** The graph of the unit starting at window step {@code start}: forward only, or with its loss and backward pass. */
+    WindowGraph graph(Window w, int start, WindowGraph.Mode mode) {
+        int length = w.lossAt().length;
+        int steps = Math.min(plan.unitSteps(), length - start);
+        int lossSteps = count(w.lossAt());
+        boolean[] lossAt = mode == WindowGraph.Mode.GRADIENTS ? Arrays.copyOfRange(w.lossAt(), start, start + steps) : new boolean[steps];
+        StringBuilder key = new StringBuilder(mode.name()).append(':').append(lossSteps).append(':');
+        for (boolean b : lossAt) {
+            key.append(b ? '1' : '0');
+        }
+        return graphs.computeIfAbsent(key.toString(), k -> WindowGraph.segment(model, batch, lossAt, lossSteps, dtype, mode));
+    }
+
+    /** {@code into += g}, parameter by parameter. */
+    static void add(Gradients into, Gradients g) {
+        for (Parameter p : into.parameters()) {
+            if (into.dtype() == DType.F32) {
+                float[] dst = into.f32(p);
+                float[] src = g.f32(p);
+                for (int i = 0; i < dst.length; i++) {
+                    dst[i] += src[i];
+                }
+            } else {
+                double[] dst = into.f64(p);
+                double[] src = g.f64(p);
+                for (int i = 0; i < dst.length; i++) {
+                    dst[i] += src[i];
+                }
+            }
+        }
     }
 
     /** A window to run: its feed (episode, start, initial state), where its loss is, the states to keep, and how to draw a unit's masks. */
@@ -74,7 +134,6 @@ final class SegmentedBptt {
         private final Gradients unit;
         private final int length;
         private final int units;
-        private final int lossSteps;
         private final Map<Integer, RecurrentState> kept = new TreeMap<>();
         private double loss;
 
@@ -85,7 +144,6 @@ final class SegmentedBptt {
             this.unit = new Gradients(into.parameters(), into.dtype());
             this.length = w.lossAt().length;
             this.units = (length + plan.unitSteps() - 1) / plan.unitSteps();
-            this.lossSteps = count(w.lossAt());
         }
 
         Result go() {
@@ -108,20 +166,20 @@ final class SegmentedBptt {
         /** The state at unit {@code u + 1}'s start, from {@code s} at unit u's. */
         private RecurrentState advance(int u, RecurrentState s) {
             int start = u * plan.unitSteps();
-            WindowGraph g = graph(start, WindowGraph.Mode.FORWARD);
-            Values v = executor.run(g.graph(), g.feeds(weights, feed(g, start, s)), g.results(g.length() - 1, false), Sink.none());
+            WindowGraph g = graph(w, start, WindowGraph.Mode.FORWARD);
+            Values v = executor.run(g.graph(), g.feeds(weights, feed(w, g, start, s)), g.results(g.length() - 1, false), Sink.none());
             return stateAfter(g, v, g.length() - 1);
         }
 
         /** Unit u forward and backward from its state {@code s}, dL/ds at its end {@code g}: its gradients added, dL/ds at its start returned. */
         private RecurrentState adjoint(int u, RecurrentState s, RecurrentState g) {
             int start = u * plan.unitSteps();
-            WindowGraph graph = graph(start, WindowGraph.Mode.GRADIENTS);
+            WindowGraph graph = graph(w, start, WindowGraph.Mode.GRADIENTS);
             int from = Math.min(graph.length(), Math.max(0, w.statesFrom() - start));
             Sink sink = LocalRunner.sink(graph, unit);
-            Values v = executor.run(graph.graph(), graph.feeds(weights, feed(graph, start, s), g), graph.results(from, false), sink);
+            Values v = executor.run(graph.graph(), graph.feeds(weights, feed(w, graph, start, s), g), graph.results(from, false), sink);
             loss += v.output("loss").get(0);
-            add(unit);
+            add(into, unit);
             for (int t = from; t < graph.length(); t++) {
                 kept.put(start + t, stateAfter(graph, v, t));
             }
@@ -134,45 +192,12 @@ final class SegmentedBptt {
             return RecurrentState.of(grad);
         }
 
-        private WindowFeed feed(WindowGraph g, int start, RecurrentState s) {
-            WindowFeed f = w.feed();
-            return new WindowFeed(f.episode(), f.start() + start, s, w.masks().draw(g, start));
-        }
-
-        private WindowGraph graph(int start, WindowGraph.Mode mode) {
-            int steps = Math.min(plan.unitSteps(), length - start);
-            boolean[] lossAt = mode == WindowGraph.Mode.GRADIENTS ? Arrays.copyOfRange(w.lossAt(), start, start + steps) : new boolean[steps];
-            StringBuilder key = new StringBuilder(mode.name()).append(':').append(lossSteps).append(':');
-            for (boolean b : lossAt) {
-                key.append(b ? '1' : '0');
-            }
-            return graphs.computeIfAbsent(key.toString(), k -> WindowGraph.segment(model, batch, lossAt, lossSteps, dtype, mode));
-        }
-
-        private void add(Gradients g) {
-            for (Parameter p : into.parameters()) {
-                if (dtype == DType.F32) {
-                    float[] dst = into.f32(p);
-                    float[] src = g.f32(p);
-                    for (int i = 0; i < dst.length; i++) {
-                        dst[i] += src[i];
-                    }
-                } else {
-                    double[] dst = into.f64(p);
-                    double[] src = g.f64(p);
-                    for (int i = 0; i < dst.length; i++) {
-                        dst[i] += src[i];
-                    }
-                }
-            }
-        }
-
         private RecurrentState zeros() {
             return RecurrentState.zeros(model.stateSlots(), batch, dtype);
         }
     }
 
-    private static RecurrentState stateAfter(WindowGraph g, Values v, int t) {
+    static RecurrentState stateAfter(WindowGraph g, Values v, int t) {
         Map<RecurrentState.Slot, Tensor> out = new LinkedHashMap<>();
         for (WindowGraph.CarriedState s : g.states()) {
             out.put(s.slot(), v.get(s.afterStep().get(t)));

@@ -4,6 +4,7 @@ import dev.unfold.autodiff.Vjp;
 import dev.unfold.data.Episode;
 import dev.unfold.exec.Feeds;
 import dev.unfold.exec.Sink;
+import dev.unfold.graph.Direction;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.GraphBuilder;
 import dev.unfold.graph.Node;
@@ -63,6 +64,15 @@ public final class WindowGraph {
 
     /** One carried state: its slot, the leaf of its initial value, and its value after each step. */
     public record CarriedState(RecurrentState.Slot slot, Var initial, List<Var> afterStep) {
+        /** Whether its chain runs back from the last step: its initial value enters there, and it leaves after step 0. */
+        public boolean reverse() {
+            return slot.layer().direction() == Direction.REVERSE;
+        }
+
+        /** The step after which it leaves a graph of {@code length} steps: the last, or 0 for a reverse chain. */
+        public int exitStep(int length) {
+            return reverse() ? 0 : length - 1;
+        }
     }
 
     /** Whether a window graph carries the backward pass. */
@@ -155,7 +165,7 @@ public final class WindowGraph {
         if (probed) {
             b.as(Role.of(Role.Kind.PROBE));
             for (CarriedState s : carried) {
-                Var end = s.afterStep().get(length - 1);
+                Var end = s.afterStep().get(s.exitStep(length));
                 Var probe = b.input("probe:" + s.slot().label(), end.shape(), dtype, Role.of(Role.Kind.PROBE));
                 probes.add(probe);
                 objective = b.add(objective, Losses.weightedSum(b, end, probe));

@@ -55,28 +55,33 @@ class MemoryBoundedBpttTest {
         int i = 0;
         for (CellType cell : CellType.values()) {
             for (int layers = 1; layers <= 2; layers++) {
-                for (boolean regularised : new boolean[] {false, true}) {
-                    for (boolean lengths : new boolean[] {false, true}) {
-                        int[] p = plans[i % plans.length];
-                        int lossFrom = new int[] {0, 3, LENGTH - 1}[i % 3];
-                        DType dtype = i % 2 == 0 ? DType.F64 : DType.F32;
-                        int shards = 1 + (i / 3) % 2;
-                        i++;
-                        SequenceModel.Builder b = SequenceModel.builder().tokens(VOCAB).embedding(3).cell(cell).hidden(4).layers(layers).classes(VOCAB);
-                        if (regularised) {
-                            b.dropout(0.2).variationalDropout(0.3).zoneout(0.25);
+                for (boolean both : new boolean[] {false, true}) {
+                    for (boolean regularised : new boolean[] {false, true}) {
+                        for (boolean lengths : new boolean[] {false, true}) {
+                            int[] p = plans[i % plans.length];
+                            int lossFrom = new int[] {0, 3, LENGTH - 1}[i % 3];
+                            DType dtype = i % 2 == 0 ? DType.F64 : DType.F32;
+                            int shards = 1 + (i / 3) % 2;
+                            i++;
+                            SequenceModel.Builder b = SequenceModel.builder().tokens(VOCAB).embedding(3).cell(cell).hidden(4).layers(layers).bidirectional(both)
+                                    .classes(VOCAB);
+                            if (regularised) {
+                                b.dropout(0.2).variationalDropout(0.3).zoneout(0.25);
+                            }
+                            if (lengths) {
+                                b.variableLengths();
+                            }
+                            boolean[] lossAt = new boolean[LENGTH];
+                            for (int t = lengths ? 0 : lossFrom; t < LENGTH; t++) {
+                                lossAt[t] = true;
+                            }
+                            BpttMemory.Plan plan = new BpttMemory.Plan(p[0], both ? (LENGTH + p[0] - 1) / p[0] + 1 : p[1], 0, 0, 0, LENGTH, both);
+                            String name = String.format("%s, %d layer(s)%s%s%s, loss from %d, units of %d with %d slot(s), %d shard(s), %s%s", cell.id(), layers,
+                                    both ? ", bidirectional" : "",
+                                    regularised ? ", dropout, variational, zoneout" : "", lengths ? ", lengths" : "", lengths ? 0 : lossFrom, p[0], plan.slots(), shards,
+                                    dtype, i % 4 == 0 ? ", last state only" : "");
+                            out.add(Arguments.of(new Case(name, b.build(), lossAt, plan, shards, dtype, lengths, i % 4 != 0)));
                         }
-                        if (lengths) {
-                            b.variableLengths();
-                        }
-                        boolean[] lossAt = new boolean[LENGTH];
-                        for (int t = lengths ? 0 : lossFrom; t < LENGTH; t++) {
-                            lossAt[t] = true;
-                        }
-                        String name = String.format("%s, %d layer(s)%s%s, loss from %d, units of %d with %d slot(s), %d shard(s), %s%s", cell.id(), layers,
-                                regularised ? ", dropout, variational, zoneout" : "", lengths ? ", lengths" : "", lengths ? 0 : lossFrom, p[0], p[1], shards,
-                                dtype, i % 4 == 0 ? ", last state only" : "");
-                        out.add(Arguments.of(new Case(name, b.build(), lossAt, new BpttMemory.Plan(p[0], p[1], 0, 0, 0, LENGTH), shards, dtype, lengths, i % 4 != 0)));
                     }
                 }
             }
@@ -119,11 +124,54 @@ class MemoryBoundedBpttTest {
     }
 
     @Test
-    void aBidirectionalModelIsRefusedWithTheReason() {
-        SequenceModel m = SequenceModel.builder().tokens(VOCAB).cell(CellType.LSTM).hidden(4).bidirectional(true).classes(VOCAB).build();
+    void aBidirectionalModelReadAtItsFinalStatesIsRefusedWithTheReason() {
+        SequenceModel m = SequenceModel.builder().tokens(VOCAB).cell(CellType.LSTM).hidden(4).bidirectional(true).perSequence().classes(VOCAB).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> BpttMemory.plan(m.spec(), BATCH, 1, 100, 1L << 20, BpttMemory.Policy.OPTIMAL));
-        assertTrue(e.getMessage().contains("bidirectional"), e.getMessage());
+        assertTrue(e.getMessage().contains("bidirectional model read at its final states"), e.getMessage());
+    }
+
+    @Test
+    void aBidirectionalPlanStoresEveryBoundaryWithinTheBudgetAndNamesItsMinimum() {
+        SequenceModel m = SequenceModel.builder().tokens(VOCAB).cell(CellType.LSTM).hidden(64).layers(2).bidirectional(true).classes(VOCAB).build();
+        long a = BpttMemory.stepBytes(m.spec(), 32, 1);
+        long s = BpttMemory.stateBytes(m.spec(), 32);
+        long budget = 100 * a;
+        BpttMemory.Plan p = BpttMemory.plan(m.spec(), 32, 1, 1000, budget, BpttMemory.Policy.OPTIMAL);
+        assertTrue(p.sweeps() && !p.full() && p.bytes() <= budget, p.toString());
+        assertEquals((1000 + p.unitSteps() - 1) / p.unitSteps() + 1, p.slots());
+        assertEquals(p.unitSteps() * a + 2L * p.slots() * s, p.bytes());
+        int k = p.unitSteps() + 1;
+        assertTrue(k * a + 2L * ((1000 + k - 1) / k + 1) * s > budget, "the longest units that fit");
+        assertEquals(6.0, p.recomputation(), 1e-12, "three sweeps forward and three forward and back for two layers");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BpttMemory.plan(m.spec(), 32, 1, 1000, 10 * a, BpttMemory.Policy.OPTIMAL));
+        long least = Long.MAX_VALUE;
+        for (int u = 1; u <= 1000; u++) {
+            least = Math.min(least, u * a + 2L * ((1000 + u - 1) / u + 1) * s);
+        }
+        assertTrue(e.getMessage().contains("below the minimum for this bidirectional model and window, " + BpttMemory.size(least)), e.getMessage());
+        assertTrue(BpttMemory.plan(m.spec(), 32, 1, 1000, least, BpttMemory.Policy.OPTIMAL).bytes() == least, "the minimum itself is planned");
+    }
+
+    @Test
+    void sweepsFindEveryLayerBelowBeforeAboveAndEveryGradientAboveBeforeBelow() {
+        assertEquals("F:[l0] R:[l0_reverse] | R:[l0] F:[l0_reverse]", describe(BoundarySweeps.sweeps(1)));
+        assertEquals("F:[l0] R:[l0_reverse, l1_reverse] F:[l1] | R:[l1] F:[l1_reverse, l0_reverse] R:[l0]", describe(BoundarySweeps.sweeps(2)));
+    }
+
+    private static String describe(List<BoundarySweeps.Sweep> sweeps) {
+        StringBuilder b = new StringBuilder();
+        boolean adjoints = false;
+        for (BoundarySweeps.Sweep s : sweeps) {
+            if (s.adjoint() && !adjoints) {
+                b.append("| ");
+                adjoints = true;
+            }
+            b.append(s.way() == dev.unfold.graph.Direction.FORWARD ? "F:" : "R:").append(s.chains().stream().map(dev.unfold.graph.Role.Layer::scope).toList())
+                    .append(' ');
+        }
+        return b.toString().strip();
     }
 
     private static RecurrentState random(WindowGraph window, DType dtype) {
