@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The carried state of a recurrent network for a batch: for each layer and direction, each of its cell's
@@ -30,10 +31,46 @@ public final class RecurrentState {
         }
     }
 
-    private final Map<Slot, Tensor> values;
+    private final List<Slot> slots;
+    private final int batch;
+    private Map<Slot, Tensor> values;
+    private Supplier<RecurrentState> fetch;
 
     private RecurrentState(Map<Slot, Tensor> values) {
         this.values = Collections.unmodifiableMap(values);
+        this.slots = List.copyOf(values.keySet());
+        this.batch = values.isEmpty() ? 0 : values.values().iterator().next().shape().dim(0);
+    }
+
+    private RecurrentState(List<Slot> slots, int batch, Supplier<RecurrentState> fetch) {
+        this.slots = List.copyOf(slots);
+        this.batch = batch;
+        this.fetch = fetch;
+    }
+
+    /**
+     * A state held elsewhere (on a cluster's executors, say) that is fetched the first time its values are read:
+     * its slots and batch are known without it, so it can be passed on to where it lives without moving.
+     */
+    public static RecurrentState deferred(List<Slot> slots, int batch, Supplier<RecurrentState> fetch) {
+        return new RecurrentState(slots, batch, fetch);
+    }
+
+    /** Whether its values are here (always, but for a {@link #deferred} state not yet read). */
+    public synchronized boolean present() {
+        return fetch == null;
+    }
+
+    private synchronized Map<Slot, Tensor> held() {
+        if (fetch != null) {
+            RecurrentState s = fetch.get();
+            if (!s.slots.equals(slots) || s.batch() != batch) {
+                throw new IllegalStateException("a fetched state does not have the slots and batch it was deferred with");
+            }
+            values = s.held();
+            fetch = null;
+        }
+        return values;
     }
 
     /** The state holding {@code values}, in their order; every tensor must be (B, width) for one batch size B. */
@@ -60,38 +97,38 @@ public final class RecurrentState {
     }
 
     public List<Slot> slots() {
-        return List.copyOf(values.keySet());
+        return slots;
     }
 
     public Tensor get(Slot s) {
-        Tensor t = values.get(s);
+        Tensor t = held().get(s);
         if (t == null) {
-            throw new IllegalArgumentException("the state has no " + s.label() + "; it has " + values.keySet().stream().map(Slot::label).toList());
+            throw new IllegalArgumentException("the state has no " + s.label() + "; it has " + slots.stream().map(Slot::label).toList());
         }
         return t;
     }
 
     /** The hidden state h of layer {@code layer} in direction {@code d} (o for a Jordan network). */
     public Tensor h(int layer, Direction d) {
-        return values.entrySet().stream().filter(e -> e.getKey().layer().equals(new Role.Layer(layer, d))).findFirst()
+        return held().entrySet().stream().filter(e -> e.getKey().layer().equals(new Role.Layer(layer, d))).findFirst()
                 .map(Map.Entry::getValue).orElseThrow(() -> new IllegalArgumentException("the state has no layer " + layer + " " + d));
     }
 
     /** The cell state c of an LSTM layer. */
     public Optional<Tensor> c(int layer, Direction d) {
-        return values.entrySet().stream().filter(e -> e.getKey().layer().equals(new Role.Layer(layer, d)) && e.getKey().state().name().equals("c"))
+        return held().entrySet().stream().filter(e -> e.getKey().layer().equals(new Role.Layer(layer, d)) && e.getKey().state().name().equals("c"))
                 .findFirst().map(Map.Entry::getValue);
     }
 
     /** Rows (sequences) per tensor; 0 for a network without state. */
     public int batch() {
-        return values.isEmpty() ? 0 : values.values().iterator().next().shape().dim(0);
+        return batch;
     }
 
     /** Rows {@code [from, to)} of every tensor. */
     public RecurrentState rows(int from, int to) {
         Map<Slot, Tensor> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> out.put(k, Layout.slice(v, 0, from, to)));
+        held().forEach((k, v) -> out.put(k, Layout.slice(v, 0, from, to)));
         return new RecurrentState(out);
     }
 
@@ -113,12 +150,12 @@ public final class RecurrentState {
     /** This state in {@code dtype}. */
     public RecurrentState to(DType dtype) {
         Map<Slot, Tensor> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> out.put(k, v.to(dtype)));
+        held().forEach((k, v) -> out.put(k, v.to(dtype)));
         return new RecurrentState(out);
     }
 
     /** The tensors by slot, in slot order. */
     public Map<Slot, Tensor> values() {
-        return values;
+        return held();
     }
 }

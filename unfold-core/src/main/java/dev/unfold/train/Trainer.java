@@ -133,7 +133,9 @@ public final class Trainer {
         }
     }
 
+    /** The run's state now; carried states held elsewhere (a cluster's partitions) are fetched, so that it stays this moment's. */
     public TrainingState snapshot() {
+        carried.values().forEach(RecurrentState::values);
         return new TrainingState(weights, optimizer.state(), step, tokens, episodeIndex, episodeSeed, position, carried);
     }
 

@@ -17,8 +17,12 @@ public record WindowFeed(Episode episode, int start, RecurrentState initial, Mas
 
     /** Rows {@code [from, to)} of everything: a shard's feed. */
     public WindowFeed rows(int from, int to) {
-        Episode e = episode;
-        Episode part = new Episode() {
+        return new WindowFeed(rows(episode, from, to), start, initial.rows(from, to), masks.rows(from, to));
+    }
+
+    /** Rows {@code [from, to)} of an episode, a shard's, its loss weights scaled as the merge of shards weighs them. */
+    public static Episode rows(Episode e, int from, int to) {
+        return new Episode() {
             @Override
             public int length() {
                 return e.length();
@@ -49,6 +53,5 @@ public record WindowFeed(Episode episode, int start, RecurrentState initial, Mas
                 });
             }
         };
-        return new WindowFeed(part, start, initial.rows(from, to), masks.rows(from, to));
     }
 }

@@ -1,5 +1,6 @@
 package dev.unfold.spark;
 
+import dev.unfold.data.Episode;
 import dev.unfold.exec.CompiledExecutor;
 import dev.unfold.nn.Parameter;
 import dev.unfold.nn.RecurrentState;
@@ -13,10 +14,14 @@ import dev.unfold.window.WindowGraph;
 import dev.unfold.window.WindowRun;
 import dev.unfold.window.WindowRunner;
 import java.io.Serializable;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -34,10 +39,14 @@ public final class SparkRunner implements WindowRunner {
     private final int partitions;
     private final TaskHook hook;
     private final boolean owns;
+    private static final int KEPT_EPISODES = 2;
     private final WindowRunner driver = WindowRunner.local(new CompiledExecutor());
+    private final Deque<Residence> residences = new ArrayDeque<>();
     private long bytesOut;
     private long bytesIn;
     private long runs;
+    private long episodesPlaced;
+    private long statesShipped;
 
     /** Called in each task before its shard runs (tests use it to make a task fail). */
     @FunctionalInterface
@@ -84,38 +93,163 @@ public final class SparkRunner implements WindowRunner {
             throw new IllegalArgumentException("the Spark runner runs sequence models");
         }
         int n = Math.min(partitions, window.batch());
-        List<ShardPayload> shards = new ArrayList<>();
+        Residence home = residence(feed.episode(), n, window.batch());
+        int residentAt = home.handles.getOrDefault(feed.initial(), -1);
+        if (residentAt < 0 && feed.start() > 0) {
+            synchronized (this) {
+                statesShipped++;
+            }
+        }
+        List<WindowTask> tasks = new ArrayList<>();
         int[] rows = new int[n];
         for (int i = 0; i < n; i++) {
             int from = WindowGraph.shardStart(window.batch(), n, i);
             int to = WindowGraph.shardStart(window.batch(), n, i + 1);
             rows[i] = to - from;
-            shards.add(ShardPayload.of(model, window, feed, from, to, keep));
+            tasks.add(WindowTask.of(model, window, feed, from, to, keep, residentAt));
         }
         Map<String, ArrayPayload> values = new LinkedHashMap<>();
         for (Parameter p : weights.parameters()) {
             values.put(p.name(), ArrayPayload.of(weights.get(p)));
         }
         Broadcast<Map<String, ArrayPayload>> shared = spark.broadcast(values);
+        Broadcast<List<WindowTask>> work = spark.broadcast(tasks);
         TaskHook before = hook;
+        JavaRDD<ShardStep> steps = home.homes.mapPartitionsWithIndex((index, it) -> {
+            ShardHome h = it.next();
+            before.beforeShard(index);
+            return List.of(work.value().get(index).run(h, shared.value())).iterator();
+        }, true);
+        steps.rdd().localCheckpoint();
         List<ShardResult> done;
         try {
-            done = spark.parallelize(shards, n).mapPartitionsWithIndex((index, it) -> {
-                List<ShardResult> out = new ArrayList<>();
-                while (it.hasNext()) {
-                    before.beforeShard(index);
-                    out.add(it.next().run(shared.value()));
-                }
-                return out.iterator();
-            }, true).collect();
-        } finally {
+            done = steps.map(ShardStep::result).collect();
+        } catch (RuntimeException e) {
             shared.destroy();
+            work.destroy();
+            throw e;
         }
-        count(values, shards, done, n);
-        return merge(window, model, done, rows, keep);
+        home.advance(steps, List.of(shared, work));
+        count(values, tasks, done, n);
+        return merge(window, model, done, rows, keep, feed.start(), home);
     }
 
-    private WindowRun merge(WindowGraph window, SequenceModel model, List<ShardResult> done, int[] rows, Keep keep) {
+    /**
+     * Where {@code episode}'s rows live: the partitions already holding them, or, the first time it is run, its rows
+     * sent once to their partitions (a broadcast per partition, read by it alone: each keeps its own streams or
+     * sequences) and checkpointed there. Two episodes
+     * stay (training's and validation's); the one used longest ago leaves, its carried states fetched first.
+     */
+    private Residence residence(Episode episode, int n, int batch) {
+        for (Residence r : residences) {
+            if (r.episode == episode && r.shards == n) {
+                residences.remove(r);
+                residences.addFirst(r);
+                return r;
+            }
+        }
+        while (residences.size() >= KEPT_EPISODES) {
+            residences.removeLast().leave();
+        }
+        List<Broadcast<?>> parts = new ArrayList<>();
+        List<Integer> shards = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            EpisodeShard data = EpisodeShard.of(WindowFeed.rows(episode, WindowGraph.shardStart(batch, n, i), WindowGraph.shardStart(batch, n, i + 1)));
+            parts.add(spark.broadcast(data));
+            shards.add(i);
+            synchronized (this) {
+                bytesOut += data.bytes();
+            }
+        }
+        synchronized (this) {
+            episodesPlaced++;
+        }
+        List<Broadcast<?>> sent = List.copyOf(parts);
+        JavaRDD<ShardHome> placed = spark.parallelize(shards, n).map(i -> new ShardHome((EpisodeShard) sent.get(i).value(), Map.of()));
+        placed.rdd().localCheckpoint();
+        placed.count();
+        Residence r = new Residence(episode, n, batch, placed, sent);
+        residences.addFirst(r);
+        return r;
+    }
+
+    /** One episode's rows on the partitions: the homes of its latest window, and handles to the states they hold. */
+    private final class Residence {
+        private final Episode episode;
+        private final int shards;
+        private final int batch;
+        private JavaRDD<ShardHome> homes;
+        private JavaRDD<?> held;
+        private List<Broadcast<?>> broadcasts = List.of();
+        private long generation;
+        private final Map<RecurrentState, Integer> handles = new IdentityHashMap<>();
+
+        Residence(Episode episode, int shards, int batch, JavaRDD<ShardHome> homes, List<Broadcast<?>> placement) {
+            this.episode = episode;
+            this.broadcasts = placement;
+            this.shards = shards;
+            this.batch = batch;
+            this.homes = homes;
+            this.held = homes;
+        }
+
+        /**
+         * The homes after a window: the previous ones let go, the states of earlier windows no longer held. The
+         * window's broadcasts stay as long as its steps do (the next window's tasks name them as their parent).
+         */
+        void advance(JavaRDD<ShardStep> steps, List<Broadcast<?>> used) {
+            release();
+            held = steps;
+            broadcasts = used;
+            homes = steps.map(ShardStep::home);
+            generation++;
+            handles.clear();
+        }
+
+        /** A handle to the state at {@code position} of the latest window, fetched from the partitions if the driver reads it. */
+        RecurrentState handle(List<RecurrentState.Slot> slots, int position) {
+            long at = generation;
+            RecurrentState s = RecurrentState.deferred(slots, batch, () -> fetch(at, position, slots));
+            handles.put(s, position);
+            return s;
+        }
+
+        private RecurrentState fetch(long at, int position, List<RecurrentState.Slot> slots) {
+            if (at != generation || homes == null) {
+                throw new IllegalStateException("the carried state at step " + position + " is no longer held by the partitions");
+            }
+            List<List<ArrayPayload>> parts = homes.map(h -> h.state(position)).collect();
+            List<RecurrentState> each = new ArrayList<>();
+            for (List<ArrayPayload> part : parts) {
+                Map<RecurrentState.Slot, Tensor> m = new LinkedHashMap<>();
+                for (int k = 0; k < slots.size(); k++) {
+                    m.put(slots.get(k), part.get(k).tensor());
+                    synchronized (SparkRunner.this) {
+                        bytesIn += part.get(k).bytes();
+                    }
+                }
+                each.add(RecurrentState.of(m));
+            }
+            return RecurrentState.concatRows(each);
+        }
+
+        /** Leaves the partitions: the states the driver may still read are fetched first. */
+        void leave() {
+            for (RecurrentState s : List.copyOf(handles.keySet())) {
+                s.values();
+            }
+            release();
+            homes = null;
+        }
+
+        void release() {
+            held.unpersist(false);
+            broadcasts.forEach(b -> b.destroy());
+            broadcasts = List.of();
+        }
+    }
+
+    private WindowRun merge(WindowGraph window, SequenceModel model, List<ShardResult> done, int[] rows, Keep keep, int start, Residence home) {
         int batch = window.batch();
         double loss = 0;
         for (int i = 0; i < done.size(); i++) {
@@ -133,25 +267,15 @@ public final class SparkRunner implements WindowRunner {
             ShardMerge.gradients(into, parts, rows, batch);
         });
         Map<Integer, RecurrentState> states = new LinkedHashMap<>();
-        List<RecurrentState.Slot> slots = model.stateSlots();
-        int from = Math.max(0, keep.statesFrom());
-        for (int t = from; t < window.length(); t++) {
-            List<RecurrentState> each = new ArrayList<>();
-            for (ShardResult r : done) {
-                Map<RecurrentState.Slot, Tensor> s = new LinkedHashMap<>();
-                for (int k = 0; k < slots.size(); k++) {
-                    s.put(slots.get(k), r.states().get(t - from).get(k).tensor());
-                }
-                each.add(RecurrentState.of(s));
-            }
-            states.put(t, RecurrentState.concatRows(each));
+        for (int t = Math.max(0, keep.statesFrom()); t < window.length(); t++) {
+            states.put(t, home.handle(model.stateSlots(), start + t + 1));
         }
         return WindowRun.of(loss, states);
     }
 
-    private synchronized void count(Map<String, ArrayPayload> values, List<ShardPayload> shards, List<ShardResult> done, int n) {
+    private synchronized void count(Map<String, ArrayPayload> values, List<WindowTask> tasks, List<ShardResult> done, int n) {
         long weights = values.values().stream().mapToLong(ArrayPayload::bytes).sum();
-        bytesOut += weights * n + shards.stream().mapToLong(ShardPayload::bytes).sum();
+        bytesOut += weights * n + tasks.stream().mapToLong(WindowTask::bytes).sum();
         bytesIn += done.stream().mapToLong(ShardResult::bytes).sum();
         runs++;
     }
@@ -161,9 +285,19 @@ public final class SparkRunner implements WindowRunner {
         return new long[] {bytesOut, bytesIn, runs};
     }
 
+    /**
+     * Episodes whose rows were sent to the partitions, and windows starting past an episode's first step whose initial
+     * state was sent (the others found theirs there; a state at step 0 is the driver's zeros), so far.
+     */
+    public synchronized long[] placements() {
+        return new long[] {episodesPlaced, statesShipped};
+    }
+
     @Override
     public void close() {
         driver.close();
+        residences.forEach(Residence::release);
+        residences.clear();
         if (owns) {
             if (runs > 0) {
                 System.err.printf(java.util.Locale.ROOT, "spark: %d windows on %d partitions; sent %.1f MiB to the executors and %.1f MiB back, %.2f and %.2f MiB a window%n",

@@ -32,7 +32,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Training on Spark ({@code local[2]}, inside the test JVM) gives the parameters one process gives with the same
  * global batch and seed: with as many partitions as the process has shards, bit for bit in float64 and float32;
  * with four partitions against two shards, to 1e-12 in float64 and 1e-5 in float32 after 20 updates. A task that
- * fails once is retried by Spark and the run's parameters do not change.
+ * fails once is retried by Spark and the run's parameters do not change. Each partition keeps its rows of the episode
+ * and its carried state between updates: they are sent once, and a snapshot fetches the state back (resumed
+ * elsewhere, bit for bit).
  */
 class SparkRunnerTest {
     static final int VOCAB = 11;
@@ -52,6 +54,14 @@ class SparkRunnerTest {
     }
 
     static Weights train(WindowRunner runner, DType dtype, CellType cell) {
+        Trainer t = trainer(runner, dtype, cell);
+        for (int i = 0; i < UPDATES; i++) {
+            t.step();
+        }
+        return t.weights();
+    }
+
+    static Trainer trainer(WindowRunner runner, DType dtype, CellType cell) {
         SequenceModel model = SequenceModel.builder().tokens(VOCAB).embedding(4).cell(cell).hidden(8).layers(2).dropout(0.1).classes(VOCAB).build();
         Rng rng = new Rng(3);
         int[] ids = new int[BATCH * 200];
@@ -59,10 +69,7 @@ class SparkRunnerTest {
         TrainingPlan plan = TrainingPlan.builder().batch(BATCH).sequenceLength(12).windows(new TruncatedBptt(6, 12)).learningRate(0.01).seed(5).build();
         Trainer t = new Trainer(model, new TextStreams(ids, BATCH, VOCAB), plan, runner, dtype);
         t.initialize(InitScheme.PYTORCH, 7);
-        for (int i = 0; i < UPDATES; i++) {
-            t.step();
-        }
-        return t.weights();
+        return t;
     }
 
     @ParameterizedTest(name = "{0}, {1}, {2} partitions against {3} shards")
@@ -76,6 +83,7 @@ class SparkRunnerTest {
         try (SparkRunner runner = new SparkRunner(spark, partitions)) {
             distributed = train(runner, dtype, cell);
             assertTrue(runner.traffic()[0] > 0 && runner.traffic()[2] >= UPDATES);
+            assertArrayEquals(new long[] {1, 0}, runner.placements(), "the episode's rows sent once; every carried state stayed on its partition");
         }
         assertSame(one, distributed, partitions == shards ? 0 : dtype == DType.F64 ? 1e-12 : 1e-5);
     }
@@ -100,6 +108,34 @@ class SparkRunnerTest {
         }
         assertTrue(FAILED.get(), "the task failed once");
         assertSame(clean, retried, 0);
+    }
+
+    @ParameterizedTest(name = "{0}: a snapshot after {1} updates, resumed on another runner")
+    @CsvSource({"LSTM, 10"})
+    void aSnapshotFetchesTheCarriedStateAndResumesBitForBit(CellType cell, int at) {
+        Weights straight;
+        try (SparkRunner runner = new SparkRunner(spark, 2)) {
+            straight = train(runner, DType.F32, cell);
+        }
+        dev.unfold.train.TrainingState saved;
+        try (SparkRunner runner = new SparkRunner(spark, 2)) {
+            Trainer t = trainer(runner, DType.F32, cell);
+            for (int i = 0; i < at; i++) {
+                t.step();
+            }
+            saved = t.snapshot();
+            assertTrue(saved.carried().values().stream().allMatch(dev.unfold.nn.RecurrentState::present), "the carried states are fetched");
+            t.step();
+        }
+        try (SparkRunner runner = new SparkRunner(spark, 2)) {
+            Trainer t = trainer(runner, DType.F32, cell);
+            t.restore(saved);
+            for (int i = at; i < UPDATES; i++) {
+                t.step();
+            }
+            assertSame(straight, t.weights(), 0);
+            assertArrayEquals(new long[] {1, 1}, runner.placements(), "the resumed state sent once");
+        }
     }
 
     private static void assertSame(Weights expected, Weights actual, double tolerance) {
