@@ -835,12 +835,6 @@ class BadInputCorpusTest {
         all.add(new Case("show --memory-budget below a bidirectional network's minimum", d -> Invocation.of("show", "--cell", "gru", "--bidirectional",
                 "--steps", "500", "--memory-budget", "20K"), 2, "--memory-budget 20\\.0 KiB is below the minimum for this bidirectional model and window,"
                 + " [0-9.]+ KiB \\(units of [0-9]+ steps?"));
-        all.add(new Case("train --data --bidirectional --memory-budget", d -> {
-            Path data = d.resolve("seq.jsonl");
-            Files.writeString(data, "{\"text\": \"abcab\", \"label\": \"x\"}\n{\"text\": \"bca\", \"label\": \"y\"}\n".repeat(10));
-            return Invocation.of("train", "--data", data.toString(), "--task", "classify", "--bidirectional", "--hidden", "4", "--batch", "4", "--steps", "1",
-                    "--memory-budget", "1M", "--out", d.resolve("run").toString()).creatingNothingAt(d.resolve("run"));
-        }, 2, "a bidirectional model read at its final states joins the reverse chain's state after the window's first step"));
     }
 
     private static void spark(List<Case> all) {

@@ -90,6 +90,34 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void aBidirectionalClassifierUnderABudgetTrainsAsFullBpttDoes() throws IOException {
+        Path data = tmp.resolve("classify.jsonl");
+        StringBuilder lines = new StringBuilder();
+        dev.unfold.tensor.Rng rng = new dev.unfold.tensor.Rng(5);
+        for (int i = 0; i < 24; i++) {
+            int n = 10 + rng.nextInt(30);
+            StringBuilder text = new StringBuilder();
+            for (int t = 0; t < n; t++) {
+                text.append("abcd".charAt(rng.nextInt(4)));
+            }
+            lines.append("{\"text\": \"").append(text).append("\", \"label\": \"").append(text.charAt(0) == text.charAt(n - 1) ? "ends" : "not")
+                    .append("\"}\n");
+        }
+        Files.writeString(data, lines);
+        List<String> common = List.of("train", "--data", data.toString(), "--task", "classify", "--bidirectional", "--layers", "2", "--cell", "lstm",
+                "--hidden", "8", "--batch", "4", "--steps", "6", "--eval-every", "0", "--dropout", "0.2");
+        List<String> full = new ArrayList<>(common);
+        full.addAll(List.of("--out", tmp.resolve("full").toString()));
+        assertEquals(0, CliRun.of(full.toArray(String[]::new)).exitCode());
+        List<String> bounded = new ArrayList<>(common);
+        bounded.addAll(List.of("--out", tmp.resolve("bounded").toString(), "--memory-budget", "500K"));
+        CliRun r = CliRun.of(bounded.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("found by sweeps both ways"), r.err());
+        assertClose(tmp.resolve("full"), tmp.resolve("bounded"), 1e-5);
+    }
+
+    @Test
     void showDrawsTheSweepsOfABidirectionalPlan() throws IOException {
         CliRun text = CliRun.of("show", "--cell", "lstm", "--hidden", "32", "--layers", "2", "--bidirectional", "--batch", "8", "--steps", "60",
                 "--memory-budget", "1200K");

@@ -169,11 +169,17 @@ public final class RecurrentNetwork {
 
     /** Each step's value under a dropout mask of its own: {@code x_t ⊙ m_t}. */
     static List<Var> dropped(GraphBuilder b, List<Var> values, double rate, Role role, String name, List<MaskLeaf> masks) {
+        return dropped(b, values, 0, rate, role, name, masks);
+    }
+
+    /** As {@link #dropped(GraphBuilder, List, double, Role, String, List)}, the values being those of steps {@code first} onwards. */
+    static List<Var> dropped(GraphBuilder b, List<Var> values, int first, double rate, Role role, String name, List<MaskLeaf> masks) {
         int saved = b.step();
         Role savedRole = b.role();
         List<Var> out = new ArrayList<>();
-        for (int t = 0; t < values.size(); t++) {
-            Var v = values.get(t);
+        for (int i = 0; i < values.size(); i++) {
+            Var v = values.get(i);
+            int t = first + i;
             Var m = b.at(t).input(name + "_mask[" + t + "]", v.shape(), v.dtype(), Role.of(Role.Kind.MASK, role.layer()));
             masks.add(new MaskLeaf(m, MaskLeaf.Kind.DROPOUT, rate));
             b.as(role);

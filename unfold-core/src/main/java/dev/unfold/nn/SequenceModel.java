@@ -127,17 +127,18 @@ public final class SequenceModel implements RecurrentModel {
         RecurrentNetwork.Unfolded net = network.unfold(b, features, valid, reg, phase, masks);
         params.putAll(net.params());
         boolean perSequence = spec.output().reads() == SequenceModelSpec.Reads.FINAL_STATE;
-        List<Var> top = perSequence ? List.of(finalStates(b, net, steps)) : net.outputs();
-        if (dropout) {
-            top = RecurrentNetwork.dropped(b, top, reg.dropout(), Role.of(Role.Kind.OUTPUT), "decoder/dropout", masks);
-        }
-        Var w = leaf(b, own(decoder.weight()), dtype, params);
-        Var bias = leaf(b, own(decoder.bias()), dtype, params);
         List<Var> outputs = new ArrayList<>();
-        b.as(Role.of(Role.Kind.OUTPUT));
         if (perSequence) {
-            outputs.addAll(java.util.Collections.nCopies(steps, b.name(decoder.apply(b.at(steps - 1), top.get(0), w, bias), "decoder/y")));
+            Head h = head(b, finalStates(net), steps - 1, phase, params, masks);
+            outputs.addAll(java.util.Collections.nCopies(steps, h.output()));
         } else {
+            List<Var> top = net.outputs();
+            if (dropout) {
+                top = RecurrentNetwork.dropped(b, top, reg.dropout(), Role.of(Role.Kind.OUTPUT), "decoder/dropout", masks);
+            }
+            Var w = leaf(b, own(decoder.weight()), dtype, params);
+            Var bias = leaf(b, own(decoder.bias()), dtype, params);
+            b.as(Role.of(Role.Kind.OUTPUT));
             for (int t = 0; t < steps; t++) {
                 outputs.add(b.name(decoder.apply(b.at(t), top.get(t), w, bias), "decoder/y"));
             }
@@ -146,14 +147,43 @@ public final class SequenceModel implements RecurrentModel {
         return new Unfolded(inputs, net, outputs, params, List.copyOf(masks), valid);
     }
 
-    /** The top layer's h_n, both directions side by side: what a per-sequence decoder reads. */
-    private Var finalStates(GraphBuilder b, RecurrentNetwork.Unfolded net, int steps) {
+    /** The top layer's h_n, one per direction: what a per-sequence decoder reads. */
+    private List<Var> finalStates(RecurrentNetwork.Unfolded net) {
         List<RecurrentNetwork.Run> runs = net.runs();
-        List<Var> top = runs.subList(runs.size() - spec.rnn().directions().count(), runs.size()).stream().map(r -> r.finalState().get(0)).toList();
-        if (top.size() == 1) {
-            return top.get(0);
+        return runs.subList(runs.size() - spec.rnn().directions().count(), runs.size()).stream().map(r -> r.finalState().get(0)).toList();
+    }
+
+    /** A per-sequence decoder's output and what it read: its parameters' leaves and its dropout mask. */
+    public record Head(Var output, Map<Parameter, Var> params, List<MaskLeaf> masks) {
+    }
+
+    /**
+     * The decoder of a model read at its final states, alone: at step {@code step} (a window's last), on the top
+     * layer's final hidden states {@code finals} (forward, then reverse), both directions side by side, under a
+     * dropout mask in training. Memory-bounded BPTT runs it apart from the units its window is cut into.
+     */
+    public Head head(GraphBuilder b, List<Var> finals, int step, Phase phase) {
+        Map<Parameter, Var> params = new LinkedHashMap<>();
+        List<MaskLeaf> masks = new ArrayList<>();
+        Head h = head(b, finals, step, phase, params, masks);
+        return new Head(h.output(), params, List.copyOf(masks));
+    }
+
+    private Head head(GraphBuilder b, List<Var> finals, int step, Phase phase, Map<Parameter, Var> params, List<MaskLeaf> masks) {
+        int savedStep = b.step();
+        Role saved = b.role();
+        Var top = finals.size() == 1 ? finals.get(0)
+                : b.at(step).as(Role.of(Role.Kind.OUTPUT)).apply("h_n", new dev.unfold.op.Concat(1), finals.toArray(Var[]::new));
+        Regularization reg = spec.regularization();
+        if (phase == Phase.TRAINING && reg.dropout() > 0) {
+            top = RecurrentNetwork.dropped(b, List.of(top), step, reg.dropout(), Role.of(Role.Kind.OUTPUT), "decoder/dropout", masks).get(0);
         }
-        return b.at(steps - 1).as(Role.of(Role.Kind.OUTPUT)).apply("h_n", new dev.unfold.op.Concat(1), top.toArray(Var[]::new));
+        b.at(Node.NO_STEP);
+        Var w = leaf(b, own(decoder.weight()), top.dtype(), params);
+        Var bias = leaf(b, own(decoder.bias()), top.dtype(), params);
+        Var y = b.as(Role.of(Role.Kind.OUTPUT)).name(decoder.apply(b.at(step), top, w, bias), "decoder/y");
+        b.at(savedStep).as(saved);
+        return new Head(y, params, masks);
     }
 
     /** The model's own instance of a parameter, so that every map it keys shares one handle. */

@@ -5,6 +5,8 @@ import dev.unfold.exec.Values;
 import dev.unfold.graph.Direction;
 import dev.unfold.graph.Role;
 import dev.unfold.nn.RecurrentState;
+import dev.unfold.nn.SequenceModel;
+import dev.unfold.nn.SequenceModelSpec;
 import dev.unfold.nn.Weights;
 import dev.unfold.optim.Gradients;
 import dev.unfold.tensor.Tensor;
@@ -32,7 +34,10 @@ import java.util.TreeMap;
 public final class BoundarySweeps {
     private final SegmentedBptt runner;
     private final Weights weights;
+    /** The window the units run: the window itself, or for a model read at its final states the same without its loss, which the head has. */
     private final SegmentedBptt.Window w;
+    private final SegmentedBptt.Window window;
+    private final boolean headed;
     private final Gradients into;
     private final Gradients unit;
     private final int length;
@@ -49,7 +54,9 @@ public final class BoundarySweeps {
     BoundarySweeps(SegmentedBptt runner, Weights weights, SegmentedBptt.Window w, Gradients into) {
         this.runner = runner;
         this.weights = weights;
-        this.w = w;
+        this.window = w;
+        this.headed = runner.model() instanceof SequenceModel m && m.spec().output().reads() == SequenceModelSpec.Reads.FINAL_STATE;
+        this.w = headed ? new SegmentedBptt.Window(w.feed(), new boolean[w.lossAt().length], w.statesFrom(), w.masks()) : w;
         this.into = into;
         this.unit = new Gradients(into.parameters(), into.dtype());
         this.length = w.lossAt().length;
@@ -139,6 +146,9 @@ public final class BoundarySweeps {
         List<Sweep> all = sweeps(chains);
         for (int i = 0; i < all.size(); i++) {
             Sweep sweep = all.get(i);
+            if (headed && sweep.adjoint() && done.isEmpty()) {
+                head();
+            }
             for (int u : order(sweep.way(), units)) {
                 if (sweep.adjoint()) {
                     adjoint(u, sweep.chains(), done, i == all.size() - 1);
@@ -149,6 +159,34 @@ public final class BoundarySweeps {
             (sweep.adjoint() ? done : known).addAll(sweep.chains());
         }
         return new SegmentedBptt.Result(loss, kept);
+    }
+
+    /**
+     * The loss of a model read at its final states: its head on the top layer's h_n (the forward chain's after the
+     * window's last step, the reverse chain's after its first), which gives the window's loss, the decoder's
+     * gradients and the gradients the top chains' adjoints start from at those ends.
+     */
+    private void head() {
+        int top = chains.stream().mapToInt(Role.Layer::index).max().orElseThrow();
+        int forward = firstSlot(new Role.Layer(top, Direction.FORWARD));
+        int reverse = firstSlot(new Role.Layer(top, Direction.REVERSE));
+        HeadGraph h = runner.head(window);
+        WindowFeed f = window.feed();
+        HeadGraph.Result r = h.run(runner.executor(), weights, List.of(states[forward][units], states[reverse][0]), f.episode(), f.start(),
+                window.masks().draw(h.graph(), h.masks(), 0), into);
+        loss += r.loss();
+        adjoints[forward][units] = r.finalGradients().get(0);
+        adjoints[reverse][0] = r.finalGradients().get(1);
+    }
+
+    /** The first of a chain's slots: its h (o for a Jordan network), what its final output is. */
+    private int firstSlot(Role.Layer chain) {
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i).slot().layer().equals(chain)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no slot of " + chain.scope());
     }
 
     /** Unit u forward from the boundary states known (zeros for the others), keeping where the sweep's chains leave it. */
@@ -203,7 +241,7 @@ public final class BoundarySweeps {
             }
         }
         if (last) {
-            loss += v.output("loss").get(0);
+            loss += headed ? 0 : v.output("loss").get(0);
             SegmentedBptt.add(into, unit);
             for (int t = from; t < g.length(); t++) {
                 kept.put(start + t, SegmentedBptt.stateAfter(g, v, t));

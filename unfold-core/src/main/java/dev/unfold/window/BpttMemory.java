@@ -85,10 +85,6 @@ public final class BpttMemory {
      */
     public static Plan plan(SequenceModelSpec spec, int batch, int shards, int steps, long budget, Policy policy) {
         boolean both = spec.rnn().directions() == RecurrentSpec.Directions.BOTH;
-        if (both && spec.output().reads() == SequenceModelSpec.Reads.FINAL_STATE) {
-            throw new IllegalArgumentException("--memory-budget: a bidirectional model read at its final states joins the reverse chain's state after"
-                    + " the window's first step with the forward chain's after its last, so its window cannot be cut into units; train it with full BPTT");
-        }
         long a = stepBytes(spec, batch, shards);
         long s = stateBytes(spec, batch);
         long full = a * steps;

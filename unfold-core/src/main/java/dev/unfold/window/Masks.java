@@ -1,5 +1,6 @@
 package dev.unfold.window;
 
+import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
 import dev.unfold.kernel.Layout;
 import dev.unfold.nn.MaskLeaf;
@@ -43,9 +44,14 @@ public final class Masks {
      * rows and rows {@code [from, to)} of it kept, so a shard reads the rows it would read whole.
      */
     public static Masks draw(WindowGraph window, long seed, int offset, int batch, int from, int to, DType dtype) {
+        return draw(window.graph(), window.masks(), seed, offset, batch, from, to, dtype);
+    }
+
+    /** As {@link #draw(WindowGraph, long, int, int, int, int, DType)}, for the mask leaves {@code leaves} of {@code graph}. */
+    static Masks draw(Graph graph, List<MaskLeaf> leaves, long seed, int offset, int batch, int from, int to, DType dtype) {
         List<Tensor> out = new ArrayList<>();
-        for (MaskLeaf m : window.masks()) {
-            Node node = window.graph().node(m.node().id());
+        for (MaskLeaf m : leaves) {
+            Node node = graph.node(m.node().id());
             String stem = node.name().replaceFirst("\\[[0-9]+\\]$", "");
             int step = node.step() == Node.NO_STEP ? -1 : node.step() + offset;
             long key = seed * 0x9E3779B97F4A7C15L + stem.hashCode() * 0xC2B2AE3D27D4EB4FL + step * 0x165667B19E3779F9L;

@@ -104,7 +104,7 @@ public final class MemoryBoundedBptt implements AutoCloseable {
     }
 
     private SegmentedBptt.Window window(WindowFeed feed, boolean[] lossAt, int statesFrom, long maskSeed, int from, int to) {
-        return new SegmentedBptt.Window(feed, lossAt, statesFrom, (segment, offset) -> Masks.draw(segment, maskSeed, offset, batch, from, to, dtype));
+        return new SegmentedBptt.Window(feed, lossAt, statesFrom, (graph, leaves, offset) -> Masks.draw(graph, leaves, maskSeed, offset, batch, from, to, dtype));
     }
 
     /** Each shard's own runner (its graphs and its policy's memo are its thread's alone). */

@@ -4,9 +4,12 @@ import dev.unfold.exec.Executor;
 import dev.unfold.exec.Sink;
 import dev.unfold.exec.Values;
 import dev.unfold.graph.Direction;
+import dev.unfold.graph.Graph;
+import dev.unfold.nn.MaskLeaf;
 import dev.unfold.nn.Parameter;
 import dev.unfold.nn.RecurrentModel;
 import dev.unfold.nn.RecurrentState;
+import dev.unfold.nn.SequenceModel;
 import dev.unfold.nn.Weights;
 import dev.unfold.optim.Gradients;
 import dev.unfold.tensor.DType;
@@ -35,6 +38,7 @@ final class SegmentedBptt {
     private final boolean reverse;
     private final Recomputation policy = new Recomputation();
     private final Map<Integer, List<Recomputation.Action>> schedules = new HashMap<>();
+    private final Map<String, HeadGraph> heads = new HashMap<>();
     private final Map<String, WindowGraph> graphs = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, WindowGraph> eldest) {
@@ -67,6 +71,10 @@ final class SegmentedBptt {
         return executor;
     }
 
+    RecurrentModel model() {
+        return model;
+    }
+
     BpttMemory.Plan plan() {
         return plan;
     }
@@ -82,7 +90,7 @@ final class SegmentedBptt {
     /** The feed of a unit starting at window step {@code start} from its initial state {@code s}, with its masks. */
     static WindowFeed feed(Window w, WindowGraph g, int start, RecurrentState s) {
         WindowFeed f = w.feed();
-        return new WindowFeed(f.episode(), f.start() + start, s, w.masks().draw(g, start));
+        return new WindowFeed(f.episode(), f.start() + start, s, w.masks().draw(g.graph(), g.masks(), start));
     }
 
     /** The graph of the unit starting at window step {@code start}: forward only, or with its loss and backward pass. */
@@ -96,6 +104,15 @@ final class SegmentedBptt {
             key.append(b ? '1' : '0');
         }
         return graphs.computeIfAbsent(key.toString(), k -> WindowGraph.segment(model, batch, lossAt, lossSteps, dtype, mode));
+    }
+
+    /** The head of a window of a model read at its final states ({@link BoundarySweeps} runs it apart from the units). */
+    HeadGraph head(Window w) {
+        StringBuilder key = new StringBuilder("HEAD:");
+        for (boolean b : w.lossAt()) {
+            key.append(b ? '1' : '0');
+        }
+        return heads.computeIfAbsent(key.toString(), k -> new HeadGraph((SequenceModel) model, batch, w.lossAt(), dtype));
     }
 
     /** {@code into += g}, parameter by parameter. */
@@ -121,10 +138,10 @@ final class SegmentedBptt {
     record Window(WindowFeed feed, boolean[] lossAt, int statesFrom, UnitMasks masks) {
     }
 
-    /** The masks of a segment graph over window steps from {@code offset}. */
+    /** The masks of {@code leaves} of a graph over window steps from {@code offset} (a unit's, or a head's at offset 0). */
     @FunctionalInterface
     interface UnitMasks {
-        Masks draw(WindowGraph segment, int offset);
+        Masks draw(Graph graph, List<MaskLeaf> leaves, int offset);
     }
 
     private final class Run {

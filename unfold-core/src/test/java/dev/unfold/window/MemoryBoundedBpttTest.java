@@ -89,8 +89,36 @@ class MemoryBoundedBpttTest {
         return out.stream();
     }
 
+    /** Models read at their final states (the loss at the window's last step alone, on the top layer's h_n of each direction). */
+    static Stream<Arguments> perSequenceCases() {
+        List<Arguments> out = new ArrayList<>();
+        int i = 0;
+        for (CellType cell : CellType.values()) {
+            for (boolean both : new boolean[] {false, true}) {
+                int layers = 1 + i % 2;
+                int unit = 1 + i % 4;
+                boolean lengths = i % 3 == 0;
+                DType dtype = i % 2 == 0 ? DType.F64 : DType.F32;
+                int shards = 1 + (i / 2) % 2;
+                i++;
+                SequenceModel.Builder b = SequenceModel.builder().tokens(VOCAB).embedding(3).cell(cell).hidden(4).layers(layers).bidirectional(both)
+                        .perSequence().classes(VOCAB).dropout(0.2).zoneout(0.25);
+                if (lengths) {
+                    b.variableLengths();
+                }
+                boolean[] lossAt = new boolean[LENGTH];
+                lossAt[LENGTH - 1] = true;
+                BpttMemory.Plan plan = new BpttMemory.Plan(unit, both ? (LENGTH + unit - 1) / unit + 1 : 2, 0, 0, 0, LENGTH, both);
+                String name = String.format("%s read at its final states, %d layer(s)%s, dropout, zoneout%s, units of %d, %d shard(s), %s", cell.id(), layers,
+                        both ? ", bidirectional" : "", lengths ? ", lengths" : "", unit, shards, dtype);
+                out.add(Arguments.of(new Case(name, b.build(), lossAt, plan, shards, dtype, lengths, true)));
+            }
+        }
+        return out.stream();
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource({"cases", "perSequenceCases"})
     void memoryBoundedBpttGivesFullBpttsGradients(Case c) {
         Weights weights = Weights.initial(c.model().parameters(), InitScheme.PYTORCH, 11, c.dtype());
         Episode episode = new RandomEpisode(BATCH, LENGTH + 2, c.dtype(), c.lengths(), 3);
@@ -121,14 +149,6 @@ class MemoryBoundedBpttTest {
                 assertTrue(e <= tolerance, slot.label() + " after step " + t + " differs by " + e);
             }
         }
-    }
-
-    @Test
-    void aBidirectionalModelReadAtItsFinalStatesIsRefusedWithTheReason() {
-        SequenceModel m = SequenceModel.builder().tokens(VOCAB).cell(CellType.LSTM).hidden(4).bidirectional(true).perSequence().classes(VOCAB).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BpttMemory.plan(m.spec(), BATCH, 1, 100, 1L << 20, BpttMemory.Policy.OPTIMAL));
-        assertTrue(e.getMessage().contains("bidirectional model read at its final states"), e.getMessage());
     }
 
     @Test
