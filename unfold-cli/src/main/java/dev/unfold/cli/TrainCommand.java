@@ -65,6 +65,10 @@ final class TrainCommand implements Callable<Integer> {
         if (partitions != null && spark == null) {
             throw new IllegalArgumentException("--partitions splits batches across a Spark cluster; give --spark MASTER");
         }
+        if (spark != null && config.plan().memory().isPresent()) {
+            throw new IllegalArgumentException("--memory-budget with --spark: memory-bounded BPTT runs its units on this machine, not on the partitions;"
+                    + " train under a budget without --spark, or on Spark with full BPTT");
+        }
         if (partitions != null && (partitions < 1 || partitions > config.plan().batch())) {
             throw new IllegalArgumentException("--partitions must be between 1 and the batch of " + config.plan().batch() + " sequences (a partition needs a"
                     + " row of the batch), got " + partitions);

@@ -842,6 +842,8 @@ class BadInputCorpusTest {
         flag(all, "--partitions without --spark", "--partitions splits batches across a Spark cluster; give --spark MASTER", "--partitions", "2");
         flag(all, "--partitions above the batch", "--partitions must be between 1 and the batch of 4 sequences", "--spark", "local[2]", "--partitions", "5");
         flag(all, "--partitions 0", "--partitions must be between 1 and the batch", "--spark", "local[2]", "--partitions", "0");
+        flag(all, "--spark with --memory-budget", "--memory-budget with --spark: memory-bounded BPTT runs its units on this machine", "--spark", "local[2]",
+                "--memory-budget", "64M");
     }
 
     private static void demo(List<Case> all) {
