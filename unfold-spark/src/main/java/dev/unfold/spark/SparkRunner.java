@@ -27,19 +27,22 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Synchronous data parallelism on Apache Spark, in the place of {@link WindowRunner#sharded}: a window's batch is
- * split into one shard of rows per partition, as the sharded runner splits it into one per core; the parameters
- * reach the executors by broadcast; each task computes its shard's loss, gradients and states with the compiled
- * executor on one GEMM thread; the driver merges them in partition order with {@link ShardMerge}, as one machine
- * merges its shards. So the optimizer, on the driver, takes the update one machine takes: bit for bit when the
+ * split into one shard of rows per partition, as the sharded runner splits it into one per core. Each partition
+ * keeps its rows of the episode and their carried state between windows ({@link ShardHome}): the rows are sent once
+ * per episode, the state only when it does not live there already, and the driver holds deferred handles to the
+ * states it may read ({@link RecurrentState#deferred}). The parameters, and each partition's window, reach the
+ * executors by broadcast; each task computes its shard's loss and gradients with the compiled executor on one GEMM
+ * thread and leaves its next home; the driver merges the results in partition order with {@link ShardMerge}, as one
+ * machine merges its shards. So the optimizer, on the driver, takes the update one machine takes: bit for bit when the
  * partitions are the machine's shards. A task that fails is retried by Spark and computes the same result. Runs that
  * keep every output (evaluation, sampling) run on the driver.
  */
 public final class SparkRunner implements WindowRunner {
+    private static final int KEPT_EPISODES = 2;
     private final JavaSparkContext spark;
     private final int partitions;
     private final TaskHook hook;
     private final boolean owns;
-    private static final int KEPT_EPISODES = 2;
     private final WindowRunner driver = WindowRunner.local(new CompiledExecutor());
     private final Deque<Residence> residences = new ArrayDeque<>();
     private long bytesOut;
@@ -113,23 +116,24 @@ public final class SparkRunner implements WindowRunner {
             values.put(p.name(), ArrayPayload.of(weights.get(p)));
         }
         Broadcast<Map<String, ArrayPayload>> shared = spark.broadcast(values);
-        Broadcast<List<WindowTask>> work = spark.broadcast(tasks);
+        List<Broadcast<?>> used = new ArrayList<>(List.of(shared));
+        tasks.forEach(t -> used.add(spark.broadcast(t)));
+        List<Broadcast<?>> work = List.copyOf(used.subList(1, used.size()));
         TaskHook before = hook;
         JavaRDD<ShardStep> steps = home.homes.mapPartitionsWithIndex((index, it) -> {
             ShardHome h = it.next();
             before.beforeShard(index);
-            return List.of(work.value().get(index).run(h, shared.value())).iterator();
+            return List.of(((WindowTask) work.get(index).value()).run(h, shared.value())).iterator();
         }, true);
         steps.rdd().localCheckpoint();
         List<ShardResult> done;
         try {
             done = steps.map(ShardStep::result).collect();
         } catch (RuntimeException e) {
-            shared.destroy();
-            work.destroy();
+            used.forEach(Broadcast::destroy);
             throw e;
         }
-        home.advance(steps, List.of(shared, work));
+        home.advance(steps, List.copyOf(used));
         count(values, tasks, done, n);
         return merge(window, model, done, rows, keep, feed.start(), home);
     }
@@ -137,8 +141,8 @@ public final class SparkRunner implements WindowRunner {
     /**
      * Where {@code episode}'s rows live: the partitions already holding them, or, the first time it is run, its rows
      * sent once to their partitions (a broadcast per partition, read by it alone: each keeps its own streams or
-     * sequences) and checkpointed there. Two episodes
-     * stay (training's and validation's); the one used longest ago leaves, its carried states fetched first.
+     * sequences) and checkpointed there. Two episodes stay (training's and validation's); the one used longest ago
+     * leaves, its carried states fetched first.
      */
     private Residence residence(Episode episode, int n, int batch) {
         for (Residence r : residences) {
