@@ -16,12 +16,14 @@ import java.util.stream.IntStream;
  * The fast path: compiles a float32 graph into a {@link Program} on first use (cached per graph and set
  * of kept values) and runs that on the calling thread. Products of all steps that do not depend on each
  * other run as one GEMM, per-step weight-gradient contributions are summed by one GEMM, GEMMs go to the
- * fastest backend (oneDNN or OpenBLAS when present), and buffers are planned and reused. Float64 graphs
+ * fastest backend (oneDNN or OpenBLAS when present), and buffers are planned and reused (the programs of one graph,
+ * one per set of kept values, share one pool of them). Float64 graphs
  * run on the {@link Interpreter}. The equivalence tests hold this executor to the interpreter's results.
  * Distinct graphs may run on distinct threads at once; runs of one graph take turns.
  */
 public final class CompiledExecutor implements Executor {
     private final Map<Graph, Map<Set<Integer>, Program>> programs = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<Graph, BufferPool> pools = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Graph, Boolean> singlePrecision = Collections.synchronizedMap(new WeakHashMap<>());
     private final int maxStackedFloats;
     private final ExecutionProfile profile;
@@ -70,7 +72,12 @@ public final class CompiledExecutor implements Executor {
         }
         Set<Integer> all = new HashSet<>(keep);
         all.addAll(sink.nodes());
-        Program p = programs.computeIfAbsent(graph, g -> new HashMap<>()).computeIfAbsent(all, k -> Program.compile(graph, k, maxStackedFloats, profile));
+        BufferPool pool = pools.computeIfAbsent(graph, g -> new BufferPool());
+        Map<Set<Integer>, Program> compiled = programs.computeIfAbsent(graph, g -> new HashMap<>());
+        Program p;
+        synchronized (compiled) {
+            p = compiled.computeIfAbsent(all, k -> Program.compile(graph, k, maxStackedFloats, profile, pool));
+        }
         return p.run(feeds, sink);
     }
 

@@ -32,9 +32,11 @@ final class Program {
     private final int hoisted;
     private final int accumulated;
     private final ExecutionProfile profile;
+    private final BufferPool pool;
 
     private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, int hoisted, int accumulated,
-            ExecutionProfile profile) {
+            ExecutionProfile profile, BufferPool pool) {
+        this.pool = pool;
         this.graph = graph;
         this.schedule = schedule;
         this.physical = physical;
@@ -46,6 +48,11 @@ final class Program {
     }
 
     static Program compile(Graph g, Set<Integer> keep, int maxStack, ExecutionProfile profile) {
+        return compile(g, keep, maxStack, profile, new BufferPool());
+    }
+
+    /** As {@link #compile(Graph, Set, int, ExecutionProfile)}, its buffers taken from {@code pool}, shared with the graph's other programs. */
+    static Program compile(Graph g, Set<Integer> keep, int maxStack, ExecutionProfile profile, BufferPool pool) {
         boolean[] kept = new boolean[g.size()];
         keep.forEach(k -> kept[k] = true);
         g.outputs().values().forEach(k -> kept[k] = true);
@@ -66,12 +73,18 @@ final class Program {
         List<Unit> schedule = schedule(g, units);
         int[] physical = new int[g.size()];
         Arrays.fill(physical, -1);
-        float[][] buffers = plan(g, schedule, kept, physical);
-        return new Program(g, schedule, physical, buffers, kept, hoisted.size(), accumulations.size(), profile);
+        float[][] buffers = plan(g, schedule, kept, physical, pool);
+        return new Program(g, schedule, physical, buffers, kept, hoisted.size(), accumulations.size(), profile, pool);
     }
 
-    /** Runs once; kept values are copied out, the sink's are computed in its arrays. */
-    synchronized Values run(Feeds feeds, Sink sink) {
+    /** Runs once; kept values are copied out, the sink's are computed in its arrays. The graph's programs take turns. */
+    Values run(Feeds feeds, Sink sink) {
+        synchronized (pool) {
+            return runAlone(feeds, sink);
+        }
+    }
+
+    private Values runAlone(Feeds feeds, Sink sink) {
         float[][] v = new float[graph.size()][];
         for (Node n : graph.nodes()) {
             if (n.op() instanceof Leaf leaf) {
@@ -185,8 +198,9 @@ final class Program {
         return order;
     }
 
-    /** Gives every written value a buffer, reusing a buffer of the same size once its value is dead. */
-    private static float[][] plan(Graph g, List<Unit> schedule, boolean[] kept, int[] physical) {
+    /** Gives every written value a buffer, reusing a buffer of the same size once its value is dead; the buffers come from {@code pool}. */
+    private static float[][] plan(Graph g, List<Unit> schedule, boolean[] kept, int[] physical, BufferPool shared) {
+        Map<Integer, Integer> ofSize = new HashMap<>();
         int[] lastUse = new int[g.size()];
         Arrays.fill(lastUse, -1);
         for (int pos = 0; pos < schedule.size(); pos++) {
@@ -200,12 +214,12 @@ final class Program {
             Unit u = schedule.get(pos);
             for (int w : u.writes()) {
                 int size = g.node(w).shape().size();
-                Deque<Integer> pool = free.get(size);
-                if (pool != null && !pool.isEmpty()) {
-                    physical[w] = pool.pop();
+                Deque<Integer> dead = free.get(size);
+                if (dead != null && !dead.isEmpty()) {
+                    physical[w] = dead.pop();
                 } else {
                     physical[w] = buffers.size();
-                    buffers.add(new float[size]);
+                    buffers.add(shared.get(size, ofSize.merge(size, 1, Integer::sum) - 1));
                 }
             }
             for (int r : u.reads()) {

@@ -61,7 +61,7 @@ public final class BoundarySweeps {
         this.unit = new Gradients(into.parameters(), into.dtype());
         this.length = w.lossAt().length;
         this.units = (length + runner.plan().unitSteps() - 1) / runner.plan().unitSteps();
-        this.slots = runner.graph(w, 0, WindowGraph.Mode.FORWARD).states();
+        this.slots = runner.graph(w, 0, WindowGraph.Mode.GRADIENTS).states();
         Set<Role.Layer> layers = new LinkedHashSet<>();
         slots.forEach(s -> layers.add(s.slot().layer()));
         this.chains = List.copyOf(layers);
@@ -189,18 +189,16 @@ public final class BoundarySweeps {
         throw new IllegalStateException("no slot of " + chain.scope());
     }
 
-    /** Unit u forward from the boundary states known (zeros for the others), keeping where the sweep's chains leave it. */
+    /**
+     * Unit u forward from the boundary states known (zeros for the others), keeping where the sweep's chains leave it:
+     * the unit's adjoint graph run forward only, whose program shares its buffers with the adjoint's.
+     */
     private void advance(int u, List<Role.Layer> sweep, Set<Role.Layer> known) {
         int start = start(u);
-        WindowGraph g = runner.graph(w, start, WindowGraph.Mode.FORWARD);
+        WindowGraph g = runner.graph(w, start, WindowGraph.Mode.GRADIENTS);
+        Values v = runner.executor().run(g.graph(), g.feeds(weights, SegmentedBptt.feed(w, g, start, entering(u, sweep, known)), runner.zerosLike(g)),
+                SegmentedBptt.exits(g), Sink.none());
         List<WindowGraph.CarriedState> here = g.states();
-        Set<Integer> keep = new HashSet<>();
-        for (WindowGraph.CarriedState s : here) {
-            if (sweep.contains(s.slot().layer())) {
-                keep.add(s.afterStep().get(s.exitStep(g.length())).id());
-            }
-        }
-        Values v = runner.executor().run(g.graph(), g.feeds(weights, SegmentedBptt.feed(w, g, start, entering(u, sweep, known))), keep, Sink.none());
         for (int i = 0; i < here.size(); i++) {
             WindowGraph.CarriedState s = here.get(i);
             if (sweep.contains(s.slot().layer())) {

@@ -16,9 +16,11 @@ import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Tensor;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -115,6 +117,20 @@ final class SegmentedBptt {
         return heads.computeIfAbsent(key.toString(), k -> new HeadGraph((SequenceModel) model, batch, w.lossAt(), dtype));
     }
 
+    /** The nodes of the states where each chain leaves a unit graph. */
+    static Set<Integer> exits(WindowGraph g) {
+        Set<Integer> keep = new HashSet<>();
+        for (WindowGraph.CarriedState c : g.states()) {
+            keep.add(c.afterStep().get(c.exitStep(g.length())).id());
+        }
+        return keep;
+    }
+
+    /** Zero probes for a unit graph run forward only. */
+    RecurrentState zerosLike(WindowGraph g) {
+        return RecurrentState.zeros(g.states().stream().map(WindowGraph.CarriedState::slot).toList(), batch, dtype);
+    }
+
     /** {@code into += g}, parameter by parameter. */
     static void add(Gradients into, Gradients g) {
         for (Parameter p : into.parameters()) {
@@ -180,11 +196,14 @@ final class SegmentedBptt {
             return new Result(loss, kept);
         }
 
-        /** The state at unit {@code u + 1}'s start, from {@code s} at unit u's. */
+        /**
+         * The state at unit {@code u + 1}'s start, from {@code s} at unit u's: the unit's adjoint graph run forward only
+         * (its program shares its buffers with the adjoint's, so a unit's activations are held once).
+         */
         private RecurrentState advance(int u, RecurrentState s) {
             int start = u * plan.unitSteps();
-            WindowGraph g = graph(w, start, WindowGraph.Mode.FORWARD);
-            Values v = executor.run(g.graph(), g.feeds(weights, feed(w, g, start, s)), g.results(g.length() - 1, false), Sink.none());
+            WindowGraph g = graph(w, start, WindowGraph.Mode.GRADIENTS);
+            Values v = executor.run(g.graph(), g.feeds(weights, feed(w, g, start, s), zerosLike(g)), exits(g), Sink.none());
             return stateAfter(g, v, g.length() - 1);
         }
 

@@ -18,11 +18,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
@@ -120,15 +123,11 @@ public final class SparkRunner implements WindowRunner {
         tasks.forEach(t -> used.add(spark.broadcast(t)));
         List<Broadcast<?>> work = List.copyOf(used.subList(1, used.size()));
         TaskHook before = hook;
-        JavaRDD<ShardStep> steps = home.homes.mapPartitionsWithIndex((index, it) -> {
-            ShardHome h = it.next();
-            before.beforeShard(index);
-            return List.of(((WindowTask) work.get(index).value()).run(h, shared.value())).iterator();
-        }, true);
+        JavaRDD<ShardStep> steps = home.homes.mapPartitionsWithIndex(new RunShard(before, work, shared), true);
         steps.rdd().localCheckpoint();
         List<ShardResult> done;
         try {
-            done = steps.map(ShardStep::result).collect();
+            done = steps.map(new ResultOf()).collect();
         } catch (RuntimeException e) {
             used.forEach(Broadcast::destroy);
             throw e;
@@ -169,12 +168,85 @@ public final class SparkRunner implements WindowRunner {
             episodesPlaced++;
         }
         List<Broadcast<?>> sent = List.copyOf(parts);
-        JavaRDD<ShardHome> placed = spark.parallelize(shards, n).map(i -> new ShardHome((EpisodeShard) sent.get(i).value(), Map.of()));
+        JavaRDD<ShardHome> placed = spark.parallelize(shards, n).map(new Place(sent));
         placed.rdd().localCheckpoint();
         placed.count();
         Residence r = new Residence(episode, n, batch, placed, sent);
         residences.addFirst(r);
         return r;
+    }
+
+    /*
+     * The functions the jobs run, as classes rather than lambdas: Spark reads a lambda's bytecode to clean it each
+     * time a job is built (every update), a class it ships as it is.
+     */
+
+    /** A window's task on its partition: its home and its broadcast window in, its next home and its result out. */
+    private static final class RunShard implements Function2<Integer, Iterator<ShardHome>, Iterator<ShardStep>> {
+        private static final long serialVersionUID = 1L;
+        private final TaskHook before;
+        private final List<Broadcast<?>> work;
+        private final Broadcast<Map<String, ArrayPayload>> weights;
+
+        RunShard(TaskHook before, List<Broadcast<?>> work, Broadcast<Map<String, ArrayPayload>> weights) {
+            this.before = before;
+            this.work = work;
+            this.weights = weights;
+        }
+
+        @Override
+        public Iterator<ShardStep> call(Integer index, Iterator<ShardHome> homes) {
+            ShardHome h = homes.next();
+            before.beforeShard(index);
+            return List.of(((WindowTask) work.get(index).value()).run(h, weights.value())).iterator();
+        }
+    }
+
+    private static final class ResultOf implements Function<ShardStep, ShardResult> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ShardResult call(ShardStep s) {
+            return s.result();
+        }
+    }
+
+    private static final class HomeOf implements Function<ShardStep, ShardHome> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ShardHome call(ShardStep s) {
+            return s.home();
+        }
+    }
+
+    /** A partition's first home: its rows of the episode, from the broadcast made for it. */
+    private static final class Place implements Function<Integer, ShardHome> {
+        private static final long serialVersionUID = 1L;
+        private final List<Broadcast<?>> rows;
+
+        Place(List<Broadcast<?>> rows) {
+            this.rows = rows;
+        }
+
+        @Override
+        public ShardHome call(Integer i) {
+            return new ShardHome((EpisodeShard) rows.get(i).value(), Map.of());
+        }
+    }
+
+    private static final class StateAt implements Function<ShardHome, List<ArrayPayload>> {
+        private static final long serialVersionUID = 1L;
+        private final int position;
+
+        StateAt(int position) {
+            this.position = position;
+        }
+
+        @Override
+        public List<ArrayPayload> call(ShardHome h) {
+            return h.state(position);
+        }
     }
 
     /** One episode's rows on the partitions: the homes of its latest window, and handles to the states they hold. */
@@ -205,7 +277,7 @@ public final class SparkRunner implements WindowRunner {
             release();
             held = steps;
             broadcasts = used;
-            homes = steps.map(ShardStep::home);
+            homes = steps.map(new HomeOf());
             generation++;
             handles.clear();
         }
@@ -222,7 +294,7 @@ public final class SparkRunner implements WindowRunner {
             if (at != generation || homes == null) {
                 throw new IllegalStateException("the carried state at step " + position + " is no longer held by the partitions");
             }
-            List<List<ArrayPayload>> parts = homes.map(h -> h.state(position)).collect();
+            List<List<ArrayPayload>> parts = homes.map(new StateAt(position)).collect();
             List<RecurrentState> each = new ArrayList<>();
             for (List<ArrayPayload> part : parts) {
                 Map<RecurrentState.Slot, Tensor> m = new LinkedHashMap<>();

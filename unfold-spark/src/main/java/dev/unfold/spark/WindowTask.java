@@ -15,10 +15,10 @@ import dev.unfold.window.WindowGraph;
 import dev.unfold.window.WindowRun;
 import dev.unfold.window.WindowRunner;
 import java.io.Serializable;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One partition's share of a window, what the driver sends each update: the window (its steps from {@code start},
@@ -30,8 +30,13 @@ import java.util.concurrent.ConcurrentHashMap;
 record WindowTask(SpecPayload spec, int rows, DType dtype, WindowGraph.Mode mode, int start, boolean[] lossAt, List<ArrayPayload> initial, int residentAt,
         List<ArrayPayload> masks, int statesFrom, boolean gradients) implements Serializable {
     private static final long serialVersionUID = 1L;
-    /** Window graphs by model, rows and loss steps, built once per executor JVM. */
-    private static final Map<String, WindowGraph> GRAPHS = new ConcurrentHashMap<>();
+    /**
+     * Window graphs by model, rows and loss steps, built once per task thread of an executor JVM: a graph's compiled
+     * program runs one window at a time, so tasks running at once on one executor each need their own.
+     */
+    private static final ThreadLocal<Map<String, WindowGraph>> GRAPHS = ThreadLocal.withInitial(HashMap::new);
+    /** The compiled executor of the executor JVM, which keeps each graph's program across windows (compiled once, not per update). */
+    private static final CompiledExecutor EXECUTOR = new CompiledExecutor();
 
     /** Rows {@code [from, to)} of a window's feed; its initial state shipped unless it lives in the partition at {@code residentAt}. */
     static WindowTask of(SequenceModel model, WindowGraph window, WindowFeed whole, int from, int to, WindowRunner.Keep keep, int residentAt) {
@@ -57,7 +62,7 @@ record WindowTask(SpecPayload spec, int rows, DType dtype, WindowGraph.Mode mode
         for (boolean b : lossAt) {
             key.append(b ? '1' : '0');
         }
-        WindowGraph window = GRAPHS.computeIfAbsent(key.toString(), k -> WindowGraph.build(model, rows, lossAt, dtype, mode));
+        WindowGraph window = GRAPHS.get().computeIfAbsent(key.toString(), k -> WindowGraph.build(model, rows, lossAt, dtype, mode));
         Map<String, Tensor> named = new LinkedHashMap<>();
         weightValues.forEach((k, v) -> named.put(k, v.tensor()));
         Weights w = Weights.fromNames(window.model().parameters(), named);
@@ -70,7 +75,7 @@ record WindowTask(SpecPayload spec, int rows, DType dtype, WindowGraph.Mode mode
         WindowFeed feed = new WindowFeed(home.data().episode(), start, RecurrentState.of(state), Masks.of(masks.stream().map(ArrayPayload::tensor).toList()));
         Gradients g = gradients ? new Gradients(window.model().parameters(), dtype) : null;
         WindowRunner.Keep keep = g == null ? WindowRunner.Keep.states(statesFrom) : WindowRunner.Keep.states(statesFrom).withGradients(g);
-        WindowRun run = Gemm.withThreads(1, () -> WindowRunner.local(new CompiledExecutor()).run(window, w, feed, keep));
+        WindowRun run = Gemm.withThreads(1, () -> WindowRunner.local(EXECUTOR).run(window, w, feed, keep));
         Map<String, ArrayPayload> grads = new LinkedHashMap<>();
         if (g != null) {
             for (Parameter p : g.parameters()) {

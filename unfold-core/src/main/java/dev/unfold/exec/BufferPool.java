@@ -1,0 +1,24 @@
+package dev.unfold.exec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The buffers of every program compiled from one graph (one per set of kept values): a program's i-th buffer of a
+ * size is the pool's i-th of that size, so the graph holds, per size, as many as its largest program needs rather
+ * than the sum over its programs. Programs of one graph run one at a time, holding the pool's lock.
+ */
+final class BufferPool {
+    private final Map<Integer, List<float[]>> bySize = new HashMap<>();
+
+    /** The {@code index}-th buffer of {@code size} floats, made on first request. */
+    synchronized float[] get(int size, int index) {
+        List<float[]> list = bySize.computeIfAbsent(size, s -> new ArrayList<>());
+        while (list.size() <= index) {
+            list.add(new float[size]);
+        }
+        return list.get(index);
+    }
+}
