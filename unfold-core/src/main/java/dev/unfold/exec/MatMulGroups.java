@@ -31,7 +31,7 @@ final class MatMulGroups {
     }
 
     /** Finds accumulations, marks what they cover, and returns their units. */
-    static List<Unit> accumulations(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, int maxStack) {
+    static List<Unit> accumulations(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, int maxStack, BufferPool scratch) {
         List<Unit> units = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (!needed[n.id()] || !(n.op() instanceof Add) || absorbable(g, n, kept)) {
@@ -48,13 +48,13 @@ final class MatMulGroups {
             for (int c : covers) {
                 covered[c] = true;
             }
-            units.add(accumulationUnit(g, n, leaves, covers, maxStack));
+            units.add(accumulationUnit(g, n, leaves, covers, maxStack, scratch));
         }
         return units;
     }
 
     /** Finds hoistable groups among the products not yet covered, marks them, and returns their units. */
-    static List<Unit> hoisted(Graph g, boolean[] needed, boolean[] covered, int maxStack, Map<Integer, Gemm.OperandCache> caches) {
+    static List<Unit> hoisted(Graph g, boolean[] needed, boolean[] covered, int maxStack, Map<Integer, Gemm.OperandCache> caches, BufferPool scratch) {
         Map<String, List<Integer>> byKey = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
             if (needed[n.id()] && !covered[n.id()] && n.op() instanceof MatMul mm && mm.opA() == Gemm.Op.N) {
@@ -68,7 +68,7 @@ final class MatMulGroups {
                 for (int m : members) {
                     covered[m] = true;
                 }
-                units.add(hoistedUnit(g, members, maxStack, caches));
+                units.add(hoistedUnit(g, members, maxStack, caches, scratch));
             }
         }
         return units;
@@ -126,17 +126,17 @@ final class MatMulGroups {
         return true;
     }
 
-    private static Unit accumulationUnit(Graph g, Node sum, List<Integer> leaves, int[] covers, int maxStack) {
+    private static Unit accumulationUnit(Graph g, Node sum, List<Integer> leaves, int[] covers, int maxStack, BufferPool scratch) {
         int p = sum.shape().dim(0);
         int q = sum.shape().dim(1);
         int rows = g.node(g.node(leaves.get(0)).inputs().get(0)).shape().dim(0);
         int chunk = Math.max(1, Math.min(leaves.size(), maxStack / (rows * Math.max(p, q))));
         int[] gs = leaves.stream().mapToInt(l -> g.node(l).inputs().get(0)).toArray();
         int[] xs = leaves.stream().mapToInt(l -> g.node(l).inputs().get(1)).toArray();
-        float[] stackedG = new float[chunk * rows * p];
-        float[] stackedX = new float[chunk * rows * q];
         int out = sum.id();
         Instruction ins = v -> {
+            float[] stackedG = scratch.scratch(0, chunk * rows * p);
+            float[] stackedX = scratch.scratch(1, chunk * rows * q);
             for (int first = 0; first < gs.length; first += chunk) {
                 int count = Math.min(chunk, gs.length - first);
                 for (int i = 0; i < count; i++) {
@@ -150,7 +150,7 @@ final class MatMulGroups {
         return new Unit(sum.id(), covers, new int[] {out}, reads, ins, "MatMul, accumulated");
     }
 
-    private static Unit hoistedUnit(Graph g, List<Integer> members, int maxStack, Map<Integer, Gemm.OperandCache> caches) {
+    private static Unit hoistedUnit(Graph g, List<Integer> members, int maxStack, Map<Integer, Gemm.OperandCache> caches, BufferPool scratch) {
         Node first = g.node(members.get(0));
         if (gathersOfOneTable(g, members)) {
             return projectedTableUnit(g, members, caches);
@@ -164,11 +164,11 @@ final class MatMulGroups {
         int chunk = Math.max(1, Math.min(count, maxStack / (r * Math.max(k, n))));
         int[] as = members.stream().mapToInt(m -> g.node(m).inputs().get(0)).toArray();
         int[] outs = members.stream().mapToInt(Integer::intValue).toArray();
-        float[] stackedA = new float[chunk * r * k];
-        float[] stackedOut = new float[chunk * r * n];
         boolean parameter = g.node(w).is(dev.unfold.op.Leaf.Kind.PARAMETER);
         Gemm.OperandCache cache = parameter ? caches.computeIfAbsent(w, id -> new Gemm.OperandCache()) : null;
         Instruction ins = v -> {
+            float[] stackedA = scratch.scratch(0, chunk * r * k);
+            float[] stackedOut = scratch.scratch(1, chunk * r * n);
             for (int from = 0; from < count; from += chunk) {
                 int c = Math.min(chunk, count - from);
                 for (int i = 0; i < c; i++) {

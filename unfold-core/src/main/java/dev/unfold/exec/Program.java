@@ -58,10 +58,10 @@ final class Program {
         g.outputs().values().forEach(k -> kept[k] = true);
         boolean[] needed = needed(g, kept);
         boolean[] covered = new boolean[g.size()];
-        List<Unit> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack);
+        List<Unit> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack, pool);
         Map<Integer, Gemm.OperandCache> caches = new HashMap<>();
         Lowering.Context context = new Lowering.Context(g, caches, new HashMap<>());
-        List<Unit> hoisted = MatMulGroups.hoisted(g, needed, covered, maxStack, caches);
+        List<Unit> hoisted = MatMulGroups.hoisted(g, needed, covered, maxStack, caches, pool);
         List<Unit> units = new ArrayList<>(accumulations);
         units.addAll(hoisted);
         for (Node n : g.nodes()) {
