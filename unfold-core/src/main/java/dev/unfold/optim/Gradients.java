@@ -97,6 +97,41 @@ public final class Gradients {
         return Math.sqrt(s);
     }
 
+    /** Adds {@code g} to the gradient of {@code p}, in place (as gradients summed over the pieces of a window). */
+    public void add(Parameter p, Tensor g) {
+        if (f32.containsKey(p)) {
+            float[] dst = f32(p);
+            float[] src = g.f32();
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] += src[i];
+            }
+        } else {
+            double[] dst = f64(p);
+            double[] src = g.f64();
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] += src[i];
+            }
+        }
+    }
+
+    /** Adds every gradient of {@code other} (the same parameters) to this one's, in place. */
+    public void add(Gradients other) {
+        for (Map.Entry<Parameter, float[]> e : f32.entrySet()) {
+            float[] dst = e.getValue();
+            float[] src = other.f32(e.getKey());
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] += src[i];
+            }
+        }
+        for (Map.Entry<Parameter, double[]> e : f64.entrySet()) {
+            double[] dst = e.getValue();
+            double[] src = other.f64(e.getKey());
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] += src[i];
+            }
+        }
+    }
+
     /** Multiplies every gradient by {@code factor}, in place. */
     public void scale(double factor) {
         for (float[] b : f32.values()) {

@@ -161,6 +161,17 @@ public final class BoundarySweeps {
         return new SegmentedBptt.Result(loss, kept);
     }
 
+    /** The nodes where the sweep's chains leave a unit graph: only their layers and those below run forward. */
+    private static Set<Integer> exits(WindowGraph g, List<Role.Layer> sweep) {
+        Set<Integer> keep = new HashSet<>();
+        for (WindowGraph.CarriedState s : g.states()) {
+            if (sweep.contains(s.slot().layer())) {
+                keep.add(s.afterStep().get(s.exitStep(g.length())).id());
+            }
+        }
+        return keep;
+    }
+
     /**
      * The loss of a model read at its final states: its head on the top layer's h_n (the forward chain's after the
      * window's last step, the reverse chain's after its first), which gives the window's loss, the decoder's
@@ -191,13 +202,13 @@ public final class BoundarySweeps {
 
     /**
      * Unit u forward from the boundary states known (zeros for the others), keeping where the sweep's chains leave it:
-     * the unit's adjoint graph run forward only, whose program shares its buffers with the adjoint's.
+     * the unit's adjoint graph run forward only as far as those chains, its program sharing the adjoint's buffers.
      */
     private void advance(int u, List<Role.Layer> sweep, Set<Role.Layer> known) {
         int start = start(u);
         WindowGraph g = runner.graph(w, start, WindowGraph.Mode.GRADIENTS);
         Values v = runner.executor().run(g.graph(), g.feeds(weights, SegmentedBptt.feed(w, g, start, entering(u, sweep, known)), runner.zerosLike(g)),
-                SegmentedBptt.exits(g), Sink.none());
+                exits(g, sweep), Sink.none());
         List<WindowGraph.CarriedState> here = g.states();
         for (int i = 0; i < here.size(); i++) {
             WindowGraph.CarriedState s = here.get(i);
@@ -240,7 +251,7 @@ public final class BoundarySweeps {
         }
         if (last) {
             loss += headed ? 0 : v.output("loss").get(0);
-            SegmentedBptt.add(into, unit);
+            into.add(unit);
             for (int t = from; t < g.length(); t++) {
                 kept.put(start + t, SegmentedBptt.stateAfter(g, v, t));
             }

@@ -11,7 +11,6 @@ import dev.unfold.graph.Node;
 import dev.unfold.graph.Role;
 import dev.unfold.nn.Losses;
 import dev.unfold.nn.MaskLeaf;
-import dev.unfold.nn.Parameter;
 import dev.unfold.nn.Phase;
 import dev.unfold.nn.SequenceModel;
 import dev.unfold.nn.SequenceModelSpec;
@@ -25,7 +24,6 @@ import dev.unfold.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,7 +39,6 @@ final class HeadGraph {
     private final List<Var> finals;
     private final List<Var> targets = new ArrayList<>();
     private final boolean[] lossAt;
-    private final DType dtype;
 
     /** What a run gives: the loss, dL/dh_n per direction (forward, then reverse). */
     record Result(double loss, List<Tensor> finalGradients) {
@@ -49,7 +46,6 @@ final class HeadGraph {
 
     HeadGraph(SequenceModel model, int batch, boolean[] lossAt, DType dtype) {
         this.lossAt = lossAt.clone();
-        this.dtype = dtype;
         int length = lossAt.length;
         GraphBuilder b = new GraphBuilder();
         int hidden = model.spec().rnn().hiddenSize();
@@ -103,22 +99,7 @@ final class HeadGraph {
         finals.forEach(v -> keep.add(vjp.gradOf(v.id())));
         head.params().values().forEach(v -> keep.add(vjp.gradOf(v.id())));
         Values v = executor.run(vjp.graph(), f.build(), keep);
-        for (Map.Entry<Parameter, Var> e : head.params().entrySet()) {
-            Tensor g = v.get(vjp.gradOf(e.getValue().id()));
-            if (dtype == DType.F32) {
-                float[] dst = into.f32(e.getKey());
-                float[] src = g.f32();
-                for (int i = 0; i < dst.length; i++) {
-                    dst[i] += src[i];
-                }
-            } else {
-                double[] dst = into.f64(e.getKey());
-                double[] src = g.f64();
-                for (int i = 0; i < dst.length; i++) {
-                    dst[i] += src[i];
-                }
-            }
-        }
+        head.params().forEach((p, x) -> into.add(p, v.get(vjp.gradOf(x.id()))));
         return new Result(v.output("loss").get(0), finals.stream().map(x -> v.get(vjp.gradOf(x.id()))).toList());
     }
 

@@ -131,25 +131,6 @@ final class SegmentedBptt {
         return RecurrentState.zeros(g.states().stream().map(WindowGraph.CarriedState::slot).toList(), batch, dtype);
     }
 
-    /** {@code into += g}, parameter by parameter. */
-    static void add(Gradients into, Gradients g) {
-        for (Parameter p : into.parameters()) {
-            if (into.dtype() == DType.F32) {
-                float[] dst = into.f32(p);
-                float[] src = g.f32(p);
-                for (int i = 0; i < dst.length; i++) {
-                    dst[i] += src[i];
-                }
-            } else {
-                double[] dst = into.f64(p);
-                double[] src = g.f64(p);
-                for (int i = 0; i < dst.length; i++) {
-                    dst[i] += src[i];
-                }
-            }
-        }
-    }
-
     /** A window to run: its feed (episode, start, initial state), where its loss is, the states to keep, and how to draw a unit's masks. */
     record Window(WindowFeed feed, boolean[] lossAt, int statesFrom, UnitMasks masks) {
     }
@@ -215,7 +196,7 @@ final class SegmentedBptt {
             Sink sink = LocalRunner.sink(graph, unit);
             Values v = executor.run(graph.graph(), graph.feeds(weights, feed(w, graph, start, s), g), graph.results(from, false), sink);
             loss += v.output("loss").get(0);
-            add(into, unit);
+            into.add(unit);
             for (int t = from; t < graph.length(); t++) {
                 kept.put(start + t, stateAfter(graph, v, t));
             }
