@@ -60,18 +60,36 @@ public abstract class DirectBufferGemm implements GemmBackend {
     @Override
     public void sgemmImmutableB(Gemm.OperandCache cache, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c,
             boolean accumulate) {
-        FloatBuffer db;
+        ImmutableOperand operand;
         synchronized (cache) {
+            operand = cache.copy() instanceof ImmutableOperand held ? held : new ImmutableOperand();
             if (cache.source() != b) {
-                FloatBuffer old = (FloatBuffer) cache.copy();
-                FloatBuffer fresh = old != null && old.capacity() >= k * n ? old : Scratch.allocate(k * n);
-                fresh.clear();
-                fresh.put(b, 0, k * n).rewind();
-                cache.hold(b, fresh);
+                operand.refresh(b, k * n);
+                cache.hold(b, operand);
             }
-            db = ((FloatBuffer) cache.copy()).duplicate();
         }
-        run(scratch.get(), opA, opB, m, n, k, a, db, c, accumulate);
+        Scratch s = scratch.get();
+        FloatBuffer da = s.a(m * k);
+        da.put(a, 0, m * k).rewind();
+        FloatBuffer dc = s.c(m * n);
+        if (accumulate) {
+            dc.put(c, 0, m * n).rewind();
+        }
+        applyThreads(Gemm.callerThreads());
+        if (!prepackedProduct(operand, opA, opB, m, n, k, da, dc, accumulate)) {
+            product(opA, opB, m, n, k, da, operand.plain().duplicate(), dc, accumulate);
+        }
+        dc.get(c, 0, m * n).rewind();
+    }
+
+    /**
+     * A backend's own product of an immutable right operand held in a layout of its making (in
+     * {@code operand}'s {@link ImmutableOperand#layout}): {@code c = op(a) op(b) (+ c)}, {@code a} and {@code c}
+     * in direct buffers; false leaves the product to {@link #cblasSgemm}. By default there is none.
+     */
+    protected boolean prepackedProduct(ImmutableOperand operand, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a, FloatBuffer c,
+            boolean accumulate) {
+        return false;
     }
 
     private void run(Scratch s, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, FloatBuffer db, float[] c, boolean accumulate) {
@@ -81,8 +99,13 @@ public abstract class DirectBufferGemm implements GemmBackend {
         if (accumulate) {
             dc.put(c, 0, m * n).rewind();
         }
-        float beta = accumulate ? 1f : 0f;
         applyThreads(Gemm.callerThreads());
+        product(opA, opB, m, n, k, da, db, dc, accumulate);
+        dc.get(c, 0, m * n).rewind();
+    }
+
+    private void product(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer da, FloatBuffer db, FloatBuffer dc, boolean accumulate) {
+        float beta = accumulate ? 1f : 0f;
         if (m == 1) {
             // c (1×n) = a (1×k) op(B): with B stored (k×n) that is Bᵀ a; with B stored (n×k), B a.
             if (opB == Gemm.Op.N) {
@@ -95,7 +118,42 @@ public abstract class DirectBufferGemm implements GemmBackend {
             int ldb = opB == Gemm.Op.N ? n : k;
             cblasSgemm(opA == Gemm.Op.T, opB == Gemm.Op.T, m, n, k, da, lda, db, ldb, beta, dc, n);
         }
-        dc.get(c, 0, m * n).rewind();
+    }
+
+    /**
+     * A backend's copies of one immutable operand: as stored, in a direct buffer, and in layouts of the
+     * backend's own, each made once and brought up to date when the operand changes ({@link #version}).
+     */
+    public static final class ImmutableOperand {
+        private FloatBuffer plain = Scratch.allocate(1);
+        private long version;
+        private final java.util.Map<Object, Object> layouts = new java.util.HashMap<>();
+
+        private void refresh(float[] b, int size) {
+            if (plain.capacity() < size) {
+                plain = Scratch.allocate(size);
+            }
+            plain.clear();
+            plain.put(b, 0, size).rewind();
+            version++;
+        }
+
+        /** The operand as stored, row-major. */
+        public FloatBuffer plain() {
+            return plain;
+        }
+
+        /** Counts the operand's values: a layout made at another version is stale. */
+        public long version() {
+            return version;
+        }
+
+        /** The layout kept under {@code key}, made by {@code make} the first time. */
+        public synchronized <T> T layout(Object key, java.util.function.Function<Object, T> make) {
+            @SuppressWarnings("unchecked")
+            T held = (T) layouts.computeIfAbsent(key, make);
+            return held;
+        }
     }
 
     /** Per-thread direct buffers, grown as needed. */

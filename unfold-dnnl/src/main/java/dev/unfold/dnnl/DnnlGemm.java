@@ -20,6 +20,7 @@ import org.bytedeco.javacpp.Loader;
  */
 public final class DnnlGemm extends DirectBufferGemm {
     private final OpenMpThreads threads = new OpenMpThreads();
+    private volatile PrepackedProducts prepacked;
 
     @Override
     public String name() {
@@ -59,6 +60,30 @@ public final class DnnlGemm extends DirectBufferGemm {
         } else {
             check(dnnl.dnnl_sgemm(trans(false), trans(true), 1, rows, cols, 1f, x, cols, matrix, ld, beta, y, rows));
         }
+    }
+
+    /** Transposed parameters at per-step shapes go to {@link PrepackedProducts}, the rest to sgemm. */
+    @Override
+    protected boolean prepackedProduct(ImmutableOperand operand, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a, FloatBuffer c,
+            boolean accumulate) {
+        if (opB != Gemm.Op.T || m < 2 || m > PrepackedProducts.MAX_ROWS) {
+            return false;
+        }
+        products().run(operand, opA, m, n, k, a, c, accumulate);
+        return true;
+    }
+
+    private PrepackedProducts products() {
+        PrepackedProducts p = prepacked;
+        if (p == null) {
+            synchronized (this) {
+                if (prepacked == null) {
+                    prepacked = new PrepackedProducts();
+                }
+                p = prepacked;
+            }
+        }
+        return p;
     }
 
     private static byte trans(boolean t) {

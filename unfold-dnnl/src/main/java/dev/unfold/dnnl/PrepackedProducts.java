@@ -1,0 +1,133 @@
+package dev.unfold.dnnl;
+
+import dev.unfold.kernel.DirectBufferGemm;
+import dev.unfold.kernel.Gemm;
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.dnnl.matmul;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
+
+/**
+ * Products of a parameter read transposed, {@code h · Wᵀ} at a recurrent net's per-step shapes, on oneDNN's
+ * matmul primitive with the parameter reordered once per update into the blocked layout the primitive asks
+ * for. {@code dnnl_sgemm} repacks a transposed right operand on every call: at 16×256·(1024×256)ᵀ, one
+ * thread, it takes about 120 µs where the prepacked matmul takes about 70 (docs/PERFORMANCE.md). Products
+ * of an untransposed right operand run as fast on sgemm and stay there, as do one-row products (sgemv is
+ * faster) and tall ones (as fast, with no copy).
+ *
+ * <p>Primitives are made per calling thread and shape and kept (at most {@link #KEPT} per thread); each
+ * parameter's packed copy per shape lives in its {@link DirectBufferGemm.ImmutableOperand}.
+ */
+final class PrepackedProducts {
+    /** The tallest product prepacked; taller ones gain nothing (measured at 1,024 rows). */
+    static final int MAX_ROWS = 512;
+    private static final int KEPT = 64;
+    private static final engine ENGINE = new engine(engine.kind.cpu, 0);
+    private final ThreadLocal<Products> mine = ThreadLocal.withInitial(Products::new);
+
+    /** {@code c = op(a) bᵀ (+ c)} with {@code b} stored (n × k). */
+    void run(DirectBufferGemm.ImmutableOperand operand, Gemm.Op opA, int m, int n, int k, FloatBuffer a, FloatBuffer c, boolean accumulate) {
+        Products products = mine.get();
+        Shape shape = new Shape(opA, m, n, k, accumulate);
+        Product p = products.of(shape);
+        memory weights = operand.layout(shape, key -> new Packed(p.weightsDesc)).current(operand, p, products.stream);
+        p.execute(products.stream, a, weights, c);
+    }
+
+    record Shape(Gemm.Op opA, int m, int n, int k, boolean accumulate) {
+    }
+
+    /** One calling thread's stream and primitives, the least recently used dropped past {@link #KEPT}. */
+    private static final class Products {
+        final stream stream = new stream(ENGINE);
+        final Map<Shape, Product> byShape = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Shape, Product> eldest) {
+                return size() > KEPT;
+            }
+        };
+
+        Product of(Shape s) {
+            return byShape.computeIfAbsent(s, Product::new);
+        }
+    }
+
+    /** The primitive of one shape, its operands' memory objects pointed at the caller's buffers per call. */
+    private static final class Product {
+        final memory.desc weightsDesc;
+        final memory.desc plainWeights;
+        final matmul primitive;
+        final memory src;
+        final memory dst;
+        final IntMemoryMap args = new IntMemoryMap();
+        private FloatBuffer lastA;
+        private FloatBuffer lastC;
+
+        Product(Shape s) {
+            memory.desc srcDesc = desc(s.opA() == Gemm.Op.N ? memory.format_tag.ab : memory.format_tag.ba, s.m(), s.k());
+            memory.desc dstDesc = desc(memory.format_tag.ab, s.m(), s.n());
+            plainWeights = desc(memory.format_tag.ba, s.k(), s.n());
+            primitive_attr attr = new primitive_attr();
+            if (s.accumulate()) {
+                post_ops ops = new post_ops();
+                ops.append_sum();
+                attr.set_post_ops(ops);
+            }
+            matmul.primitive_desc pd = new matmul.primitive_desc(ENGINE, srcDesc, desc(memory.format_tag.any, s.k(), s.n()), dstDesc, attr, false);
+            weightsDesc = pd.weights_desc();
+            primitive = new matmul(pd);
+            src = new memory(srcDesc, ENGINE, (FloatPointer) null);
+            dst = new memory(dstDesc, ENGINE, (FloatPointer) null);
+            args.put(dnnl.DNNL_ARG_SRC, src);
+            args.put(dnnl.DNNL_ARG_DST, dst);
+        }
+
+        void execute(stream stream, FloatBuffer a, memory weights, FloatBuffer c) {
+            if (a != lastA) {
+                src.set_data_handle(new FloatPointer(a));
+                lastA = a;
+            }
+            if (c != lastC) {
+                dst.set_data_handle(new FloatPointer(c));
+                lastC = c;
+            }
+            args.put(dnnl.DNNL_ARG_WEIGHTS, weights);
+            primitive.execute(stream, args);
+            stream._wait();
+        }
+
+        private static memory.desc desc(memory.format_tag tag, long rows, long cols) {
+            return new memory.desc(new LongPointer(rows, cols), memory.data_type.f32, tag);
+        }
+    }
+
+    /** A parameter in one primitive's blocked layout, reordered again when the parameter's values change. */
+    private static final class Packed {
+        final memory packed;
+        private long version = -1;
+
+        Packed(memory.desc layout) {
+            packed = new memory(layout, ENGINE);
+        }
+
+        synchronized memory current(DirectBufferGemm.ImmutableOperand operand, Product p, stream stream) {
+            if (version != operand.version()) {
+                memory plain = new memory(p.plainWeights, ENGINE, new FloatPointer(operand.plain()));
+                new reorder(plain, packed).execute(stream, plain, packed);
+                stream._wait();
+                version = operand.version();
+            }
+            return packed;
+        }
+    }
+}
