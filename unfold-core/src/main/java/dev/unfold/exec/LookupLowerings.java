@@ -1,6 +1,7 @@
 package dev.unfold.exec;
 
 import dev.unfold.graph.Node;
+import dev.unfold.kernel.Activations;
 import dev.unfold.op.OneHot;
 import dev.unfold.op.ScatterAdd;
 import dev.unfold.tensor.Shape;
@@ -16,10 +17,11 @@ final class LookupLowerings {
         int o = n.id();
         int rows = table.dim(0);
         int width = table.dim(1);
+        int picked = c.input(n, 1).shape().size();
         return v -> {
             float[] t = v[in[0]];
             float[] idx = v[in[1]];
-            for (int r = 0; r < idx.length; r++) {
+            for (int r = 0; r < picked; r++) {
                 System.arraycopy(t, index(idx[r], rows) * width, v[o], r * width, width);
             }
         };
@@ -50,17 +52,18 @@ final class LookupLowerings {
         int classes = ((OneHot) n.op()).classes();
         int x = n.inputs().get(0);
         int o = n.id();
+        int count = c.input(n, 0).shape().size();
         return v -> {
             float[] idx = v[x];
             float[] out = v[o];
-            java.util.Arrays.fill(out, 0, idx.length * classes, 0f);
-            for (int r = 0; r < idx.length; r++) {
+            java.util.Arrays.fill(out, 0, count * classes, 0f);
+            for (int r = 0; r < count; r++) {
                 out[r * classes + index(idx[r], classes)] = 1f;
             }
         };
     }
 
-    /** {@code exp(x − max) / Σ exp(x − max)} per row: one exponential per element. */
+    /** {@code exp(x − max) / Σ exp(x − max)} per row: one exponential per element ({@link Activations#expNonPositive}). */
     static Instruction softmax(Node n, Lowering.Context c) {
         int cols = n.shape().dim(-1);
         int rows = n.shape().size() / cols;
@@ -77,8 +80,8 @@ final class LookupLowerings {
                 }
                 double sum = 0;
                 for (int k = 0; k < cols; k++) {
-                    double e = Math.exp(x[base + k] - max);
-                    out[base + k] = (float) e;
+                    float e = Activations.expNonPositive(x[base + k] - max);
+                    out[base + k] = e;
                     sum += e;
                 }
                 float scale = (float) (1 / sum);
@@ -128,7 +131,7 @@ final class LookupLowerings {
         }
         double sum = 0;
         for (int k = 0; k < cols; k++) {
-            sum += Math.exp(x[base + k] - max);
+            sum += Activations.expNonPositive(x[base + k] - max);
         }
         return max + Math.log(sum);
     }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A float32 graph compiled once and run many times: dead nodes dropped, products grouped
@@ -198,45 +199,103 @@ final class Program {
         return order;
     }
 
-    /** Gives every written value a buffer, reusing a buffer of the same size once its value is dead; the buffers come from {@code pool}. */
+    /**
+     * Gives every written value a buffer by its lifetime, from its unit to its last reader's (greedy by size: the
+     * largest values first, each into the first buffer free over its whole lifetime, else a new one of its size
+     * from {@code pool}), so a step's narrow values take the room of wide ones dead before or born after them.
+     * A kept value has a buffer no other value shares. Instructions read and write values by their shapes'
+     * sizes, never by their buffers' lengths.
+     */
     private static float[][] plan(Graph g, List<Unit> schedule, boolean[] kept, int[] physical, BufferPool shared) {
-        Map<Integer, Integer> ofSize = new HashMap<>();
-        int[] lastUse = new int[g.size()];
-        Arrays.fill(lastUse, -1);
+        int[] born = new int[g.size()];
+        int[] dies = new int[g.size()];
+        Arrays.fill(born, -1);
+        List<Integer> values = new ArrayList<>();
         for (int pos = 0; pos < schedule.size(); pos++) {
-            for (int r : schedule.get(pos).reads()) {
-                lastUse[r] = pos;
+            for (int w : schedule.get(pos).writes()) {
+                born[w] = pos;
+                dies[w] = kept[w] ? Integer.MAX_VALUE : pos;
+                values.add(w);
             }
         }
-        List<float[]> buffers = new ArrayList<>();
-        Map<Integer, Deque<Integer>> free = new HashMap<>();
         for (int pos = 0; pos < schedule.size(); pos++) {
-            Unit u = schedule.get(pos);
-            for (int w : u.writes()) {
-                int size = g.node(w).shape().size();
-                Deque<Integer> dead = free.get(size);
-                if (dead != null && !dead.isEmpty()) {
-                    physical[w] = dead.pop();
-                } else {
-                    physical[w] = buffers.size();
-                    buffers.add(shared.get(size, ofSize.merge(size, 1, Integer::sum) - 1));
+            for (int r : schedule.get(pos).reads()) {
+                if (born[r] >= 0 && !kept[r]) {
+                    dies[r] = Math.max(dies[r], pos);
                 }
             }
-            for (int r : u.reads()) {
-                release(g, r, pos, lastUse, kept, physical, free);
+        }
+        values.sort((a, b) -> a.equals(b) ? 0 : g.node(a).shape().size() != g.node(b).shape().size()
+                ? Integer.compare(g.node(b).shape().size(), g.node(a).shape().size()) : Integer.compare(born[a], born[b]));
+        List<float[]> buffers = new ArrayList<>();
+        List<Lifetimes> busy = new ArrayList<>();
+        TreeMap<Integer, List<Integer>> byCapacity = new TreeMap<>();
+        Map<Integer, Integer> ofSize = new HashMap<>();
+        for (int w : values) {
+            int size = g.node(w).shape().size();
+            int from = kept[w] ? 0 : born[w];
+            int b = kept[w] ? -1 : firstFree(byCapacity.tailMap(size, true), busy, from, dies[w]);
+            if (b < 0) {
+                b = buffers.size();
+                buffers.add(shared.get(size, ofSize.merge(size, 1, Integer::sum) - 1));
+                busy.add(new Lifetimes());
+                byCapacity.computeIfAbsent(size, c -> new ArrayList<>()).add(b);
             }
-            for (int w : u.writes()) {
-                release(g, w, pos, lastUse, kept, physical, free);
-            }
+            busy.get(b).add(from, dies[w]);
+            physical[w] = b;
         }
         return buffers.toArray(float[][]::new);
     }
 
-    private static void release(Graph g, int id, int pos, int[] lastUse, boolean[] kept, int[] physical, Map<Integer, Deque<Integer>> free) {
-        boolean dead = lastUse[id] == pos || (lastUse[id] < 0 && physical[id] >= 0);
-        if (dead && !kept[id] && physical[id] >= 0 && !(g.node(id).op() instanceof Leaf)) {
-            free.computeIfAbsent(g.node(id).shape().size(), s -> new ArrayDeque<>()).push(physical[id]);
-            lastUse[id] = Integer.MAX_VALUE;
+    /** The first buffer, the smallest first, free over [from, to], or -1. */
+    private static int firstFree(Map<Integer, List<Integer>> byCapacity, List<Lifetimes> busy, int from, int to) {
+        for (List<Integer> ofCapacity : byCapacity.values()) {
+            for (int b : ofCapacity) {
+                if (busy.get(b).free(from, to)) {
+                    return b;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The disjoint lifetimes [start, end] (schedule positions, inclusive) of the values one buffer holds, by start. */
+    private static final class Lifetimes {
+        private int[] starts = new int[4];
+        private int[] ends = new int[4];
+        private int count;
+
+        boolean free(int from, int to) {
+            int before = lastStartingBy(to);
+            return before < 0 || ends[before] < from;
+        }
+
+        void add(int from, int to) {
+            if (count == starts.length) {
+                starts = Arrays.copyOf(starts, 2 * count);
+                ends = Arrays.copyOf(ends, 2 * count);
+            }
+            int at = lastStartingBy(from) + 1;
+            System.arraycopy(starts, at, starts, at + 1, count - at);
+            System.arraycopy(ends, at, ends, at + 1, count - at);
+            starts[at] = from;
+            ends[at] = to;
+            count++;
+        }
+
+        /** The index of the last lifetime starting at or before {@code pos}, or -1. */
+        private int lastStartingBy(int pos) {
+            int lo = 0;
+            int hi = count - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (starts[mid] <= pos) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return hi;
         }
     }
 }

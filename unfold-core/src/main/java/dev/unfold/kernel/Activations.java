@@ -44,6 +44,26 @@ public final class Activations {
         return Math.max(-1f, Math.min(1f, p / q));
     }
 
+    /**
+     * e^v for v ≤ 0 (a softmax's {@code x − max}) to 2e-7 relative: v = k·ln 2 + r with k the nearest integer
+     * to v·log₂e (Cody and Waite's two-part ln 2), e^r by Cephes' {@code expf} polynomial, 2^k put into the
+     * exponent's bits. Below −87.3 the result is below the smallest normal float and is 0 to within 1.2e-38.
+     */
+    public static float expNonPositive(float v) {
+        if (!(v >= -87.3f)) {
+            return v != v ? v : 0f;
+        }
+        float k = (v * 1.44269504088896341f + 12582912f) - 12582912f;
+        float r = v - k * 0.693359375f + k * 2.12194440e-4f;
+        float p = 1.9875691500e-4f * r + 1.3981999507e-3f;
+        p = p * r + 8.3334519073e-3f;
+        p = p * r + 4.1665795894e-2f;
+        p = p * r + 1.6666665459e-1f;
+        p = p * r + 5.0000001201e-1f;
+        float e = p * (r * r) + r + 1f;
+        return e * Float.intBitsToFloat(((int) k + 127) << 23);
+    }
+
     public static void sigmoid(float[] x, float[] out, int n) {
         for (int i = 0; i < n; i++) {
             out[i] = sigmoid(x[i]);

@@ -27,6 +27,21 @@ class ActivationsTest {
     }
 
     @Test
+    void expOfNonPositiveArgumentsIsWithinItsBound() {
+        double worst = 0;
+        for (float x = -87.3f; x <= 0f; x += 3e-5f) {
+            double exact = Math.exp(x);
+            worst = Math.max(worst, Math.abs(Activations.expNonPositive(x) - exact) / exact);
+        }
+        assertTrue(worst <= 2e-7, "worst relative error " + worst);
+        assertEquals(1f, Activations.expNonPositive(0f));
+        assertEquals(1f, Activations.expNonPositive(-0f));
+        assertEquals(0f, Activations.expNonPositive(-88f));
+        assertEquals(0f, Activations.expNonPositive(Float.NEGATIVE_INFINITY));
+        assertTrue(Float.isNaN(Activations.expNonPositive(Float.NaN)));
+    }
+
+    @Test
     void limitsSymmetryAndNaN() {
         assertEquals(0f, Activations.sigmoid(-1e30f));
         assertEquals(1f, Activations.sigmoid(1e30f));
