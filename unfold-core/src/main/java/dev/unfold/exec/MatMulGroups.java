@@ -166,6 +166,9 @@ final class MatMulGroups {
         int[] outs = members.stream().mapToInt(Integer::intValue).toArray();
         boolean parameter = g.node(w).is(dev.unfold.op.Leaf.Kind.PARAMETER);
         Gemm.OperandCache cache = parameter ? caches.computeIfAbsent(w, id -> new Gemm.OperandCache()) : null;
+        if (cache != null) {
+            cache.addProduct(mm.opB());
+        }
         Instruction ins = v -> {
             float[] stackedA = scratch.scratch(0, chunk * r * k);
             float[] stackedOut = scratch.scratch(1, chunk * r * n);
@@ -227,6 +230,7 @@ final class MatMulGroups {
         int[] outs = members.stream().mapToInt(Integer::intValue).toArray();
         float[] projected = new float[vocabulary * n];
         Gemm.OperandCache cache = caches.computeIfAbsent(w, id -> new Gemm.OperandCache());
+        cache.addProduct(mm.opB());
         Instruction ins = v -> {
             Gemm.mmImmutableB(cache, v[table], Gemm.Op.N, v[w], mm.opB(), projected, vocabulary, n, k);
             for (int i = 0; i < outs.length; i++) {

@@ -50,7 +50,7 @@ public abstract class GemmBackendContract {
         float[] actual = c0.clone();
         new JavaGemm().sgemm(opA, opB, m, n, k, a, b, expected, accumulate);
         blas.sgemm(opA, opB, m, n, k, a, b, actual, accumulate);
-        Gemm.OperandCache cache = new Gemm.OperandCache();
+        Gemm.OperandCache cache = repeated(opB);
         float[] viaImmutable = c0.clone();
         blas.sgemmImmutableB(cache, opA, opB, m, n, k, a, b, viaImmutable, accumulate);
         float[] again = c0.clone();
@@ -60,7 +60,7 @@ public abstract class GemmBackendContract {
             updatedB[i] += 0.25f;
         }
         float[] updatedExpected = c0.clone();
-        blas.sgemmImmutableB(new Gemm.OperandCache(), opA, opB, m, n, k, a, updatedB, updatedExpected, accumulate);
+        blas.sgemmImmutableB(repeated(opB), opA, opB, m, n, k, a, updatedB, updatedExpected, accumulate);
         float[] updated = c0.clone();
         blas.sgemmImmutableB(cache, opA, opB, m, n, k, a, updatedB, updated, accumulate);
         float[] updatedJava = c0.clone();
@@ -72,6 +72,14 @@ public abstract class GemmBackendContract {
             assertEquals(updatedExpected[i], updated[i], 0f, "a new array in the cache's role is copied afresh");
             assertEquals(updatedJava[i], updated[i], 1e-4 * Math.max(1, Math.abs(updatedJava[i])));
         }
+    }
+
+    /** A cache as a program's per-step products leave it: read as {@code op} by several products of a run. */
+    private static Gemm.OperandCache repeated(Gemm.Op op) {
+        Gemm.OperandCache cache = new Gemm.OperandCache();
+        cache.addProduct(op);
+        cache.addProduct(op);
+        return cache;
     }
 
     /** A parameter read as stored by one product and transposed by another (forward and backward) through one cache. */
@@ -94,7 +102,8 @@ public abstract class GemmBackendContract {
         for (int i = 0; i < g.length; i++) {
             g[i] = rng.nextFloat() - 0.5f;
         }
-        Gemm.OperandCache cache = new Gemm.OperandCache();
+        Gemm.OperandCache cache = repeated(Gemm.Op.T);
+        cache.addProduct(Gemm.Op.N);
         for (int round = 0; round < 2; round++) {
             float[] forward = new float[m * rows];
             float[] backward = new float[m * cols];

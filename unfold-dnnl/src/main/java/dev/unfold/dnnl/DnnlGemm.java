@@ -62,11 +62,14 @@ public final class DnnlGemm extends DirectBufferGemm {
         }
     }
 
-    /** Transposed parameters at per-step shapes go to {@link PrepackedProducts}, the rest to sgemm. */
+    /**
+     * Parameters read transposed by several products of a run (the steps' {@code h·Wᵀ}) at per-step shapes go to
+     * {@link PrepackedProducts}; the rest to sgemm (a product made once per update would pay the reorder for nothing).
+     */
     @Override
-    protected boolean prepackedProduct(ImmutableOperand operand, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a, FloatBuffer c,
-            boolean accumulate) {
-        if (opB != Gemm.Op.T || m < 2 || m > PrepackedProducts.MAX_ROWS) {
+    protected boolean prepackedProduct(ImmutableOperand operand, int products, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a,
+            FloatBuffer c, boolean accumulate) {
+        if (opB != Gemm.Op.T || products < 2 || m < 2 || m > PrepackedProducts.MAX_ROWS) {
             return false;
         }
         products().run(operand, opA, m, n, k, a, c, accumulate);

@@ -111,9 +111,15 @@ final class PrepackedProducts {
         }
     }
 
-    /** A parameter in one primitive's blocked layout, reordered again when the parameter's values change. */
+    /**
+     * A parameter in one primitive's blocked layout, reordered again when the parameter's values change; the
+     * reorder primitive is made once (making one costs more than running it on a small parameter).
+     */
     private static final class Packed {
         final memory packed;
+        private memory plain;
+        private reorder toPacked;
+        private FloatBuffer source;
         private long version = -1;
 
         Packed(memory.desc layout) {
@@ -122,8 +128,14 @@ final class PrepackedProducts {
 
         synchronized memory current(DirectBufferGemm.ImmutableOperand operand, Product p, stream stream) {
             if (version != operand.version()) {
-                memory plain = new memory(p.plainWeights, ENGINE, new FloatPointer(operand.plain()));
-                new reorder(plain, packed).execute(stream, plain, packed);
+                if (toPacked == null) {
+                    plain = new memory(p.plainWeights, ENGINE, new FloatPointer(operand.plain()));
+                    toPacked = new reorder(plain, packed);
+                } else if (source != operand.plain()) {
+                    plain.set_data_handle(new FloatPointer(operand.plain()));
+                }
+                source = operand.plain();
+                toPacked.execute(stream, plain, packed);
                 stream._wait();
                 version = operand.version();
             }
