@@ -74,12 +74,14 @@ final class MatMulGroups {
         return units;
     }
 
-    private static boolean absorbable(Graph g, Node n, boolean[] kept) {
+    /** An add read only by another add, and not kept: an inner node of a sum. */
+    static boolean absorbable(Graph g, Node n, boolean[] kept) {
         List<Integer> users = g.consumers(n.id());
         return n.op() instanceof Add && !kept[n.id()] && users.size() == 1 && g.node(users.get(0)).op() instanceof Add;
     }
 
-    private static void flatten(Graph g, int id, boolean[] kept, List<Integer> inner, List<Integer> leaves, boolean root) {
+    /** The sum rooted at {@code id}: its inner adds (the root among them) and the terms it adds. */
+    static void flatten(Graph g, int id, boolean[] kept, List<Integer> inner, List<Integer> leaves, boolean root) {
         Node n = g.node(id);
         if (root || (n.op() instanceof Add && absorbable(g, n, kept) && n.shape().equals(g.node(n.inputs().get(0)).shape())
                 && n.shape().equals(g.node(n.inputs().get(1)).shape()))) {

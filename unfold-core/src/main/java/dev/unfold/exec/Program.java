@@ -60,10 +60,12 @@ final class Program {
         boolean[] needed = needed(g, kept);
         boolean[] covered = new boolean[g.size()];
         List<Unit> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack, pool);
+        List<Unit> placements = PadSums.placements(g, needed, kept, covered);
         Map<Integer, Gemm.OperandCache> caches = new HashMap<>();
         Lowering.Context context = new Lowering.Context(g, caches, new HashMap<>());
         List<Unit> hoisted = MatMulGroups.hoisted(g, needed, covered, maxStack, caches, pool);
         List<Unit> units = new ArrayList<>(accumulations);
+        units.addAll(placements);
         units.addAll(hoisted);
         for (Node n : g.nodes()) {
             if (needed[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {

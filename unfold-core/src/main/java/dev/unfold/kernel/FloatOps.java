@@ -5,6 +5,9 @@ package dev.unfold.kernel;
  * modified), the output last (overwritten). The compiled executor calls these with buffers it planned.
  */
 public final class FloatOps {
+    /** Each thread's scratch row of {@link #sumRows}. */
+    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
+
     private FloatOps() {
     }
 
@@ -90,15 +93,25 @@ public final class FloatOps {
         }
     }
 
-    /** Column sums: (rows, cols) to (cols), row by row so the inner loop is unit-stride. */
+    /**
+     * Column sums: (rows, cols) to (cols), row by row so the inner loop is unit-stride. Each row is first copied
+     * to a scratch row, so that the loop reads and writes at one index and the JIT vectorises it (reading
+     * {@code x} at another offset than it writes {@code out}, it cannot rule out that they overlap, and does not:
+     * 4x slower at 16 × 768).
+     */
     public static void sumRows(float[] x, float[] out, int rows, int cols, boolean accumulate) {
         if (!accumulate) {
             java.util.Arrays.fill(out, 0, cols, 0f);
         }
+        float[] row = ROW.get();
+        if (row.length < cols) {
+            row = new float[cols];
+            ROW.set(row);
+        }
         for (int r = 0; r < rows; r++) {
-            int base = r * cols;
+            System.arraycopy(x, r * cols, row, 0, cols);
             for (int c = 0; c < cols; c++) {
-                out[c] += x[base + c];
+                out[c] += row[c];
             }
         }
     }
