@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Single-precision GEMM at the RNN shapes: Unfold's entry point ({@link Gemm#mm}, the active backend on
  * on-heap arrays), the pure-Java kernel, and the bare native calls on direct buffers (no copies):
  * OpenBLAS's {@code cblas_sgemm}, the reference ceiling, and oneDNN's {@code dnnl_sgemm}, the default
- * backend's. 16x1024x256 is one shard's per-step product. GFLOP/s = 2·m·n·k / (time per operation).
+ * backend's, as stored and with B transposed (a recurrence's {@code h·Wᵀ}, which Unfold runs prepacked on
+ * oneDNN's matmul primitive). 16x1024x256 is one shard's per-step product. GFLOP/s = 2·m·n·k / (time per operation).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -89,6 +90,22 @@ public class GemmBenchmark {
         return Gemm.mmImmutableB(cache, a, Gemm.Op.N, b, Gemm.Op.N, c, m, n, k);
     }
 
+    /**
+     * A parameter read transposed by the products of every step ({@code h·Wᵀ}, B stored n × k), as a compiled
+     * program's cache counts it: on oneDNN, the matmul primitive on the prepacked parameter.
+     */
+    private final Gemm.OperandCache repeatedTransposed = new Gemm.OperandCache();
+
+    {
+        repeatedTransposed.addProduct(Gemm.Op.T);
+        repeatedTransposed.addProduct(Gemm.Op.T);
+    }
+
+    @Benchmark
+    public float[] unfoldGemmParameterRightTransposed() {
+        return Gemm.mmImmutableB(repeatedTransposed, a, Gemm.Op.N, b, Gemm.Op.T, c, m, n, k);
+    }
+
     @Benchmark
     public float[] javaKernel() {
         java.sgemm(Gemm.Op.N, Gemm.Op.N, m, n, k, a, b, c, false);
@@ -104,6 +121,13 @@ public class GemmBenchmark {
     @Benchmark
     public FloatBuffer oneDnnDirect() {
         dnnl.dnnl_sgemm((byte) 'N', (byte) 'N', m, n, k, 1f, da, k, db, n, 0f, dc, n);
+        return dc;
+    }
+
+    /** {@code dnnl_sgemm} with B transposed (stored n × k), which repacks B on every call. */
+    @Benchmark
+    public FloatBuffer oneDnnDirectTransposed() {
+        dnnl.dnnl_sgemm((byte) 'N', (byte) 'T', m, n, k, 1f, da, k, db, k, 0f, dc, n);
         return dc;
     }
 }
