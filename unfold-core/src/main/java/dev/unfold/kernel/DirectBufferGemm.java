@@ -69,12 +69,8 @@ public abstract class DirectBufferGemm implements GemmBackend {
             }
         }
         Scratch s = scratch.get();
-        FloatBuffer da = s.a(m * k);
-        da.put(a, 0, m * k).rewind();
-        FloatBuffer dc = s.c(m * n);
-        if (accumulate) {
-            dc.put(c, 0, m * n).rewind();
-        }
+        FloatBuffer da = s.stagedA(a, m * k);
+        FloatBuffer dc = s.stagedC(c, m * n, accumulate);
         applyThreads(Gemm.callerThreads());
         if (!prepackedProduct(operand, cache.products(opB), opA, opB, m, n, k, da, dc, accumulate)) {
             product(opA, opB, m, n, k, da, operand.plain().duplicate(), dc, accumulate);
@@ -88,18 +84,14 @@ public abstract class DirectBufferGemm implements GemmBackend {
      * in direct buffers; {@code products} is how many products of a run read the operand so
      * ({@link Gemm.OperandCache#products}). False leaves the product to {@link #cblasSgemm}. By default there is none.
      */
-    protected boolean prepackedProduct(ImmutableOperand operand, int products, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a, FloatBuffer c,
-            boolean accumulate) {
+    protected boolean prepackedProduct(ImmutableOperand operand, int products, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a,
+            FloatBuffer c, boolean accumulate) {
         return false;
     }
 
     private void run(Scratch s, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, FloatBuffer db, float[] c, boolean accumulate) {
-        FloatBuffer da = s.a(m * k);
-        da.put(a, 0, m * k).rewind();
-        FloatBuffer dc = s.c(m * n);
-        if (accumulate) {
-            dc.put(c, 0, m * n).rewind();
-        }
+        FloatBuffer da = s.stagedA(a, m * k);
+        FloatBuffer dc = s.stagedC(c, m * n, accumulate);
         applyThreads(Gemm.callerThreads());
         product(opA, opB, m, n, k, da, db, dc, accumulate);
         dc.get(c, 0, m * n).rewind();
@@ -176,6 +168,22 @@ public abstract class DirectBufferGemm implements GemmBackend {
         FloatBuffer c(int size) {
             c = fit(c, size);
             return c;
+        }
+
+        /** The left operand copied in. */
+        FloatBuffer stagedA(float[] values, int size) {
+            FloatBuffer d = a(size);
+            d.put(values, 0, size).rewind();
+            return d;
+        }
+
+        /** The output's buffer, holding the output's values when the product adds to them. */
+        FloatBuffer stagedC(float[] values, int size, boolean accumulate) {
+            FloatBuffer d = c(size);
+            if (accumulate) {
+                d.put(values, 0, size).rewind();
+            }
+            return d;
         }
 
         private static FloatBuffer fit(FloatBuffer f, int size) {

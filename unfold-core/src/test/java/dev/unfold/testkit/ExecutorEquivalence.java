@@ -35,13 +35,7 @@ public final class ExecutorEquivalence {
     /** Returns the worst error seen. */
     public static double assertAgrees(Executor executor, Graph forward, String loss, Feeds feeds) {
         Vjp.Gradients g = Vjp.of(forward, loss);
-        Set<Integer> keep = new HashSet<>();
-        keep.add(forward.output(loss).id());
-        for (Node n : forward.nodes()) {
-            if (n.op() instanceof Leaf l && l.kind() != Leaf.Kind.CONSTANT && g.has(n.id())) {
-                keep.add(g.gradOf(n.id()));
-            }
-        }
+        Set<Integer> keep = lossAndGradients(forward, g, loss);
         Values expected = Interpreter.run(g.graph(), feeds);
         Values actual = executor.run(g.graph(), feeds, keep);
         double worst = 0;
@@ -72,13 +66,7 @@ public final class ExecutorEquivalence {
         Feeds feeds = Feeds.byLabel(forward, byLabel);
         Vjp.Gradients g = Vjp.of(forward, loss);
         Vjp.Gradients g64 = Vjp.of(exact, loss);
-        Set<Integer> keep = new HashSet<>();
-        keep.add(forward.output(loss).id());
-        for (Node n : forward.nodes()) {
-            if (n.op() instanceof Leaf l && l.kind() != Leaf.Kind.CONSTANT && g.has(n.id())) {
-                keep.add(g.gradOf(n.id()));
-            }
-        }
+        Set<Integer> keep = lossAndGradients(forward, g, loss);
         Values truth = Interpreter.run(g64.graph(), Feeds.byLabel(exact, wide));
         Values interpreted = Interpreter.run(g.graph(), feeds);
         Values actual = executor.run(g.graph(), feeds, keep);
@@ -94,5 +82,17 @@ public final class ExecutorEquivalence {
             assertTrue(e <= bound, () -> name + ": compiled is " + e + " from float64, the interpreter " + reference);
         }
         return worst;
+    }
+
+    /** The loss and the gradient of every leaf it reaches that is not a constant. */
+    private static Set<Integer> lossAndGradients(Graph forward, Vjp.Gradients g, String loss) {
+        Set<Integer> keep = new HashSet<>();
+        keep.add(forward.output(loss).id());
+        for (Node n : forward.nodes()) {
+            if (n.op() instanceof Leaf l && l.kind() != Leaf.Kind.CONSTANT && g.has(n.id())) {
+                keep.add(g.gradOf(n.id()));
+            }
+        }
+        return keep;
     }
 }
