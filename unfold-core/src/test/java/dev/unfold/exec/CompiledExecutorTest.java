@@ -60,6 +60,40 @@ class CompiledExecutorTest {
     }
 
     @Test
+    void theGradientOfABlockReadInChunksIsPlacedWithItsUnreadRangeZero() {
+        dev.unfold.graph.GraphBuilder b = new dev.unfold.graph.GraphBuilder();
+        dev.unfold.op.Var x = b.parameter("x", dev.unfold.tensor.Shape.of(3, 12), DType.F32);
+        dev.unfold.op.Var first = b.tanh(b.apply(new dev.unfold.op.Slice(1, 0, 4), x));
+        dev.unfold.op.Var last = b.sigmoid(b.apply(new dev.unfold.op.Slice(1, 8, 12), x));
+        b.output("loss", b.sum(b.add(b.mul(first, first), last)));
+        Graph g = b.build();
+        double worst = ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", Fixtures.randomFeeds(g, Fixtures.rng()));
+        assertTrue(worst <= ExecutorEquivalence.TOLERANCE, "worst " + worst);
+        Vjp.Gradients grads = Vjp.of(g, "loss");
+        Values v = new CompiledExecutor().run(grads.graph(), Feeds.byLabel(g, Fixtures.randomFeeds(g, Fixtures.rng())),
+                Set.of(grads.gradOf(g.find("x").orElseThrow().id())));
+        dev.unfold.tensor.Tensor dx = v.get(grads.gradOf(g.find("x").orElseThrow().id()));
+        for (int r = 0; r < 3; r++) {
+            for (int c = 4; c < 8; c++) {
+                assertEquals(0.0, dx.get(r * 12 + c), "columns no slice reads get no gradient");
+            }
+        }
+    }
+
+    @Test
+    void padsSummedLeaveTheirUncoveredRangeZeroInAReusedBuffer() {
+        dev.unfold.graph.GraphBuilder b = new dev.unfold.graph.GraphBuilder();
+        dev.unfold.op.Var x = b.parameter("x", dev.unfold.tensor.Shape.of(3, 12), DType.F32);
+        dev.unfold.op.Var a = b.parameter("a", dev.unfold.tensor.Shape.of(3, 4), DType.F32);
+        dev.unfold.op.Var c = b.parameter("c", dev.unfold.tensor.Shape.of(3, 4), DType.F32);
+        dev.unfold.op.Var early = b.sum(b.tanh(b.affine(3, 1, x)));
+        dev.unfold.op.Var placed = b.add(b.apply(new dev.unfold.op.Pad(1, 0, 12), a), b.apply(new dev.unfold.op.Pad(1, 8, 12), c));
+        b.output("loss", b.add(early, b.sum(b.mul(placed, b.tanh(x)))));
+        Graph g = b.build();
+        ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", Fixtures.randomFeeds(g, Fixtures.rng()));
+    }
+
+    @Test
     void buffersAreReused() {
         Graph g = ProbeGraph.build(new RecurrentSpec(CellType.GRU, 4, 16, 2, RecurrentSpec.Directions.ONE), 32, 8, DType.F32);
         Vjp.Gradients grads = Vjp.of(g, "loss");
