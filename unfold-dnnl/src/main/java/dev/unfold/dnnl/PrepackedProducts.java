@@ -25,8 +25,9 @@ import org.bytedeco.javacpp.LongPointer;
  * of an untransposed right operand run as fast on sgemm and stay there, as do one-row products (sgemv is
  * faster) and tall ones (as fast, with no copy).
  *
- * <p>Primitives are made per calling thread and shape and kept (at most {@link #KEPT} per thread); each
- * parameter's packed copy per shape lives in its {@link DirectBufferGemm.ImmutableOperand}.
+ * <p>Primitives are made per calling thread and {@link Shape} and kept (at most {@link #KEPT} per thread); each
+ * parameter's packed copy per shape lives in its {@link DirectBufferGemm.ImmutableOperand}, in the layout of the
+ * primitive made for that shape.
  */
 final class PrepackedProducts {
     /** The tallest product prepacked; taller ones gain nothing (measured at 1,024 rows). */
@@ -38,13 +39,17 @@ final class PrepackedProducts {
     /** {@code c = op(a) bᵀ (+ c)} with {@code b} stored (n × k). */
     void run(DirectBufferGemm.ImmutableOperand operand, Gemm.Op opA, int m, int n, int k, FloatBuffer a, FloatBuffer c, boolean accumulate) {
         Products products = mine.get();
-        Shape shape = new Shape(opA, m, n, k, accumulate);
+        Shape shape = new Shape(opA, m, n, k, accumulate, Gemm.callerThreads());
         Product p = products.of(shape);
         memory weights = operand.layout(shape, key -> new Packed(p.weightsDesc)).current(operand, p, products.stream);
         p.execute(products.stream, a, weights, c);
     }
 
-    record Shape(Gemm.Op opA, int m, int n, int k, boolean accumulate) {
+    /**
+     * What a primitive is made for: the product's shape and the calling thread's threads per product (oneDNN may
+     * choose another kernel, and so another weights layout, for another count; a packed copy is kept per shape).
+     */
+    record Shape(Gemm.Op opA, int m, int n, int k, boolean accumulate, int threads) {
     }
 
     /** One calling thread's stream and primitives, the least recently used dropped past {@link #KEPT}. */

@@ -16,6 +16,39 @@ class DnnlGemmTest extends GemmBackendContract {
         return new DnnlGemm();
     }
 
+    /** A packed copy is in the layout of the primitive that reads it, whatever the threads per product it was made for. */
+    @Test
+    void aPrepackedParameterReadOnOneAndOnTwoThreadsPerProduct() {
+        DnnlGemm gemm = new DnnlGemm();
+        int m = 16;
+        int n = 1024;
+        int k = 256;
+        java.util.Random rng = new java.util.Random(3);
+        float[] a = new float[m * k];
+        float[] w = new float[n * k];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rng.nextFloat() - 0.5f;
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] = rng.nextFloat() - 0.5f;
+        }
+        float[] expected = new float[m * n];
+        new dev.unfold.kernel.JavaGemm().sgemm(Gemm.Op.N, Gemm.Op.T, m, n, k, a, w, expected, false);
+        Gemm.OperandCache cache = new Gemm.OperandCache();
+        cache.addProduct(Gemm.Op.T);
+        cache.addProduct(Gemm.Op.T);
+        for (int threads : new int[] {1, 2, 1, 0}) {
+            float[] c = Gemm.withThreads(threads, () -> {
+                float[] out = new float[m * n];
+                gemm.sgemmImmutableB(cache, Gemm.Op.N, Gemm.Op.T, m, n, k, a, w, out, false);
+                return out;
+            });
+            for (int i = 0; i < c.length; i++) {
+                assertEquals(expected[i], c[i], 1e-4, "on " + threads + " threads per product, at " + i);
+            }
+        }
+    }
+
     @Test
     void eachCallingThreadRunsItsProductsOnTheThreadsItAsksFor() throws InterruptedException {
         DnnlGemm gemm = new DnnlGemm();
