@@ -32,6 +32,15 @@ public final class Fixtures {
         return feeds;
     }
 
+    /** {@code n} floats drawn uniformly from [-0.5, 0.5), in order. */
+    public static float[] centred(Random rng, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rng.nextFloat() - 0.5f;
+        }
+        return x;
+    }
+
     public static Tensor uniform(Shape shape, Random rng) {
         return Tensor.uniform(dev.unfold.tensor.DType.F64, shape, -1, 1, rng);
     }

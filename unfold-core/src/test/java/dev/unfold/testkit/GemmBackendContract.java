@@ -34,15 +34,9 @@ public abstract class GemmBackendContract {
         GemmBackend blas = backend();
         assertTrue(blas.availability().usable(), blas.availability().reason());
         Random rng = new Random(5);
-        float[] a = new float[m * k];
-        float[] b = new float[k * n];
+        float[] a = Fixtures.centred(rng, m * k);
+        float[] b = Fixtures.centred(rng, k * n);
         float[] c0 = new float[m * n];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = rng.nextFloat() - 0.5f;
-        }
-        for (int i = 0; i < b.length; i++) {
-            b[i] = rng.nextFloat() - 0.5f;
-        }
         for (int i = 0; i < c0.length; i++) {
             c0[i] = rng.nextFloat();
         }
@@ -90,18 +84,9 @@ public abstract class GemmBackendContract {
         Random rng = new Random(11);
         int rows = 48;
         int cols = 20;
-        float[] w = new float[rows * cols];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = rng.nextFloat() - 0.5f;
-        }
-        float[] x = new float[m * cols];
-        float[] g = new float[m * rows];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rng.nextFloat() - 0.5f;
-        }
-        for (int i = 0; i < g.length; i++) {
-            g[i] = rng.nextFloat() - 0.5f;
-        }
+        float[] w = Fixtures.centred(rng, rows * cols);
+        float[] x = Fixtures.centred(rng, m * cols);
+        float[] g = Fixtures.centred(rng, m * rows);
         Gemm.OperandCache cache = repeated(Gemm.Op.T);
         cache.addProduct(Gemm.Op.N);
         for (int round = 0; round < 2; round++) {

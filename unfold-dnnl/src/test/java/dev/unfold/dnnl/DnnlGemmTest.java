@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.kernel.Gemm;
 import dev.unfold.kernel.GemmBackend;
+import dev.unfold.testkit.Fixtures;
 import dev.unfold.testkit.GemmBackendContract;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -24,14 +25,8 @@ class DnnlGemmTest extends GemmBackendContract {
         int n = 1024;
         int k = 256;
         java.util.Random rng = new java.util.Random(3);
-        float[] a = new float[m * k];
-        float[] w = new float[n * k];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = rng.nextFloat() - 0.5f;
-        }
-        for (int i = 0; i < w.length; i++) {
-            w[i] = rng.nextFloat() - 0.5f;
-        }
+        float[] a = Fixtures.centred(rng, m * k);
+        float[] w = Fixtures.centred(rng, n * k);
         float[] expected = new float[m * n];
         new dev.unfold.kernel.JavaGemm().sgemm(Gemm.Op.N, Gemm.Op.T, m, n, k, a, w, expected, false);
         Gemm.OperandCache cache = new Gemm.OperandCache();
