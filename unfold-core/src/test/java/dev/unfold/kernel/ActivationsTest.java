@@ -2,6 +2,7 @@ package dev.unfold.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +56,28 @@ class ActivationsTest {
         }
         assertTrue(Float.isNaN(Activations.sigmoid(Float.NaN)), "NaN propagates, so divergence is seen");
         assertTrue(Float.isNaN(Activations.tanh(Float.NaN)));
+    }
+
+    /** Below 1 the rationals are far inside their ranges; from 1 to the limits every float is checked, both signs. */
+    @Test
+    void everyFloatUpToTheLimitsStaysInRangeSoNoSecondClampIsNeeded() {
+        for (float x = 1f; x <= Activations.SIGMOID_LIMIT; x = Math.nextUp(x)) {
+            float s = Activations.sigmoid(x);
+            float n = Activations.sigmoid(-x);
+            if (!(s <= 1f && n >= 0f && s >= 0.5f && n <= 0.5f)) {
+                fail("sigmoid(±" + x + ") = " + s + ", " + n);
+            }
+        }
+        for (float x = 1f; x <= Activations.TANH_LIMIT; x = Math.nextUp(x)) {
+            float t = Activations.tanh(x);
+            if (!(t <= 1f && t > 0f && Activations.tanh(-x) == -t)) {
+                fail("tanh(" + x + ") = " + t);
+            }
+        }
+        assertEquals(1f, Activations.sigmoid(Activations.SIGMOID_LIMIT));
+        assertEquals(0f, Activations.sigmoid(-Activations.SIGMOID_LIMIT));
+        assertEquals(1f, Activations.tanh(Activations.TANH_LIMIT));
+        assertEquals(-1f, Activations.tanh(-Activations.TANH_LIMIT));
     }
 
     @Test
