@@ -1,7 +1,7 @@
 package dev.unfold.exec;
 
 import dev.unfold.graph.Node;
-import dev.unfold.kernel.Activations;
+import dev.unfold.kernel.RowSoftmax;
 import dev.unfold.op.OneHot;
 import dev.unfold.op.ScatterAdd;
 import dev.unfold.tensor.Shape;
@@ -63,33 +63,13 @@ final class LookupLowerings {
         };
     }
 
-    /** {@code exp(x − max) / Σ exp(x − max)} per row: one exponential per element ({@link Activations#expNonPositive}). */
+    /** {@code exp(x − max) / Σ exp(x − max)} per row ({@link RowSoftmax}). */
     static Instruction softmax(Node n, Lowering.Context c) {
         int cols = n.shape().dim(-1);
         int rows = n.shape().size() / cols;
         int in = n.inputs().get(0);
         int o = n.id();
-        return v -> {
-            float[] x = v[in];
-            float[] out = v[o];
-            for (int r = 0; r < rows; r++) {
-                int base = r * cols;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int k = 0; k < cols; k++) {
-                    max = Math.max(max, x[base + k]);
-                }
-                double sum = 0;
-                for (int k = 0; k < cols; k++) {
-                    float e = Activations.expNonPositive(x[base + k] - max);
-                    out[base + k] = e;
-                    sum += e;
-                }
-                float scale = (float) (1 / sum);
-                for (int k = 0; k < cols; k++) {
-                    out[base + k] *= scale;
-                }
-            }
-        };
+        return v -> RowSoftmax.softmax(v[in], v[o], rows, cols);
     }
 
     static Instruction crossEntropy(Node n, Lowering.Context c) {
@@ -107,33 +87,21 @@ final class LookupLowerings {
         int o = n.id();
         int rows = logits.dim(0);
         int cols = logits.dim(1);
+        double[] lse = new double[rows];
         return v -> {
             float[] z = v[in[0]];
             float[] t = v[in[1]];
             float[] w = weighted ? v[in[2]] : null;
+            RowSoftmax.logSumExp(z, rows, cols, lse);
             double total = 0;
             for (int r = 0; r < rows; r++) {
                 double weight = weighted ? w[r] : 1;
                 if (weight != 0) {
-                    int base = r * cols;
-                    total += weight * (logSumExp(z, base, cols) - z[base + index(t[r], cols)]);
+                    total += weight * (lse[r] - z[r * cols + index(t[r], cols)]);
                 }
             }
             v[o][0] = (float) (weighted ? total : total / rows);
         };
-    }
-
-    /** {@code log Σ_c exp(x[base + c])} over one row, stably: the row's maximum is taken out first. */
-    private static double logSumExp(float[] x, int base, int cols) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int k = 0; k < cols; k++) {
-            max = Math.max(max, x[base + k]);
-        }
-        double sum = 0;
-        for (int k = 0; k < cols; k++) {
-            sum += Activations.expNonPositive(x[base + k] - max);
-        }
-        return max + Math.log(sum);
     }
 
     static int index(float value, int bound) {

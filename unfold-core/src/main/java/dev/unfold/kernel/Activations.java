@@ -55,21 +55,47 @@ public final class Activations {
     /**
      * e^v for v ≤ 0 (a softmax's {@code x − max}) to 2e-7 relative: v = k·ln 2 + r with k the nearest integer
      * to v·log₂e (Cody and Waite's two-part ln 2), e^r by Cephes' {@code expf} polynomial, 2^k put into the
-     * exponent's bits. Below −87.3 the result is below the smallest normal float and is 0 to within 1.2e-38.
+     * exponent's bits. v is clamped at −88, where 2^k is 0: below −87.3 the result is 0 to within 1.2e-38.
      */
     public static float expNonPositive(float v) {
-        if (!(v >= -87.3f)) {
-            return v != v ? v : 0f;
+        float x = Math.max(v, -88f);
+        float k = exponent(x);
+        return scaledByExponent(reducedExp(x, k), k);
+    }
+
+    /**
+     * {@link #expNonPositive} but its power of two, in place: {@code v[i]} becomes e^r and {@code k[i]} the k of
+     * {@code v[i] = k·ln 2 + r}; {@link #scaledByExponent} finishes each. Only multiplies and adds: the JIT
+     * vectorises this loop, and could not one that builds 2^k from its bits.
+     */
+    static void expNonPositiveReduced(float[] v, float[] k, int n) {
+        for (int i = 0; i < n; i++) {
+            float x = Math.max(v[i], -88f);
+            float e = exponent(x);
+            k[i] = e;
+            v[i] = reducedExp(x, e);
         }
-        float k = (v * 1.44269504088896341f + 12582912f) - 12582912f;
-        float r = v - k * 0.693359375f + k * 2.12194440e-4f;
-        float p = 1.9875691500e-4f * r + 1.3981999507e-3f;
-        p = p * r + 8.3334519073e-3f;
-        p = p * r + 4.1665795894e-2f;
-        p = p * r + 1.6666665459e-1f;
-        p = p * r + 5.0000001201e-1f;
-        float e = p * (r * r) + r + 1f;
+    }
+
+    /** {@code e · 2^k} for a whole number k in [−127, 0] (2^−127 is 0 here: its bits are the exponent's zero). */
+    static float scaledByExponent(float e, float k) {
         return e * Float.intBitsToFloat(((int) k + 127) << 23);
+    }
+
+    /** The nearest whole number to x·log₂e, by adding and taking away 1.5·2^23. */
+    private static float exponent(float x) {
+        return Math.fma(x, 1.44269504088896341f, 12582912f) - 12582912f;
+    }
+
+    /** e^r for r = x − k·ln 2. */
+    private static float reducedExp(float x, float k) {
+        float r = Math.fma(k, 2.12194440e-4f, Math.fma(k, -0.693359375f, x));
+        float p = Math.fma(1.9875691500e-4f, r, 1.3981999507e-3f);
+        p = Math.fma(p, r, 8.3334519073e-3f);
+        p = Math.fma(p, r, 4.1665795894e-2f);
+        p = Math.fma(p, r, 1.6666665459e-1f);
+        p = Math.fma(p, r, 5.0000001201e-1f);
+        return Math.fma(p, r * r, r) + 1f;
     }
 
     public static void sigmoid(float[] x, float[] out, int n) {
