@@ -7,6 +7,7 @@ import dev.unfold.op.Add;
 import dev.unfold.op.MatMul;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +27,15 @@ import java.util.Map;
 final class MatMulGroups {
     /** Default largest stacked operand, in floats (8 MiB): bigger groups run as several GEMMs over chunks of steps. */
     static final int MAX_STACK = 2 << 20;
+    /** The kind of the units that gather rows of a projected embedding table. */
+    static final String PROJECTED = "MatMul, embedding projected";
 
     private MatMulGroups() {
     }
 
-    /** Finds accumulations, marks what they cover, and returns their units. */
-    static List<Unit> accumulations(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, int maxStack, BufferPool scratch) {
-        List<Unit> units = new ArrayList<>();
+    /** Finds accumulations, marks what they cover, and returns each one's units. */
+    static List<List<Unit>> accumulations(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, int maxStack, BufferPool scratch) {
+        List<List<Unit>> units = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (!needed[n.id()] || !(n.op() instanceof Add) || absorbable(g, n, kept)) {
                 continue;
@@ -44,17 +47,16 @@ final class MatMulGroups {
                     || !sameShapes(g, leaves)) {
                 continue;
             }
-            int[] covers = concat(inner, leaves);
-            for (int c : covers) {
+            for (int c : concat(inner, leaves)) {
                 covered[c] = true;
             }
-            units.add(accumulationUnit(g, n, leaves, covers, maxStack, scratch));
+            units.add(accumulationUnits(g, n, leaves, maxStack, scratch));
         }
         return units;
     }
 
-    /** Finds hoistable groups among the products not yet covered, marks them, and returns their units. */
-    static List<Unit> hoisted(Graph g, boolean[] needed, boolean[] covered, int maxStack, Map<Integer, Gemm.OperandCache> caches, BufferPool scratch) {
+    /** Finds hoistable groups among the products not yet covered, marks them, and returns each one's units. */
+    static List<List<Unit>> hoisted(Graph g, boolean[] needed, boolean[] covered, int maxStack, Map<Integer, Gemm.OperandCache> caches, BufferPool scratch) {
         Map<String, List<Integer>> byKey = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
             if (needed[n.id()] && !covered[n.id()] && n.op() instanceof MatMul mm && mm.opA() == Gemm.Op.N) {
@@ -62,13 +64,13 @@ final class MatMulGroups {
                 byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(n.id());
             }
         }
-        List<Unit> units = new ArrayList<>();
+        List<List<Unit>> units = new ArrayList<>();
         for (List<Integer> members : byKey.values()) {
             if (members.size() >= 2 && independent(g, members)) {
                 for (int m : members) {
                     covered[m] = true;
                 }
-                units.add(hoistedUnit(g, members, maxStack, caches, scratch));
+                units.add(hoistedUnits(g, members, maxStack, caches, scratch));
             }
         }
         return units;
@@ -128,70 +130,103 @@ final class MatMulGroups {
         return true;
     }
 
-    private static Unit accumulationUnit(Graph g, Node sum, List<Integer> leaves, int[] covers, int maxStack, BufferPool scratch) {
+    /**
+     * The sum's products as GEMMs over stacked chunks of steps, one unit per chunk: the chunks in the order their
+     * operands are made (by node id, the order the schedule follows), the first writing the sum and each after it
+     * adding its chunk in place, so that a chunk's operands (the gate gradients of its steps) are free as soon as
+     * it ran, not when the whole backward pass has.
+     */
+    private static List<Unit> accumulationUnits(Graph g, Node sum, List<Integer> leaves, int maxStack, BufferPool scratch) {
         int p = sum.shape().dim(0);
         int q = sum.shape().dim(1);
         int rows = g.node(g.node(leaves.get(0)).inputs().get(0)).shape().dim(0);
         int chunk = Math.max(1, Math.min(leaves.size(), maxStack / (rows * Math.max(p, q))));
-        int[] gs = leaves.stream().mapToInt(l -> g.node(l).inputs().get(0)).toArray();
-        int[] xs = leaves.stream().mapToInt(l -> g.node(l).inputs().get(1)).toArray();
-        int out = sum.id();
-        Instruction ins = v -> {
-            float[] stackedG = scratch.scratch(0, chunk * rows * p);
-            float[] stackedX = scratch.scratch(1, chunk * rows * q);
-            for (int first = 0; first < gs.length; first += chunk) {
-                int count = Math.min(chunk, gs.length - first);
-                for (int i = 0; i < count; i++) {
-                    System.arraycopy(v[gs[first + i]], 0, stackedG, i * rows * p, rows * p);
-                    System.arraycopy(v[xs[first + i]], 0, stackedX, i * rows * q, rows * q);
-                }
-                Gemm.mm(stackedG, Gemm.Op.T, stackedX, Gemm.Op.N, v[out], p, q, count * rows, first > 0);
-            }
-        };
-        int[] reads = Arrays.stream(concat(toList(gs), toList(xs))).distinct().toArray();
-        return new Unit(sum.id(), covers, new int[] {out}, reads, ins, "MatMul, accumulated");
+        List<Integer> ordered = new ArrayList<>(leaves);
+        ordered.sort(Comparator.comparingInt(l -> Math.max(g.node(l).inputs().get(0), g.node(l).inputs().get(1))));
+        List<Unit> units = new ArrayList<>();
+        for (int from = 0; from < ordered.size(); from += chunk) {
+            units.add(accumulationUnit(g, ordered.subList(from, Math.min(ordered.size(), from + chunk)), from > 0, sum.id(), p, q, rows, scratch));
+        }
+        return units;
     }
 
-    private static Unit hoistedUnit(Graph g, List<Integer> members, int maxStack, Map<Integer, Gemm.OperandCache> caches, BufferPool scratch) {
-        Node first = g.node(members.get(0));
-        if (gathersOfOneTable(g, members)) {
-            return projectedTableUnit(g, members, caches);
+    /** {@code sum = Σ G_tᵀ X_t} over {@code chunk}, or with {@code update} {@code sum += Σ G_tᵀ X_t}. */
+    private static Unit accumulationUnit(Graph g, List<Integer> chunk, boolean update, int sum, int p, int q, int rows, BufferPool scratch) {
+        int count = chunk.size();
+        int[] gs = chunk.stream().mapToInt(l -> g.node(l).inputs().get(0)).toArray();
+        int[] xs = chunk.stream().mapToInt(l -> g.node(l).inputs().get(1)).toArray();
+        Instruction ins = v -> {
+            float[] stackedG = scratch.scratch(0, count * rows * p);
+            float[] stackedX = scratch.scratch(1, count * rows * q);
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(v[gs[i]], 0, stackedG, i * rows * p, rows * p);
+                System.arraycopy(v[xs[i]], 0, stackedX, i * rows * q, rows * q);
+            }
+            Gemm.mm(stackedG, Gemm.Op.T, stackedX, Gemm.Op.N, v[sum], p, q, count * rows, update);
+        };
+        List<Integer> reads = new ArrayList<>(toList(gs));
+        reads.addAll(toList(xs));
+        if (update) {
+            reads.add(sum);
         }
+        int ready = Math.max(Arrays.stream(gs).max().getAsInt(), Arrays.stream(xs).max().getAsInt());
+        return new Unit(ready, chunk.stream().mapToInt(Integer::intValue).toArray(), new int[] {sum},
+                reads.stream().mapToInt(Integer::intValue).distinct().toArray(), ins, "MatMul, accumulated");
+    }
+
+    /**
+     * One GEMM over each chunk of the stacked {@code A_t}, a unit per chunk, the members in the order their
+     * operands are made: a chunk runs (and its operands are free) as soon as they are there, not when every
+     * member's are (in the backward pass, the gate gradients of the steps before).
+     */
+    private static List<Unit> hoistedUnits(Graph g, List<Integer> members, int maxStack, Map<Integer, Gemm.OperandCache> caches, BufferPool scratch) {
+        Node first = g.node(members.get(0));
         MatMul mm = (MatMul) first.op();
         int w = first.inputs().get(1);
         int r = g.node(first.inputs().get(0)).shape().dim(0);
         int k = g.node(first.inputs().get(0)).shape().dim(1);
         int n = first.shape().dim(1);
-        int count = members.size();
-        int chunk = Math.max(1, Math.min(count, maxStack / (r * Math.max(k, n))));
-        int[] as = members.stream().mapToInt(m -> g.node(m).inputs().get(0)).toArray();
-        int[] outs = members.stream().mapToInt(Integer::intValue).toArray();
+        int chunk = Math.max(1, Math.min(members.size(), maxStack / (r * Math.max(k, n))));
+        if (gathersOfOneTable(g, members)) {
+            return projectedTableUnits(g, members, chunk, caches);
+        }
         boolean parameter = g.node(w).is(dev.unfold.op.Leaf.Kind.PARAMETER);
         Gemm.OperandCache cache = parameter ? caches.computeIfAbsent(w, id -> new Gemm.OperandCache()) : null;
-        if (cache != null) {
-            cache.addProduct(mm.opB());
+        List<Integer> ordered = new ArrayList<>(members);
+        ordered.sort(Comparator.comparingInt(m -> g.node(m).inputs().get(0)));
+        List<Unit> units = new ArrayList<>();
+        for (int from = 0; from < ordered.size(); from += chunk) {
+            List<Integer> part = ordered.subList(from, Math.min(ordered.size(), from + chunk));
+            if (cache != null) {
+                cache.addProduct(mm.opB());
+            }
+            units.add(hoistedUnit(g, part, mm, w, r, k, n, cache, scratch));
         }
+        return units;
+    }
+
+    private static Unit hoistedUnit(Graph g, List<Integer> part, MatMul mm, int w, int r, int k, int n, Gemm.OperandCache cache, BufferPool scratch) {
+        int count = part.size();
+        int[] as = part.stream().mapToInt(m -> g.node(m).inputs().get(0)).toArray();
+        int[] outs = part.stream().mapToInt(Integer::intValue).toArray();
         Instruction ins = v -> {
-            float[] stackedA = scratch.scratch(0, chunk * r * k);
-            float[] stackedOut = scratch.scratch(1, chunk * r * n);
-            for (int from = 0; from < count; from += chunk) {
-                int c = Math.min(chunk, count - from);
-                for (int i = 0; i < c; i++) {
-                    System.arraycopy(v[as[from + i]], 0, stackedA, i * r * k, r * k);
-                }
-                if (parameter) {
-                    Gemm.mmImmutableB(cache, stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, c * r, n, k);
-                } else {
-                    Gemm.mm(stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, c * r, n, k, false);
-                }
-                for (int i = 0; i < c; i++) {
-                    System.arraycopy(stackedOut, i * r * n, v[outs[from + i]], 0, r * n);
-                }
+            float[] stackedA = scratch.scratch(0, count * r * k);
+            float[] stackedOut = scratch.scratch(1, count * r * n);
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(v[as[i]], 0, stackedA, i * r * k, r * k);
+            }
+            if (cache != null) {
+                Gemm.mmImmutableB(cache, stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, count * r, n, k);
+            } else {
+                Gemm.mm(stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, count * r, n, k, false);
+            }
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(stackedOut, i * r * n, v[outs[i]], 0, r * n);
             }
         };
         List<Integer> reads = new ArrayList<>(toList(as));
         reads.add(w);
-        return new Unit(members.get(0), outs.clone(), outs, reads.stream().mapToInt(Integer::intValue).distinct().toArray(), ins, "MatMul, hoisted");
+        return new Unit(Arrays.stream(outs).min().getAsInt(), outs.clone(), outs, reads.stream().mapToInt(Integer::intValue).distinct().toArray(), ins, "MatMul, hoisted");
     }
 
     /** Every member reads rows of one parameter table (an embedding) and multiplies by a parameter. */
@@ -217,9 +252,10 @@ final class MatMulGroups {
 
     /**
      * {@code Gather(E, idx_t) · op(W)} for all steps as {@code Gather(E · op(W), idx_t)}: the table is
-     * projected once per run (V rows instead of B·T), then each step's rows are picked from it.
+     * projected once per unit (V rows instead of B·T), then each step's rows are picked from it. One unit per
+     * chunk of steps, so that the steps' projections are not all made at once (and held until each step's turn).
      */
-    private static Unit projectedTableUnit(Graph g, List<Integer> members, Map<Integer, Gemm.OperandCache> caches) {
+    private static List<Unit> projectedTableUnits(Graph g, List<Integer> members, int chunk, Map<Integer, Gemm.OperandCache> caches) {
         Node first = g.node(members.get(0));
         MatMul mm = (MatMul) first.op();
         int w = first.inputs().get(1);
@@ -228,26 +264,30 @@ final class MatMulGroups {
         int k = g.node(table).shape().dim(1);
         int n = first.shape().dim(1);
         int rows = first.shape().dim(0);
-        int[] idxs = members.stream().mapToInt(m -> g.node(g.node(m).inputs().get(0)).inputs().get(1)).toArray();
-        int[] outs = members.stream().mapToInt(Integer::intValue).toArray();
         float[] projected = new float[vocabulary * n];
         Gemm.OperandCache cache = caches.computeIfAbsent(w, id -> new Gemm.OperandCache());
-        cache.addProduct(mm.opB());
-        Instruction ins = v -> {
-            Gemm.mmImmutableB(cache, v[table], Gemm.Op.N, v[w], mm.opB(), projected, vocabulary, n, k);
-            for (int i = 0; i < outs.length; i++) {
-                float[] idx = v[idxs[i]];
-                float[] out = v[outs[i]];
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(projected, LookupLowerings.index(idx[r], vocabulary) * n, out, r * n, n);
+        List<Unit> units = new ArrayList<>();
+        for (int from = 0; from < members.size(); from += chunk) {
+            List<Integer> part = members.subList(from, Math.min(members.size(), from + chunk));
+            int[] idxs = part.stream().mapToInt(m -> g.node(g.node(m).inputs().get(0)).inputs().get(1)).toArray();
+            int[] outs = part.stream().mapToInt(Integer::intValue).toArray();
+            cache.addProduct(mm.opB());
+            Instruction ins = v -> {
+                Gemm.mmImmutableB(cache, v[table], Gemm.Op.N, v[w], mm.opB(), projected, vocabulary, n, k);
+                for (int i = 0; i < outs.length; i++) {
+                    float[] idx = v[idxs[i]];
+                    float[] out = v[outs[i]];
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(projected, LookupLowerings.index(idx[r], vocabulary) * n, out, r * n, n);
+                    }
                 }
-            }
-        };
-        List<Integer> reads = new ArrayList<>(toList(idxs));
-        reads.add(table);
-        reads.add(w);
-        return new Unit(members.get(0), outs.clone(), outs, reads.stream().mapToInt(Integer::intValue).distinct().toArray(), ins,
-                "MatMul, embedding projected");
+            };
+            List<Integer> reads = new ArrayList<>(toList(idxs));
+            reads.add(table);
+            reads.add(w);
+            units.add(new Unit(outs[0], outs.clone(), outs, reads.stream().mapToInt(Integer::intValue).distinct().toArray(), ins, PROJECTED));
+        }
+        return units;
     }
 
     private static List<Integer> toList(int[] a) {

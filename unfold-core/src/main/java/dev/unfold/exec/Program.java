@@ -31,11 +31,12 @@ final class Program {
     private final float[][] buffers;
     private final boolean[] kept;
     private final int hoisted;
+    private final int projected;
     private final int accumulated;
     private final ExecutionProfile profile;
     private final BufferPool pool;
 
-    private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, int hoisted, int accumulated,
+    private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, int hoisted, int projected, int accumulated,
             ExecutionProfile profile, BufferPool pool) {
         this.pool = pool;
         this.graph = graph;
@@ -44,6 +45,7 @@ final class Program {
         this.buffers = buffers;
         this.kept = kept;
         this.hoisted = hoisted;
+        this.projected = projected;
         this.accumulated = accumulated;
         this.profile = profile;
     }
@@ -59,14 +61,15 @@ final class Program {
         g.outputs().values().forEach(k -> kept[k] = true);
         boolean[] needed = needed(g, kept);
         boolean[] covered = new boolean[g.size()];
-        List<Unit> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack, pool);
+        List<List<Unit>> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack, pool);
         List<Unit> placements = PadSums.placements(g, needed, kept, covered);
         Map<Integer, Gemm.OperandCache> caches = new HashMap<>();
         Lowering.Context context = new Lowering.Context(g, caches, new HashMap<>());
-        List<Unit> hoisted = MatMulGroups.hoisted(g, needed, covered, maxStack, caches, pool);
-        List<Unit> units = new ArrayList<>(accumulations);
+        List<List<Unit>> hoisted = MatMulGroups.hoisted(g, needed, covered, maxStack, caches, pool);
+        List<Unit> units = new ArrayList<>();
+        accumulations.forEach(units::addAll);
         units.addAll(placements);
-        units.addAll(hoisted);
+        hoisted.forEach(units::addAll);
         for (Node n : g.nodes()) {
             if (needed[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {
                 int[] reads = n.inputs().stream().mapToInt(Integer::intValue).distinct().toArray();
@@ -77,7 +80,8 @@ final class Program {
         int[] physical = new int[g.size()];
         Arrays.fill(physical, -1);
         float[][] buffers = plan(g, schedule, kept, physical, pool);
-        return new Program(g, schedule, physical, buffers, kept, hoisted.size(), accumulations.size(), profile, pool);
+        int projected = (int) hoisted.stream().filter(group -> group.get(0).kind().equals(MatMulGroups.PROJECTED)).count();
+        return new Program(g, schedule, physical, buffers, kept, hoisted.size(), projected, accumulations.size(), profile, pool);
     }
 
     /** Runs once; kept values are copied out, the sink's are computed in its arrays. The graph's programs take turns. */
@@ -127,7 +131,6 @@ final class Program {
     /** What compiling did to the graph. */
     CompiledExecutor.Plan plan() {
         long ops = graph.nodes().stream().filter(n -> !(n.op() instanceof Leaf)).count();
-        int projected = (int) schedule.stream().filter(u -> u.kind().equals("MatMul, embedding projected")).count();
         return new CompiledExecutor.Plan((int) ops, schedule.size(), hoisted, projected, accumulated,
                 Arrays.stream(buffers).mapToLong(b -> b.length).sum() * Float.BYTES);
     }
@@ -159,13 +162,22 @@ final class Program {
         return needed;
     }
 
-    /** Kahn's algorithm over units; among ready units the one with the smallest priority runs first. */
-    private static List<Unit> schedule(Graph g, List<Unit> units) {
-        int[] producer = new int[g.size()];
-        Arrays.fill(producer, -1);
+    /**
+     * Kahn's algorithm over units; among ready units the one with the smallest priority runs first. A unit that
+     * reads a value it writes updates it (a sum over chunks of steps, added in place): it follows the value's
+     * writer listed before it, and every other reader follows the last writer.
+     */
+    static List<Unit> schedule(Graph g, List<Unit> units) {
+        List<List<Integer>> writers = new ArrayList<>();
+        for (int i = 0; i < g.size(); i++) {
+            writers.add(List.of());
+        }
         for (int u = 0; u < units.size(); u++) {
             for (int w : units.get(u).writes()) {
-                producer[w] = u;
+                if (writers.get(w).isEmpty()) {
+                    writers.set(w, new ArrayList<>());
+                }
+                writers.get(w).add(u);
             }
         }
         int[] waiting = new int[units.size()];
@@ -173,9 +185,12 @@ final class Program {
         units.forEach(u -> dependents.add(new ArrayList<>()));
         for (int u = 0; u < units.size(); u++) {
             for (int r : units.get(u).reads()) {
-                if (producer[r] >= 0) {
+                List<Integer> of = writers.get(r);
+                int self = of.indexOf(u);
+                int after = self > 0 ? of.get(self - 1) : of.isEmpty() || self == 0 ? -1 : of.get(of.size() - 1);
+                if (after >= 0) {
                     waiting[u]++;
-                    dependents.get(producer[r]).add(u);
+                    dependents.get(after).add(u);
                 }
             }
         }
@@ -215,9 +230,11 @@ final class Program {
         List<Integer> values = new ArrayList<>();
         for (int pos = 0; pos < schedule.size(); pos++) {
             for (int w : schedule.get(pos).writes()) {
-                born[w] = pos;
-                dies[w] = kept[w] ? Integer.MAX_VALUE : pos;
-                values.add(w);
+                if (born[w] < 0) {
+                    born[w] = pos;
+                    dies[w] = kept[w] ? Integer.MAX_VALUE : pos;
+                    values.add(w);
+                }
             }
         }
         for (int pos = 0; pos < schedule.size(); pos++) {
