@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
  * Distinct graphs may run on distinct threads at once; runs of one graph take turns.
  */
 public final class CompiledExecutor implements Executor {
-    private final Map<Graph, Map<Set<Integer>, Program>> programs = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<Graph, Map<Compiled, Program>> programs = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Graph, BufferPool> pools = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Graph, Boolean> singlePrecision = Collections.synchronizedMap(new WeakHashMap<>());
     private final int maxStackedFloats;
@@ -73,12 +73,16 @@ public final class CompiledExecutor implements Executor {
         Set<Integer> all = new HashSet<>(keep);
         all.addAll(sink.nodes());
         BufferPool pool = pools.computeIfAbsent(graph, g -> new BufferPool());
-        Map<Set<Integer>, Program> compiled = programs.computeIfAbsent(graph, g -> new HashMap<>());
+        Map<Compiled, Program> compiled = programs.computeIfAbsent(graph, g -> new HashMap<>());
         Program p;
         synchronized (compiled) {
-            p = compiled.computeIfAbsent(all, k -> Program.compile(graph, k, maxStackedFloats, profile, pool));
+            p = compiled.computeIfAbsent(new Compiled(all, sink.nodes()), k -> Program.compile(graph, k.values(), k.sunk(), maxStackedFloats, profile, pool));
         }
         return p.run(feeds, sink);
+    }
+
+    /** A program's key: the values it keeps, and those of them it computes in a sink's arrays (no buffers of its own). */
+    private record Compiled(Set<Integer> values, Set<Integer> sunk) {
     }
 
     /**

@@ -30,13 +30,14 @@ final class Program {
     private final int[] physical;
     private final float[][] buffers;
     private final boolean[] kept;
+    private final boolean[] inSink;
     private final int hoisted;
     private final int projected;
     private final int accumulated;
     private final ExecutionProfile profile;
     private final BufferPool pool;
 
-    private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, int hoisted, int projected, int accumulated,
+    private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, boolean[] inSink, int hoisted, int projected, int accumulated,
             ExecutionProfile profile, BufferPool pool) {
         this.pool = pool;
         this.graph = graph;
@@ -44,6 +45,7 @@ final class Program {
         this.physical = physical;
         this.buffers = buffers;
         this.kept = kept;
+        this.inSink = inSink;
         this.hoisted = hoisted;
         this.projected = projected;
         this.accumulated = accumulated;
@@ -51,13 +53,15 @@ final class Program {
     }
 
     static Program compile(Graph g, Set<Integer> keep, int maxStack, ExecutionProfile profile) {
-        return compile(g, keep, maxStack, profile, new BufferPool());
+        return compile(g, keep, Set.of(), maxStack, profile, new BufferPool());
     }
 
     /** As {@link #compile(Graph, Set, int, ExecutionProfile)}, its buffers taken from {@code pool}, shared with the graph's other programs. */
-    static Program compile(Graph g, Set<Integer> keep, int maxStack, ExecutionProfile profile, BufferPool pool) {
+    static Program compile(Graph g, Set<Integer> keep, Set<Integer> sunk, int maxStack, ExecutionProfile profile, BufferPool pool) {
         boolean[] kept = new boolean[g.size()];
         keep.forEach(k -> kept[k] = true);
+        boolean[] inSink = new boolean[g.size()];
+        sunk.forEach(k -> inSink[k] = true);
         g.outputs().values().forEach(k -> kept[k] = true);
         boolean[] needed = needed(g, kept);
         boolean[] covered = new boolean[g.size()];
@@ -79,9 +83,9 @@ final class Program {
         List<Unit> schedule = schedule(g, units);
         int[] physical = new int[g.size()];
         Arrays.fill(physical, -1);
-        float[][] buffers = plan(g, schedule, kept, physical, pool);
+        float[][] buffers = plan(g, schedule, kept, inSink, physical, pool);
         int projected = (int) hoisted.stream().filter(group -> group.get(0).kind().equals(MatMulGroups.PROJECTED)).count();
-        return new Program(g, schedule, physical, buffers, kept, hoisted.size(), projected, accumulations.size(), profile, pool);
+        return new Program(g, schedule, physical, buffers, kept, inSink, hoisted.size(), projected, accumulations.size(), profile, pool);
     }
 
     /** Runs once; kept values are copied out, the sink's are computed in its arrays. The graph's programs take turns. */
@@ -102,7 +106,7 @@ final class Program {
         }
         for (int id : sink.nodes()) {
             float[] into = sink.f32(id);
-            if (into == null || into.length != graph.node(id).shape().size() || !kept[id] || v[id] == null || graph.node(id).op() instanceof Leaf) {
+            if (into == null || into.length != graph.node(id).shape().size() || !inSink[id] || graph.node(id).op() instanceof Leaf) {
                 throw new IllegalArgumentException("the sink's array for node " + id + " (" + graph.node(id).name() + ") does not fit it");
             }
             v[id] = into;
@@ -220,17 +224,17 @@ final class Program {
      * Gives every written value a buffer by its lifetime, from its unit to its last reader's (greedy by size: the
      * largest values first, each into the first buffer free over its whole lifetime, else a new one of its size
      * from {@code pool}), so a step's narrow values take the room of wide ones dead before or born after them.
-     * A kept value has a buffer no other value shares. Instructions read and write values by their shapes'
-     * sizes, never by their buffers' lengths.
+     * A kept value has a buffer no other value shares, and one a sink holds has none (the sink's array is its
+     * buffer). Instructions read and write values by their shapes' sizes, never by their buffers' lengths.
      */
-    private static float[][] plan(Graph g, List<Unit> schedule, boolean[] kept, int[] physical, BufferPool shared) {
+    private static float[][] plan(Graph g, List<Unit> schedule, boolean[] kept, boolean[] inSink, int[] physical, BufferPool shared) {
         int[] born = new int[g.size()];
         int[] dies = new int[g.size()];
         Arrays.fill(born, -1);
         List<Integer> values = new ArrayList<>();
         for (int pos = 0; pos < schedule.size(); pos++) {
             for (int w : schedule.get(pos).writes()) {
-                if (born[w] < 0) {
+                if (born[w] < 0 && !inSink[w]) {
                     born[w] = pos;
                     dies[w] = kept[w] ? Integer.MAX_VALUE : pos;
                     values.add(w);
