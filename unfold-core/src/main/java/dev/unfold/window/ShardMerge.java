@@ -13,7 +13,7 @@ public final class ShardMerge {
     private ShardMerge() {
     }
 
-    /** The gradient of the whole batch: Σ_i (rows_i / B) g_i, shard by shard in order. */
+    /** The gradient of the whole batch: Σ_i (rows_i / B) g_i, shard by shard in order; the first shard's may be {@code into}. */
     public static void gradients(Gradients into, Gradients[] shards, int[] rows, int batch) {
         for (Parameter p : into.parameters()) {
             if (into.dtype() == DType.F32) {
@@ -33,12 +33,11 @@ public final class ShardMerge {
                 }
             } else {
                 double[] dst = into.f64(p);
-                java.util.Arrays.fill(dst, 0.0);
                 for (int i = 0; i < shards.length; i++) {
                     double w = (double) rows[i] / batch;
                     double[] g = shards[i].f64(p);
                     for (int j = 0; j < dst.length; j++) {
-                        dst[j] += w * g[j];
+                        dst[j] = i == 0 ? w * g[j] : dst[j] + w * g[j];
                     }
                 }
             }

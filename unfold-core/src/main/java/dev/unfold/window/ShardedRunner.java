@@ -83,12 +83,13 @@ final class ShardedRunner implements WindowRunner {
         return WindowRun.merged(window, done);
     }
 
-    /** One sink per shard for the caller's sink {@code g}, made once. */
+    /** One sink per shard for the caller's sink {@code g}, made once: the first shard's is {@code g}, merged in place. */
     private synchronized Gradients[] sinks(Gradients g, int n) {
         Gradients[] s = shardSinks.get(g);
         if (s == null || s.length != n) {
             s = new Gradients[n];
-            for (int i = 0; i < n; i++) {
+            s[0] = g;
+            for (int i = 1; i < n; i++) {
                 s[i] = new Gradients(g.parameters(), g.dtype());
             }
             shardSinks.put(g, s);
