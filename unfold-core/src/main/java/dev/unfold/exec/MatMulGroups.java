@@ -25,8 +25,8 @@ import java.util.Map;
  * Both compute the same sums as the plain graph, in a different order of additions.
  */
 final class MatMulGroups {
-    /** Default largest stacked operand, in floats (8 MiB): bigger groups run as several GEMMs over chunks of steps. */
-    static final int MAX_STACK = 2 << 20;
+    /** Default largest stacked operand, in floats (4 MiB): bigger groups run as several GEMMs over chunks of steps. */
+    static final int MAX_STACK = 1 << 20;
     /** The kind of the units that gather rows of a projected embedding table. */
     static final String PROJECTED = "MatMul, embedding projected";
 
