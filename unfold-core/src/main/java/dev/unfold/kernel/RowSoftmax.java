@@ -70,12 +70,12 @@ public final class RowSoftmax {
         }
     }
 
-    /** Σ x[base, base + n) in four chains (one chain waits on each add), the chains added in double. */
+    /** Σ x[base, base + n) in double, in four chains (one chain waits on each add). */
     private static double sum(float[] x, int base, int n) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
         int c = base;
         int end = base + n;
         for (; c + 3 < end; c += 4) {
@@ -84,11 +84,10 @@ public final class RowSoftmax {
             s2 += x[c + 2];
             s3 += x[c + 3];
         }
-        double s = (double) s0 + s1 + s2 + s3;
         for (; c < end; c++) {
-            s += x[c];
+            s0 += x[c];
         }
-        return s;
+        return (s0 + s1) + (s2 + s3);
     }
 
     private static float[] scratch(ThreadLocal<float[]> of, int n) {
