@@ -37,8 +37,8 @@ final class Program {
     private final ExecutionProfile profile;
     private final BufferPool pool;
 
-    private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, boolean[] inSink, int hoisted, int projected, int accumulated,
-            ExecutionProfile profile, BufferPool pool) {
+    private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, boolean[] inSink, int hoisted,
+            int projected, int accumulated, ExecutionProfile profile, BufferPool pool) {
         this.pool = pool;
         this.graph = graph;
         this.schedule = schedule;
