@@ -294,7 +294,7 @@ final class MatMulGroups {
         return Arrays.stream(a).boxed().toList();
     }
 
-    private static int[] concat(List<Integer> a, List<Integer> b) {
+    static int[] concat(List<Integer> a, List<Integer> b) {
         int[] out = new int[a.size() + b.size()];
         for (int i = 0; i < a.size(); i++) {
             out[i] = a.get(i);

@@ -96,13 +96,6 @@ final class PadSums {
                 FloatOps.copyBlocks(v[xs[i]], 0, lens[i], v[o], offsets[i], stride, outer, lens[i]);
             }
         };
-        int[] covers = new int[inner.size() + count];
-        for (int i = 0; i < inner.size(); i++) {
-            covers[i] = inner.get(i);
-        }
-        for (int i = 0; i < count; i++) {
-            covers[inner.size() + i] = leaves.get(i);
-        }
-        return new Unit(o, covers, new int[] {o}, Arrays.stream(xs).distinct().toArray(), ins, "pads placed");
+        return new Unit(o, MatMulGroups.concat(inner, leaves), new int[] {o}, Arrays.stream(xs).distinct().toArray(), ins, "pads placed");
     }
 }

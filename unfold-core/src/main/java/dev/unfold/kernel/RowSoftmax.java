@@ -46,7 +46,7 @@ public final class RowSoftmax {
      * {@code out[r][c] = e^{x[r][c] − max_r}}, {@code maxes[r] = max_r} and {@code sums[r] = Σ_c out[r][c]} (in
      * double); {@code out} may be {@code x}. A row holding NaN has NaN in its sum.
      */
-    public static void exponentials(float[] x, float[] out, int rows, int cols, float[] maxes, double[] sums) {
+    private static void exponentials(float[] x, float[] out, int rows, int cols, float[] maxes, double[] sums) {
         int n = rows * cols;
         float[] k = scratch(EXPONENTS, n);
         for (int r = 0; r < rows; r++) {
