@@ -113,6 +113,11 @@ public abstract class DirectBufferGemm implements GemmBackend {
         }
     }
 
+    /** A direct buffer of {@code size} floats on a 64-byte boundary (see {@link Scratch#allocate}). */
+    public static FloatBuffer aligned(int size) {
+        return Scratch.allocate(size);
+    }
+
     /**
      * A backend's copies of one immutable operand: as stored, in a direct buffer, and in layouts of the
      * backend's own, each made once and brought up to date when the operand changes ({@link #version}).

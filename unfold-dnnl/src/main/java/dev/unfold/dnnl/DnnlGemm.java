@@ -63,14 +63,21 @@ public final class DnnlGemm extends DirectBufferGemm {
     }
 
     /**
-     * Parameters read transposed by several products of a run (the steps' {@code h·Wᵀ}) at per-step shapes go to
-     * {@link PrepackedProducts}; the rest to sgemm (a product made once per update would pay the reorder for nothing).
+     * A parameter read transposed goes to {@link PrepackedProducts} up to its tallest product, and at one row to the
+     * operand's {@link TransposedCopy}: sgemm would lay the operand out anew on every call, these once per update of the
+     * parameter, however few products a run makes of it (the hoisted decoder of a batch-1 model, one per window:
+     * inference of rnn_h100_b1_t25 ran 1.3x faster, training as fast; docs/PERFORMANCE.md). The rest go to sgemm.
      */
     @Override
     protected boolean prepackedProduct(ImmutableOperand operand, int products, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a,
             FloatBuffer c, boolean accumulate) {
-        if (opB != Gemm.Op.T || products < 2 || m < 2 || m > PrepackedProducts.MAX_ROWS) {
+        if (opB != Gemm.Op.T || m > PrepackedProducts.MAX_ROWS) {
             return false;
+        }
+        if (m == 1) {
+            FloatBuffer transposed = operand.layout(new TransposedCopy.Key(n, k), key -> new TransposedCopy((TransposedCopy.Key) key)).current(operand);
+            cblasSgemv(true, k, n, transposed, n, a, accumulate ? 1f : 0f, c);
+            return true;
         }
         products().run(operand, opA, m, n, k, a, c, accumulate);
         return true;

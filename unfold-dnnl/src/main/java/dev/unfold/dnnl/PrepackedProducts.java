@@ -23,7 +23,7 @@ import org.bytedeco.javacpp.LongPointer;
  * for. {@code dnnl_sgemm} repacks a transposed right operand on every call: at 16×256·(1024×256)ᵀ, one
  * thread, it takes about 120 µs where the prepacked matmul takes about 70 (docs/PERFORMANCE.md). Products
  * of an untransposed right operand run as fast on sgemm and stay there, as do one-row products (sgemv is
- * faster) and tall ones (as fast, with no copy).
+ * faster, from a {@link TransposedCopy}) and tall ones (as fast, with no copy).
  *
  * <p>Primitives are made per calling thread and {@link Shape} and kept (at most {@link #KEPT} per thread); each
  * parameter's packed copy per shape lives in its {@link DirectBufferGemm.ImmutableOperand}, in the layout of the
