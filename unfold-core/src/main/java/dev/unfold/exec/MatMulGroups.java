@@ -56,7 +56,8 @@ final class MatMulGroups {
     }
 
     /** Finds hoistable groups among the products not yet covered, marks them, and returns each one's units. */
-    static List<List<Unit>> hoisted(Graph g, boolean[] needed, boolean[] covered, int maxStack, Map<Integer, Gemm.OperandCache> caches, BufferPool scratch) {
+    static List<List<Unit>> hoisted(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, int maxStack, Map<Integer, Gemm.OperandCache> caches,
+            BufferPool scratch) {
         Map<String, List<Integer>> byKey = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
             if (needed[n.id()] && !covered[n.id()] && n.op() instanceof MatMul mm && mm.opA() == Gemm.Op.N) {
@@ -69,6 +70,9 @@ final class MatMulGroups {
             if (members.size() >= 2 && independent(g, members)) {
                 for (int m : members) {
                     covered[m] = true;
+                }
+                if (OneHotRows.applies(g, members)) {
+                    OneHotRows.absorbed(g, members, kept).forEach(o -> covered[o] = true);
                 }
                 units.add(hoistedUnits(g, members, maxStack, caches, scratch));
             }
@@ -189,6 +193,9 @@ final class MatMulGroups {
         int chunk = Math.max(1, Math.min(members.size(), maxStack / (r * Math.max(k, n))));
         if (gathersOfOneTable(g, members)) {
             return projectedTableUnits(g, members, chunk, caches);
+        }
+        if (OneHotRows.applies(g, members)) {
+            return OneHotRows.units(g, members, chunk, scratch);
         }
         boolean parameter = g.node(w).is(dev.unfold.op.Leaf.Kind.PARAMETER);
         Gemm.OperandCache cache = parameter ? caches.computeIfAbsent(w, id -> new Gemm.OperandCache()) : null;

@@ -36,6 +36,9 @@ final class Program {
     private final int accumulated;
     private final ExecutionProfile profile;
     private final BufferPool pool;
+    /** The graph's leaves, and the schedule as an array: what every run walks. */
+    private final int[] leaves;
+    private final Unit[] units;
 
     private Program(Graph graph, List<Unit> schedule, int[] physical, float[][] buffers, boolean[] kept, boolean[] inSink, int hoisted,
             int projected, int accumulated, ExecutionProfile profile, BufferPool pool) {
@@ -50,6 +53,8 @@ final class Program {
         this.projected = projected;
         this.accumulated = accumulated;
         this.profile = profile;
+        this.leaves = graph.nodes().stream().filter(n -> n.op() instanceof Leaf).mapToInt(Node::id).toArray();
+        this.units = schedule.toArray(Unit[]::new);
     }
 
     static Program compile(Graph g, Set<Integer> keep, int maxStack, ExecutionProfile profile) {
@@ -69,7 +74,7 @@ final class Program {
         List<Unit> placements = PadSums.placements(g, needed, kept, covered);
         Map<Integer, Gemm.OperandCache> caches = new HashMap<>();
         Lowering.Context context = new Lowering.Context(g, caches, new HashMap<>());
-        List<List<Unit>> hoisted = MatMulGroups.hoisted(g, needed, covered, maxStack, caches, pool);
+        List<List<Unit>> hoisted = MatMulGroups.hoisted(g, needed, kept, covered, maxStack, caches, pool);
         List<Unit> units = new ArrayList<>();
         accumulations.forEach(units::addAll);
         units.addAll(placements);
@@ -97,12 +102,14 @@ final class Program {
 
     private Values runAlone(Feeds feeds, Sink sink) {
         float[][] v = new float[graph.size()][];
-        for (Node n : graph.nodes()) {
-            if (n.op() instanceof Leaf leaf) {
-                v[n.id()] = leafValue(n, leaf, feeds);
-            } else if (physical[n.id()] >= 0) {
-                v[n.id()] = buffers[physical[n.id()]];
+        for (int id = 0; id < v.length; id++) {
+            if (physical[id] >= 0) {
+                v[id] = buffers[physical[id]];
             }
+        }
+        for (int id : leaves) {
+            Node n = graph.node(id);
+            v[id] = leafValue(n, (Leaf) n.op(), feeds);
         }
         for (int id : sink.nodes()) {
             float[] into = sink.f32(id);
@@ -112,11 +119,11 @@ final class Program {
             v[id] = into;
         }
         if (profile == null) {
-            for (Unit u : schedule) {
+            for (Unit u : units) {
                 u.instruction().run(v);
             }
         } else {
-            for (Unit u : schedule) {
+            for (Unit u : units) {
                 long start = System.nanoTime();
                 u.instruction().run(v);
                 profile.add(u.kind(), System.nanoTime() - start);
@@ -124,7 +131,7 @@ final class Program {
         }
         Tensor[] out = new Tensor[graph.size()];
         for (int id = 0; id < out.length; id++) {
-            if (kept[id] && v[id] != null && sink.f32(id) == null) {
+            if (kept[id] && v[id] != null && !inSink[id]) {
                 Node n = graph.node(id);
                 out[id] = Tensor.wrap(n.shape(), n.op() instanceof Leaf ? v[id] : Arrays.copyOf(v[id], n.shape().size()));
             }

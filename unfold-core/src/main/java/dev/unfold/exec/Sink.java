@@ -15,10 +15,14 @@ public final class Sink {
     private static final Sink NONE = new Sink(Map.of(), Map.of());
     private final Map<Integer, float[]> f32;
     private final Map<Integer, double[]> f64;
+    private final Set<Integer> nodes;
 
     private Sink(Map<Integer, float[]> f32, Map<Integer, double[]> f64) {
         this.f32 = f32;
         this.f64 = f64;
+        Set<Integer> all = new HashSet<>(f32.keySet());
+        all.addAll(f64.keySet());
+        this.nodes = Collections.unmodifiableSet(all);
     }
 
     public static Sink none() {
@@ -31,9 +35,7 @@ public final class Sink {
 
     /** The nodes whose values go into this sink. */
     public Set<Integer> nodes() {
-        Set<Integer> all = new HashSet<>(f32.keySet());
-        all.addAll(f64.keySet());
-        return Collections.unmodifiableSet(all);
+        return nodes;
     }
 
     public boolean isEmpty() {

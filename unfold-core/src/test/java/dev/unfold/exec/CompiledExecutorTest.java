@@ -60,6 +60,51 @@ class CompiledExecutorTest {
     }
 
     @Test
+    void oneHotInputsPickTheirColumnOfTheWeightsExactlyAndMultiplyWhenAWeightIsNotFinite() {
+        int steps = 6;
+        int vocabulary = 7;
+        var in = new dev.unfold.nn.SequenceModelSpec.Input(dev.unfold.nn.SequenceModelSpec.InputKind.TOKENS, vocabulary, 0);
+        var model = new dev.unfold.nn.SequenceModel(new dev.unfold.nn.SequenceModelSpec(in,
+                new RecurrentSpec(CellType.RNN_TANH, in.networkWidth(), 5, 1, RecurrentSpec.Directions.ONE),
+                new dev.unfold.nn.SequenceModelSpec.Output(dev.unfold.nn.SequenceModelSpec.OutputKind.CLASSES, vocabulary)));
+        boolean[] lossAt = new boolean[steps];
+        java.util.Arrays.fill(lossAt, true);
+        var window = dev.unfold.window.WindowGraph.build(model, 3, lossAt, DType.F32, dev.unfold.window.WindowGraph.Mode.FORWARD);
+        Graph g = window.graph();
+        java.util.List<Integer> projections = g.nodes().stream()
+                .filter(n -> n.op() instanceof dev.unfold.op.MatMul && g.node(n.inputs().get(0)).op() instanceof dev.unfold.op.OneHot)
+                .map(dev.unfold.graph.Node::id).toList();
+        assertEquals(steps, projections.size(), "one projection of one-hot rows per step");
+        var feeds = Fixtures.randomFeeds(g, Fixtures.rng());
+        dev.unfold.tensor.Rng rng = new dev.unfold.tensor.Rng(4);
+        for (int t = 0; t < steps; t++) {
+            feeds.put("in[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(vocabulary)));
+            feeds.put("target[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(vocabulary)));
+        }
+        Set<Integer> keep = new java.util.HashSet<>(projections);
+        keep.add(g.output("loss").id());
+        String weights = g.node(g.node(projections.get(0)).inputs().get(1)).name();
+        for (boolean finite : new boolean[] {true, false}) {
+            if (!finite) {
+                dev.unfold.tensor.Tensor w = feeds.get(weights);
+                feeds.put(weights, w.withElement(2 * vocabulary + 1, Double.POSITIVE_INFINITY));
+            }
+            Values expected = Interpreter.run(g, Feeds.byLabel(g, feeds));
+            ExecutionProfile profile = new ExecutionProfile();
+            Values actual = CompiledExecutor.profiling(profile).run(g, Feeds.byLabel(g, feeds), keep);
+            for (int p : projections) {
+                dev.unfold.tensor.Tensor e = expected.get(p);
+                dev.unfold.tensor.Tensor a = actual.get(p);
+                for (int i = 0; i < e.size(); i++) {
+                    assertEquals((float) e.get(i), (float) a.get(i), 0f, (finite ? "" : "with an infinite weight, ") + g.node(p).name() + " at " + i);
+                }
+            }
+            assertTrue(profile.entries().stream().anyMatch(en -> en.kind().equals(OneHotRows.KIND)), profile.entries().toString());
+            assertTrue(profile.entries().stream().noneMatch(en -> en.kind().equals("one-hot")), "no one-hot row is made: " + profile.entries());
+        }
+    }
+
+    @Test
     void theGradientOfABlockReadInChunksIsPlacedWithItsUnreadRangeZero() {
         dev.unfold.graph.GraphBuilder b = new dev.unfold.graph.GraphBuilder();
         dev.unfold.op.Var x = b.parameter("x", dev.unfold.tensor.Shape.of(3, 12), DType.F32);
