@@ -61,12 +61,7 @@ final class OneHotRows {
                     if (pick) {
                         picked(v[idxs[i]], weights, mm.opB(), v[outs[i]], rows, classes, n);
                     } else {
-                        float[] oneHot = scratch.scratch(0, rows * classes);
-                        java.util.Arrays.fill(oneHot, 0, rows * classes, 0f);
-                        for (int r = 0; r < rows; r++) {
-                            oneHot[r * classes + LookupLowerings.index(v[idxs[i]][r], classes)] = 1f;
-                        }
-                        Gemm.mm(oneHot, Gemm.Op.N, weights, mm.opB(), v[outs[i]], rows, n, classes, false);
+                        multiplied(v[idxs[i]], weights, mm.opB(), v[outs[i]], rows, classes, n, scratch);
                     }
                 }
             };
@@ -88,6 +83,16 @@ final class OneHotRows {
                 }
             }
         }
+    }
+
+    /** {@code out = OneHot(idx) · op(W)} as the graph computes it, from one-hot rows made in scratch. */
+    private static void multiplied(float[] idx, float[] w, Gemm.Op opB, float[] out, int rows, int classes, int n, BufferPool scratch) {
+        float[] oneHot = scratch.scratch(0, rows * classes);
+        java.util.Arrays.fill(oneHot, 0, rows * classes, 0f);
+        for (int r = 0; r < rows; r++) {
+            oneHot[r * classes + LookupLowerings.index(idx[r], classes)] = 1f;
+        }
+        Gemm.mm(oneHot, Gemm.Op.N, w, opB, out, rows, n, classes, false);
     }
 
     /** Whether a parameter's array is finite, checked once per array (a parameter's values come in a new one). */
