@@ -90,16 +90,8 @@ public class GemmBenchmark {
         return Gemm.mmImmutableB(cache, a, Gemm.Op.N, b, Gemm.Op.N, c, m, n, k);
     }
 
-    /**
-     * A parameter read transposed by the products of every step ({@code h·Wᵀ}, B stored n × k), as a compiled
-     * program's cache counts it: on oneDNN, the matmul primitive on the prepacked parameter.
-     */
+    /** A parameter read transposed ({@code h·Wᵀ}, B stored n × k): on oneDNN, the matmul primitive on the prepacked parameter. */
     private final Gemm.OperandCache repeatedTransposed = new Gemm.OperandCache();
-
-    {
-        repeatedTransposed.addProduct(Gemm.Op.T);
-        repeatedTransposed.addProduct(Gemm.Op.T);
-    }
 
     @Benchmark
     public float[] unfoldGemmParameterRightTransposed() {

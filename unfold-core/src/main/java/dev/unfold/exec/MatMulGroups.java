@@ -204,9 +204,6 @@ final class MatMulGroups {
         List<Unit> units = new ArrayList<>();
         for (int from = 0; from < ordered.size(); from += chunk) {
             List<Integer> part = ordered.subList(from, Math.min(ordered.size(), from + chunk));
-            if (cache != null) {
-                cache.addProduct(mm.opB());
-            }
             units.add(hoistedUnit(g, part, mm, w, r, k, n, cache, scratch));
         }
         return units;
@@ -278,7 +275,6 @@ final class MatMulGroups {
             List<Integer> part = members.subList(from, Math.min(members.size(), from + chunk));
             int[] idxs = part.stream().mapToInt(m -> g.node(g.node(m).inputs().get(0)).inputs().get(1)).toArray();
             int[] outs = part.stream().mapToInt(Integer::intValue).toArray();
-            cache.addProduct(mm.opB());
             Instruction ins = v -> {
                 Gemm.mmImmutableB(cache, v[table], Gemm.Op.N, v[w], mm.opB(), projected, vocabulary, n, k);
                 for (int i = 0; i < outs.length; i++) {

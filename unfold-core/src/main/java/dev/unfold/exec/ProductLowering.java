@@ -19,7 +19,6 @@ final class ProductLowering {
         int k = mm.opA() == Gemm.Op.N ? c.input(n, 0).shape().dim(1) : c.input(n, 0).shape().dim(0);
         if (c.input(n, 1).is(Leaf.Kind.PARAMETER)) {
             Gemm.OperandCache cache = c.caches().computeIfAbsent(in[1], id -> new Gemm.OperandCache());
-            cache.addProduct(mm.opB());
             return v -> Gemm.mmImmutableB(cache, v[in[0]], mm.opA(), v[in[1]], mm.opB(), v[o], m, cols, k);
         }
         return v -> Gemm.mm(v[in[0]], mm.opA(), v[in[1]], mm.opB(), v[o], m, cols, k, false);

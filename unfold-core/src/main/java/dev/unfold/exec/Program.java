@@ -26,7 +26,6 @@ import java.util.TreeMap;
  */
 final class Program {
     private final Graph graph;
-    private final List<Unit> schedule;
     private final int[] physical;
     private final float[][] buffers;
     private final boolean[] kept;
@@ -36,7 +35,7 @@ final class Program {
     private final int accumulated;
     private final ExecutionProfile profile;
     private final BufferPool pool;
-    /** The graph's leaves, and the schedule as an array: what every run walks. */
+    /** The graph's leaves, and the units in the order they run: what every run walks. */
     private final int[] leaves;
     private final Unit[] units;
 
@@ -44,7 +43,6 @@ final class Program {
             int projected, int accumulated, ExecutionProfile profile, BufferPool pool) {
         this.pool = pool;
         this.graph = graph;
-        this.schedule = schedule;
         this.physical = physical;
         this.buffers = buffers;
         this.kept = kept;
@@ -142,7 +140,7 @@ final class Program {
     /** What compiling did to the graph. */
     CompiledExecutor.Plan plan() {
         long ops = graph.nodes().stream().filter(n -> !(n.op() instanceof Leaf)).count();
-        return new CompiledExecutor.Plan((int) ops, schedule.size(), hoisted, projected, accumulated,
+        return new CompiledExecutor.Plan((int) ops, units.length, hoisted, projected, accumulated,
                 Arrays.stream(buffers).mapToLong(b -> b.length).sum() * Float.BYTES);
     }
 

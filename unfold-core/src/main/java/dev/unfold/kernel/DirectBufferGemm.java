@@ -72,7 +72,7 @@ public abstract class DirectBufferGemm implements GemmBackend {
         FloatBuffer da = s.stagedA(a, m * k);
         FloatBuffer dc = s.stagedC(c, m * n, accumulate);
         applyThreads(Gemm.callerThreads());
-        if (!prepackedProduct(operand, cache.products(opB), opA, opB, m, n, k, da, dc, accumulate)) {
+        if (!prepackedProduct(operand, opA, opB, m, n, k, da, dc, accumulate)) {
             product(opA, opB, m, n, k, da, operand.plain().duplicate(), dc, accumulate);
         }
         dc.get(c, 0, m * n).rewind();
@@ -81,10 +81,9 @@ public abstract class DirectBufferGemm implements GemmBackend {
     /**
      * A backend's own product of an immutable right operand held in a layout of its making (in
      * {@code operand}'s {@link ImmutableOperand#layout}): {@code c = op(a) op(b) (+ c)}, {@code a} and {@code c}
-     * in direct buffers; {@code products} is how many products of a run read the operand so
-     * ({@link Gemm.OperandCache#products}). False leaves the product to {@link #cblasSgemm}. By default there is none.
+     * in direct buffers. False leaves the product to {@link #cblasSgemm}. By default there is none.
      */
-    protected boolean prepackedProduct(ImmutableOperand operand, int products, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a,
+    protected boolean prepackedProduct(ImmutableOperand operand, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a,
             FloatBuffer c, boolean accumulate) {
         return false;
     }

@@ -74,21 +74,6 @@ public final class Gemm {
     public static final class OperandCache {
         private float[] source;
         private Object copy;
-        private final int[] products = new int[Op.values().length];
-
-        /**
-         * Counts one product of a compiled program that reads the operand through this cache as {@code op}: a
-         * backend may lay the operand out anew for products that repeat within a run (the T steps' {@code h·Wᵀ}),
-         * where one product per run would not repay the layout.
-         */
-        public synchronized void addProduct(Op op) {
-            products[op.ordinal()]++;
-        }
-
-        /** How many products read the operand as {@code op}, as counted by {@link #addProduct}. */
-        public synchronized int products(Op op) {
-            return products[op.ordinal()];
-        }
 
         /** The array the copy was made from, or null. */
         public synchronized float[] source() {

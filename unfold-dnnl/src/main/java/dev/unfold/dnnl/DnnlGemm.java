@@ -69,7 +69,7 @@ public final class DnnlGemm extends DirectBufferGemm {
      * inference of rnn_h100_b1_t25 ran 1.3x faster, training as fast; docs/PERFORMANCE.md). The rest go to sgemm.
      */
     @Override
-    protected boolean prepackedProduct(ImmutableOperand operand, int products, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a,
+    protected boolean prepackedProduct(ImmutableOperand operand, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a,
             FloatBuffer c, boolean accumulate) {
         if (opB != Gemm.Op.T || m > PrepackedProducts.MAX_ROWS) {
             return false;

@@ -30,8 +30,6 @@ class DnnlGemmTest extends GemmBackendContract {
         float[] expected = new float[m * n];
         new dev.unfold.kernel.JavaGemm().sgemm(Gemm.Op.N, Gemm.Op.T, m, n, k, a, w, expected, false);
         Gemm.OperandCache cache = new Gemm.OperandCache();
-        cache.addProduct(Gemm.Op.T);
-        cache.addProduct(Gemm.Op.T);
         for (int threads : new int[] {1, 2, 1, 0}) {
             float[] c = Gemm.withThreads(threads, () -> {
                 float[] out = new float[m * n];
