@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class GemmBenchmark {
     /** m x n x k. */
-    @Param({"512x512x512", "32x1024x256", "16x1024x256", "1x100x100", "2048x1024x64"})
+    @Param({"512x512x512", "32x1024x256", "16x1024x256", "1x100x100", "2048x1024x64", "1024x256x1024"})
     public String shape;
 
     int m;
@@ -96,6 +96,15 @@ public class GemmBenchmark {
     @Benchmark
     public float[] unfoldGemmParameterRightTransposed() {
         return Gemm.mmImmutableB(repeatedTransposed, a, Gemm.Op.N, b, Gemm.Op.T, c, m, n, k);
+    }
+
+    /**
+     * A weight gradient summed over a window's steps, {@code Gᵀ X} with G stored (k × m): on oneDNN, the matmul
+     * primitive reading G transposed in place when the output is tall (1024x256x1024: 4H × H over 1,024 rows).
+     */
+    @Benchmark
+    public float[] unfoldGemmLeftTransposed() {
+        return Gemm.mm(a, Gemm.Op.T, b, Gemm.Op.N, c, m, n, k, true);
     }
 
     @Benchmark

@@ -29,7 +29,8 @@ public abstract class GemmBackendContract {
     @ParameterizedTest(name = "{0}{1} {2}x{3}x{4} accumulate={5}")
     @CsvSource({"N,N,32,1024,256,false", "N,T,32,1024,256,false", "T,N,256,1024,32,true", "T,T,7,5,3,false",
         "N,N,1,100,100,false", "N,T,1,65,100,true", "T,N,1,100,40,false", "T,T,1,7,9,true", "N,T,2048,256,64,true",
-        "N,T,16,1024,256,false", "N,T,24,65,100,true", "T,T,16,768,256,true", "N,T,512,100,65,false", "N,T,513,100,65,false"})
+        "N,T,16,1024,256,false", "N,T,24,65,100,true", "T,T,16,768,256,true", "N,T,512,100,65,false", "N,T,513,100,65,false",
+        "T,N,1024,256,256,true", "T,N,1024,64,512,false", "T,N,600,37,300,true", "T,N,512,256,255,false"})
     void agreesWithTheJavaKernel(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, boolean accumulate) {
         GemmBackend blas = backend();
         assertTrue(blas.availability().usable(), blas.availability().reason());

@@ -21,6 +21,7 @@ import org.bytedeco.javacpp.Loader;
 public final class DnnlGemm extends DirectBufferGemm {
     private final OpenMpThreads threads = new OpenMpThreads();
     private volatile PrepackedProducts prepacked;
+    private final LeftTransposedProducts leftTransposed = new LeftTransposedProducts();
 
     @Override
     public String name() {
@@ -49,6 +50,10 @@ public final class DnnlGemm extends DirectBufferGemm {
     @Override
     protected void cblasSgemm(boolean transA, boolean transB, int m, int n, int k, FloatBuffer a, int lda, FloatBuffer b, int ldb, float beta,
             FloatBuffer c, int ldc) {
+        if ((beta == 0f || beta == 1f) && LeftTransposedProducts.applies(transA, transB, m, n, k, lda, ldb, ldc)) {
+            leftTransposed.run(m, n, k, a, b, c, beta == 1f);
+            return;
+        }
         check(dnnl.dnnl_sgemm(trans(transA), trans(transB), m, n, k, 1f, a, lda, b, ldb, beta, c, ldc));
     }
 
