@@ -3,6 +3,7 @@ package dev.unfold.exec;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
 import dev.unfold.kernel.Gemm;
+import dev.unfold.kernel.RowBlocks;
 import dev.unfold.op.Add;
 import dev.unfold.op.MatMul;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ final class MatMulGroups {
     }
 
     /** Finds accumulations, marks what they cover, and returns each one's units. */
-    static List<List<Unit>> accumulations(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, int maxStack, BufferPool scratch) {
+    static List<List<Unit>> accumulations(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, int maxStack) {
         List<List<Unit>> units = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (!needed[n.id()] || !(n.op() instanceof Add) || absorbable(g, n, kept)) {
@@ -50,7 +51,7 @@ final class MatMulGroups {
             for (int c : concat(inner, leaves)) {
                 covered[c] = true;
             }
-            units.add(accumulationUnits(g, n, leaves, maxStack, scratch));
+            units.add(accumulationUnits(g, n, leaves, maxStack));
         }
         return units;
     }
@@ -140,7 +141,7 @@ final class MatMulGroups {
      * adding its chunk in place, so that a chunk's operands (the gate gradients of its steps) are free as soon as
      * it ran, not when the whole backward pass has.
      */
-    private static List<Unit> accumulationUnits(Graph g, Node sum, List<Integer> leaves, int maxStack, BufferPool scratch) {
+    private static List<Unit> accumulationUnits(Graph g, Node sum, List<Integer> leaves, int maxStack) {
         int p = sum.shape().dim(0);
         int q = sum.shape().dim(1);
         int rows = g.node(g.node(leaves.get(0)).inputs().get(0)).shape().dim(0);
@@ -149,25 +150,17 @@ final class MatMulGroups {
         ordered.sort(Comparator.comparingInt(l -> Math.max(g.node(l).inputs().get(0), g.node(l).inputs().get(1))));
         List<Unit> units = new ArrayList<>();
         for (int from = 0; from < ordered.size(); from += chunk) {
-            units.add(accumulationUnit(g, ordered.subList(from, Math.min(ordered.size(), from + chunk)), from > 0, sum.id(), p, q, rows, scratch));
+            units.add(accumulationUnit(g, ordered.subList(from, Math.min(ordered.size(), from + chunk)), from > 0, sum.id(), p, q, rows));
         }
         return units;
     }
 
     /** {@code sum = Σ G_tᵀ X_t} over {@code chunk}, or with {@code update} {@code sum += Σ G_tᵀ X_t}. */
-    private static Unit accumulationUnit(Graph g, List<Integer> chunk, boolean update, int sum, int p, int q, int rows, BufferPool scratch) {
+    private static Unit accumulationUnit(Graph g, List<Integer> chunk, boolean update, int sum, int p, int q, int rows) {
         int count = chunk.size();
         int[] gs = chunk.stream().mapToInt(l -> g.node(l).inputs().get(0)).toArray();
         int[] xs = chunk.stream().mapToInt(l -> g.node(l).inputs().get(1)).toArray();
-        Instruction ins = v -> {
-            float[] stackedG = scratch.scratch(0, count * rows * p);
-            float[] stackedX = scratch.scratch(1, count * rows * q);
-            for (int i = 0; i < count; i++) {
-                System.arraycopy(v[gs[i]], 0, stackedG, i * rows * p, rows * p);
-                System.arraycopy(v[xs[i]], 0, stackedX, i * rows * q, rows * q);
-            }
-            Gemm.mm(stackedG, Gemm.Op.T, stackedX, Gemm.Op.N, v[sum], p, q, count * rows, update);
-        };
+        Instruction ins = v -> Gemm.mm(blocks(v, gs, rows * p), Gemm.Op.T, blocks(v, xs, rows * q), Gemm.Op.N, v[sum], p, q, count * rows, update);
         List<Integer> reads = new ArrayList<>(toList(gs));
         reads.addAll(toList(xs));
         if (update) {
@@ -213,21 +206,19 @@ final class MatMulGroups {
         int count = part.size();
         int[] as = part.stream().mapToInt(m -> g.node(m).inputs().get(0)).toArray();
         int[] outs = part.stream().mapToInt(Integer::intValue).toArray();
-        Instruction ins = v -> {
-            float[] stackedA = scratch.scratch(0, count * r * k);
-            float[] stackedOut = scratch.scratch(1, count * r * n);
-            for (int i = 0; i < count; i++) {
-                System.arraycopy(v[as[i]], 0, stackedA, i * r * k, r * k);
-            }
-            if (cache != null) {
-                Gemm.mmImmutableB(cache, stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, count * r, n, k);
-            } else {
-                Gemm.mm(stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, count * r, n, k, false);
-            }
-            for (int i = 0; i < count; i++) {
-                System.arraycopy(stackedOut, i * r * n, v[outs[i]], 0, r * n);
-            }
-        };
+        Instruction ins = cache != null
+                ? v -> Gemm.mmImmutableB(cache, blocks(v, as, r * k), v[w], mm.opB(), blocks(v, outs, r * n), count * r, n, k)
+                : v -> {
+                    float[] stackedA = scratch.scratch(0, count * r * k);
+                    float[] stackedOut = scratch.scratch(1, count * r * n);
+                    for (int i = 0; i < count; i++) {
+                        System.arraycopy(v[as[i]], 0, stackedA, i * r * k, r * k);
+                    }
+                    Gemm.mm(stackedA, Gemm.Op.N, v[w], mm.opB(), stackedOut, count * r, n, k, false);
+                    for (int i = 0; i < count; i++) {
+                        System.arraycopy(stackedOut, i * r * n, v[outs[i]], 0, r * n);
+                    }
+                };
         List<Integer> reads = new ArrayList<>(toList(as));
         reads.add(w);
         return new Unit(Arrays.stream(outs).min().getAsInt(), outs.clone(), outs, reads.stream().mapToInt(Integer::intValue).distinct().toArray(), ins, "MatMul, hoisted");
@@ -291,6 +282,15 @@ final class MatMulGroups {
             units.add(new Unit(outs[0], outs.clone(), outs, reads.stream().mapToInt(Integer::intValue).distinct().toArray(), ins, PROJECTED));
         }
         return units;
+    }
+
+    /** The values {@code ids} as the blocks of one operand, {@code length} floats each. */
+    private static RowBlocks blocks(float[][] v, int[] ids, int length) {
+        float[][] blocks = new float[ids.length][];
+        for (int i = 0; i < ids.length; i++) {
+            blocks[i] = v[ids[i]];
+        }
+        return new RowBlocks(blocks, length);
     }
 
     private static List<Integer> toList(int[] a) {

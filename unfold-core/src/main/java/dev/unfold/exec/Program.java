@@ -68,7 +68,7 @@ final class Program {
         g.outputs().values().forEach(k -> kept[k] = true);
         boolean[] needed = needed(g, kept);
         boolean[] covered = new boolean[g.size()];
-        List<List<Unit>> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack, pool);
+        List<List<Unit>> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack);
         List<Unit> placements = PadSums.placements(g, needed, kept, covered);
         Map<Integer, Gemm.OperandCache> caches = new HashMap<>();
         Lowering.Context context = new Lowering.Context(g, caches, new HashMap<>());

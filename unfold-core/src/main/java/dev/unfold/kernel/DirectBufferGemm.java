@@ -60,22 +60,51 @@ public abstract class DirectBufferGemm implements GemmBackend {
     @Override
     public void sgemmImmutableB(Gemm.OperandCache cache, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c,
             boolean accumulate) {
-        ImmutableOperand operand;
+        ImmutableOperand operand = held(cache, b, k * n);
+        Scratch s = scratch.get();
+        FloatBuffer dc = s.stagedC(c, m * n, accumulate);
+        immutableProduct(operand, opA, opB, m, n, k, s.stagedA(a, m * k), dc, accumulate);
+        dc.get(c, 0, m * n).rewind();
+    }
+
+    /** The blocks go straight into the direct buffers and out of them. */
+    @Override
+    public void sgemmImmutableB(Gemm.OperandCache cache, Gemm.Op opB, int m, int n, int k, RowBlocks a, float[] b, RowBlocks c) {
+        ImmutableOperand operand = held(cache, b, k * n);
+        Scratch s = scratch.get();
+        FloatBuffer dc = s.c(m * n);
+        immutableProduct(operand, Gemm.Op.N, opB, m, n, k, a.gather(s.a(m * k)), dc, false);
+        c.scatter(dc);
+    }
+
+    @Override
+    public void sgemm(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, RowBlocks a, RowBlocks b, float[] c, boolean accumulate) {
+        Scratch s = scratch.get();
+        FloatBuffer db = b.gather(s.b(k * n));
+        FloatBuffer da = a.gather(s.a(m * k));
+        FloatBuffer dc = s.stagedC(c, m * n, accumulate);
+        applyThreads(Gemm.callerThreads());
+        product(opA, opB, m, n, k, da, db, dc, accumulate);
+        dc.get(c, 0, m * n).rewind();
+    }
+
+    private static ImmutableOperand held(Gemm.OperandCache cache, float[] b, int size) {
         synchronized (cache) {
-            operand = cache.copy() instanceof ImmutableOperand held ? held : new ImmutableOperand();
+            ImmutableOperand operand = cache.copy() instanceof ImmutableOperand held ? held : new ImmutableOperand();
             if (cache.source() != b) {
-                operand.refresh(b, k * n);
+                operand.refresh(b, size);
                 cache.hold(b, operand);
             }
+            return operand;
         }
-        Scratch s = scratch.get();
-        FloatBuffer da = s.stagedA(a, m * k);
-        FloatBuffer dc = s.stagedC(c, m * n, accumulate);
+    }
+
+    private void immutableProduct(ImmutableOperand operand, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer da, FloatBuffer dc,
+            boolean accumulate) {
         applyThreads(Gemm.callerThreads());
         if (!prepackedProduct(operand, opA, opB, m, n, k, da, dc, accumulate)) {
             product(opA, opB, m, n, k, da, operand.plain().duplicate(), dc, accumulate);
         }
-        dc.get(c, 0, m * n).rewind();
     }
 
     /**

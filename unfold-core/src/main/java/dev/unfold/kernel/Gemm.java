@@ -66,6 +66,32 @@ public final class Gemm {
         return c;
     }
 
+    /** As {@link #mm(float[], Op, float[], Op, float[], int, int, int, boolean)}, A and B given as their blocks of rows. */
+    public static float[] mm(RowBlocks a, Op opA, RowBlocks b, Op opB, float[] c, int m, int n, int k, boolean accumulate) {
+        for (float[] block : a.blocks()) {
+            checkAlias(block, null, c);
+        }
+        for (float[] block : b.blocks()) {
+            checkAlias(block, null, c);
+        }
+        BACKENDS.active().sgemm(opA, opB, m, n, k, a, b, c, accumulate);
+        return c;
+    }
+
+    /**
+     * As {@link #mmImmutableB(OperandCache, float[], Op, float[], Op, float[], int, int, int)} with A read as stored,
+     * A and C given as blocks of rows (a block of A makes the same block of C).
+     */
+    public static void mmImmutableB(OperandCache cache, RowBlocks a, float[] b, Op opB, RowBlocks c, int m, int n, int k) {
+        for (float[] out : c.blocks()) {
+            checkAlias(b, null, out);
+            for (float[] block : a.blocks()) {
+                checkAlias(block, null, out);
+            }
+        }
+        BACKENDS.active().sgemmImmutableB(cache, opB, m, n, k, a, b, c);
+    }
+
     /**
      * Where a backend keeps its own copy of one immutable right operand, reused by every product that
      * reads the same array and refreshed in place when another array takes its role. One per use site

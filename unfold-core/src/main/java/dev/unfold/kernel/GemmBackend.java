@@ -28,6 +28,25 @@ public interface GemmBackend {
         sgemm(opA, opB, m, n, k, a, b, c, accumulate);
     }
 
+    /**
+     * As {@link #sgemm}, each operand given as its blocks of rows as stored (a weight gradient summed over a window's
+     * steps: {@code Gᵀ X} with G and X stacked over the steps). By default the blocks are copied into one array each.
+     */
+    default void sgemm(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, RowBlocks a, RowBlocks b, float[] c, boolean accumulate) {
+        sgemm(opA, opB, m, n, k, a.stacked(0), b.stacked(1), c, accumulate);
+    }
+
+    /**
+     * As {@link #sgemmImmutableB} without accumulating, {@code a} (read as stored) and {@code c} given as blocks of
+     * rows, a block of {@code a} making the same block of {@code c} (the input projections of a window's steps). By
+     * default the blocks are copied into one array and out of one.
+     */
+    default void sgemmImmutableB(Gemm.OperandCache cache, Gemm.Op opB, int m, int n, int k, RowBlocks a, float[] b, RowBlocks c) {
+        float[] out = c.scratch(1);
+        sgemmImmutableB(cache, Gemm.Op.N, opB, m, n, k, a.stacked(0), b, out, false);
+        c.scatter(out);
+    }
+
     /** Among usable backends the one with the highest preference is chosen (the Java fallback is 0). */
     default int preference() {
         return 0;

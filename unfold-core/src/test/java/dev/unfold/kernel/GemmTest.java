@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.unfold.testkit.Fixtures;
+import dev.unfold.testkit.GemmBackendContract;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -53,5 +54,22 @@ class GemmTest {
     void rejectsAnOutputThatAliasesAnInput(int n) {
         double[] a = new double[n * n];
         assertThrows(IllegalArgumentException.class, () -> Gemm.mm(a, Gemm.Op.N, new double[n * n], Gemm.Op.N, a, n, n, n));
+        float[] block = new float[n * n];
+        RowBlocks blocks = new RowBlocks(new float[][] {new float[n * n], block}, n * n);
+        assertThrows(IllegalArgumentException.class, () -> Gemm.mm(blocks, Gemm.Op.T, blocks, Gemm.Op.N, block, n, n, 2 * n, false));
+        assertThrows(IllegalArgumentException.class,
+                () -> Gemm.mmImmutableB(new Gemm.OperandCache(), blocks, new float[n * n], Gemm.Op.N, new RowBlocks(new float[][] {block}, n * n), n, n, n));
+    }
+
+    /** The default of every backend without its own: the blocks copied into one array, and the product's out of one. */
+    @ParameterizedTest(name = "{0} blocks of {1} rows, {2} x {3}")
+    @CsvSource({"64,16,1024,256", "3,5,7,3", "1,1,4,4"})
+    void theJavaKernelMultipliesBlocksOfRowsAsTheirStack(int count, int rows, int p, int q) {
+        GemmBackendContract.blocksMultiplyAsTheirStack(new JavaGemm(), count, rows, p, q);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBlockShorterThanItsLengthIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new RowBlocks(new float[][] {new float[4], new float[3]}, 4));
     }
 }

@@ -8,6 +8,7 @@ import dev.unfold.graph.Graph;
 import dev.unfold.kernel.Gemm;
 import dev.unfold.kernel.GemmBackend;
 import dev.unfold.kernel.JavaGemm;
+import dev.unfold.kernel.RowBlocks;
 import dev.unfold.nn.CellType;
 import dev.unfold.nn.ProbeGraph;
 import dev.unfold.nn.RecurrentSpec;
@@ -101,6 +102,73 @@ public abstract class GemmBackendContract {
                 w[i] *= -1.5f;
             }
         }
+    }
+
+    /**
+     * Operands given as blocks of rows (a window's steps) give the product of their stack: a weight gradient
+     * {@code Gᵀ X} summed over the blocks, added to and not, and a parameter's product with each block of A landing
+     * in the same block of C, the blocks longer than they are read.
+     */
+    @ParameterizedTest(name = "{0} blocks of {1} rows, {2} x {3}")
+    @CsvSource({"64,16,1024,256", "3,5,7,3", "1,1,4,4", "16,32,2048,64"})
+    void operandsGivenAsBlocksOfRowsMultiplyAsTheirStack(int count, int rows, int p, int q) {
+        blocksMultiplyAsTheirStack(backend(), count, rows, p, q);
+    }
+
+    /** The check of {@link #operandsGivenAsBlocksOfRowsMultiplyAsTheirStack} on any backend (the Java kernel's defaults too). */
+    public static void blocksMultiplyAsTheirStack(GemmBackend blas, int count, int rows, int p, int q) {
+        Random rng = new Random(13);
+        float[][] gs = new float[count][];
+        float[][] xs = new float[count][];
+        for (int i = 0; i < count; i++) {
+            gs[i] = Fixtures.centred(rng, rows * p + i % 2);
+            xs[i] = Fixtures.centred(rng, rows * q);
+        }
+        RowBlocks g = new RowBlocks(gs, rows * p);
+        RowBlocks x = new RowBlocks(xs, rows * q);
+        float[] stackedG = stack(gs, rows * p);
+        float[] stackedX = stack(xs, rows * q);
+        int k = count * rows;
+        float[] c0 = Fixtures.centred(rng, p * q);
+        for (boolean accumulate : new boolean[] {false, true}) {
+            float[] expected = c0.clone();
+            new JavaGemm().sgemm(Gemm.Op.T, Gemm.Op.N, p, q, k, stackedG, stackedX, expected, accumulate);
+            float[] actual = c0.clone();
+            blas.sgemm(Gemm.Op.T, Gemm.Op.N, p, q, k, g, x, actual, accumulate);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-4 * Math.max(1, Math.abs(expected[i])), "Gᵀ X accumulate=" + accumulate + " at " + i);
+            }
+        }
+        float[] w = Fixtures.centred(rng, p * q);
+        for (Gemm.Op opB : Gemm.Op.values()) {
+            int n = opB == Gemm.Op.T ? p : q;
+            int wk = opB == Gemm.Op.T ? q : p;
+            float[][] as = new float[count][];
+            float[][] outs = new float[count][];
+            for (int i = 0; i < count; i++) {
+                as[i] = Fixtures.centred(rng, rows * wk);
+                outs[i] = new float[rows * n + 1];
+                outs[i][rows * n] = 7f;
+            }
+            float[] expected = new float[k * n];
+            new JavaGemm().sgemm(Gemm.Op.N, opB, k, n, wk, stack(as, rows * wk), w, expected, false);
+            blas.sgemmImmutableB(new Gemm.OperandCache(), opB, k, n, wk, new RowBlocks(as, rows * wk), w, new RowBlocks(outs, rows * n));
+            for (int i = 0; i < count; i++) {
+                for (int j = 0; j < rows * n; j++) {
+                    assertEquals(expected[i * rows * n + j], outs[i][j], 1e-4 * Math.max(1, Math.abs(expected[i * rows * n + j])),
+                            "A·op(W) with op " + opB + ", block " + i + " at " + j);
+                }
+                assertEquals(7f, outs[i][rows * n], 0f, "past the block's length");
+            }
+        }
+    }
+
+    private static float[] stack(float[][] blocks, int length) {
+        float[] out = new float[blocks.length * length];
+        for (int i = 0; i < blocks.length; i++) {
+            System.arraycopy(blocks[i], 0, out, i * length, length);
+        }
+        return out;
     }
 
     @ParameterizedTest(name = "{0} layers={1} bidirectional={2}")
