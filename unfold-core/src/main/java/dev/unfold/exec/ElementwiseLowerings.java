@@ -7,6 +7,8 @@ import dev.unfold.op.Affine;
 import dev.unfold.op.Leaf;
 import dev.unfold.tensor.Shape;
 
+import java.util.Map;
+
 /** Element-wise primitives: sums and products (broadcasting), the affine map and the activations. */
 final class ElementwiseLowerings {
     private ElementwiseLowerings() {
@@ -114,14 +116,23 @@ final class ElementwiseLowerings {
         int a = n.inputs().get(0);
         int b = n.inputs().get(1);
         Shape out = n.shape();
-        if (!c.input(n, 0).shape().equals(out) || out.rank() < 2 || !isRow(c.input(n, 1).shape(), out) || !c.input(n, 1).is(Leaf.Kind.PARAMETER)) {
+        if (!c.input(n, 0).shape().equals(out) || !isBias(c.input(n, 1), out)) {
             return null;
         }
         int o = n.id();
         int size = out.size();
-        int cols = out.dim(-1);
-        TiledRow tiled = c.rows().computeIfAbsent(((long) b << 32) | (size / cols), k -> new TiledRow(size, cols));
+        TiledRow tiled = tiled(c.rows(), b, size, out.dim(-1));
         return v -> FloatOps.add(v[a], tiled.of(v[b]), v[o], size);
+    }
+
+    /** Whether {@code b} is a parameter row added to every row of a matrix {@code out}: a bias. */
+    static boolean isBias(Node b, Shape out) {
+        return out.rank() >= 2 && isRow(b.shape(), out) && b.is(Leaf.Kind.PARAMETER);
+    }
+
+    /** The program's tiling of parameter row {@code b} over {@code size / cols} rows, made once and shared. */
+    static TiledRow tiled(Map<Long, TiledRow> rows, int b, int size, int cols) {
+        return rows.computeIfAbsent(((long) b << 32) | (size / cols), k -> new TiledRow(size, cols));
     }
 
     /**

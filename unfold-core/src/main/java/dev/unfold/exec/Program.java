@@ -73,10 +73,12 @@ final class Program {
         Map<Integer, Gemm.OperandCache> caches = new HashMap<>();
         Lowering.Context context = new Lowering.Context(g, caches, new HashMap<>());
         List<List<Unit>> hoisted = MatMulGroups.hoisted(g, needed, kept, covered, maxStack, caches, pool);
+        List<Unit> biasedSums = BiasedSums.sums(g, needed, kept, covered, context.rows());
         List<Unit> units = new ArrayList<>();
         accumulations.forEach(units::addAll);
         units.addAll(placements);
         hoisted.forEach(units::addAll);
+        units.addAll(biasedSums);
         for (Node n : g.nodes()) {
             if (needed[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {
                 int[] reads = n.inputs().stream().mapToInt(Integer::intValue).distinct().toArray();

@@ -104,6 +104,31 @@ class CompiledExecutorTest {
         }
     }
 
+    /** (x W_ihᵀ + b_ih) + (h W_hhᵀ + b_hh) in one pass, in the graph's order of additions: the interpreter's sums bit for bit. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = CellType.class, names = {"LSTM", "RNN_TANH"})
+    void theTwoBiasedProductsOfAStepAreSummedInOnePassExactly(CellType cell) {
+        int steps = 4;
+        Graph g = ProbeGraph.build(new RecurrentSpec(cell, 5, 8, 1, RecurrentSpec.Directions.ONE), steps, 3, DType.F32);
+        java.util.List<Integer> sums = g.nodes().stream()
+                .filter(n -> n.op() instanceof dev.unfold.op.Add && n.inputs().stream().allMatch(in -> g.node(in).op() instanceof dev.unfold.op.Add))
+                .map(dev.unfold.graph.Node::id).toList();
+        assertEquals(steps, sums.size(), "one sum of two biased products per step");
+        var feeds = Fixtures.randomFeeds(g, Fixtures.rng());
+        Values expected = Interpreter.run(g, Feeds.byLabel(g, feeds));
+        Set<Integer> keep = new java.util.HashSet<>(sums);
+        keep.add(g.output("loss").id());
+        ExecutionProfile profile = new ExecutionProfile();
+        Values actual = CompiledExecutor.profiling(profile).run(g, Feeds.byLabel(g, feeds), keep);
+        for (int sum : sums) {
+            for (int i = 0; i < expected.get(sum).size(); i++) {
+                assertEquals((float) expected.get(sum).get(i), (float) actual.get(sum).get(i), 0f, g.node(sum).name() + " at " + i);
+            }
+        }
+        assertTrue(profile.entries().stream().anyMatch(en -> en.kind().equals(BiasedSums.KIND) && en.runs() == steps), profile.entries().toString());
+        ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", feeds);
+    }
+
     @Test
     void theGradientOfABlockReadInChunksIsPlacedWithItsUnreadRangeZero() {
         dev.unfold.graph.GraphBuilder b = new dev.unfold.graph.GraphBuilder();
