@@ -38,6 +38,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "3", description = "Length of one repetition in seconds (default: ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--precision", defaultValue = "f32", converter = Choices.Precision.class,
+            description = "Products in f32, or (opt-in, oneDNN on cores with bfloat16) bf16: operands rounded to bfloat16, sums in float32 (default: ${DEFAULT-VALUE}).")
+    Gemm.Precision precision;
+
     @Option(names = "--profile", description = "Also print where the compiled executor spends its time, per kind of unit.")
     boolean profile;
 
@@ -56,7 +60,11 @@ final class BenchCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws Exception {
+        return Choices.Precision.during(precision, this::measure);
+    }
+
+    private Integer measure() throws IOException, InterruptedException {
         Benchmark.Config c = Benchmark.config(config);
         if (mode.equals("step")) {
             return stepLatency(c);
@@ -86,7 +94,8 @@ final class BenchCommand implements Callable<Integer> {
         CompiledExecutor executor = profile ? CompiledExecutor.profiling(times) : new CompiledExecutor();
         PrintWriter out = spec.commandLine().getOut();
         String gemm = workers > 1 ? Gemm.withThreads(1, () -> Gemm.backends().active().name()) : Gemm.backends().active().name();
-        out.printf("config=%s mode=%s workers=%d seq=%d gemm=%s%n", c.name(), mode, Math.min(workers, c.batch()), c.seq(), gemm);
+        out.printf("config=%s mode=%s workers=%d seq=%d gemm=%s%s%n", c.name(), mode, Math.min(workers, c.batch()), c.seq(), gemm,
+                precision == Gemm.Precision.F32 ? "" : " precision=" + Choices.name(precision));
         if (!plan.isEmpty()) {
             out.printf("memory_plan=%s%n", plan);
         }

@@ -52,6 +52,32 @@ final class Choices {
         }
     }
 
+    /** {@code --precision}. */
+    static final class Precision implements CommandLine.ITypeConverter<dev.unfold.kernel.Gemm.Precision> {
+        @Override
+        public dev.unfold.kernel.Gemm.Precision convert(String value) {
+            return parse(dev.unfold.kernel.Gemm.Precision.class, "precision", value);
+        }
+
+        /**
+         * Runs {@code task} with the process's products in {@code p}, then restores the precision before; a backend that
+         * cannot run {@code p} is bad input, named.
+         */
+        static <T> T during(dev.unfold.kernel.Gemm.Precision p, java.util.concurrent.Callable<T> task) throws Exception {
+            dev.unfold.kernel.Gemm.Precision before = dev.unfold.kernel.Gemm.precision();
+            try {
+                dev.unfold.kernel.Gemm.setPrecision(p);
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException("--precision " + name(p) + ": " + e.getMessage());
+            }
+            try {
+                return task.call();
+            } finally {
+                dev.unfold.kernel.Gemm.setPrecision(before);
+            }
+        }
+    }
+
     /** {@code --memory-policy}. */
     static final class MemoryPolicy implements CommandLine.ITypeConverter<dev.unfold.window.BpttMemory.Policy> {
         @Override

@@ -51,7 +51,11 @@ final class TrainCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        return Choices.Precision.during(options.precision, this::train);
+    }
+
+    private Integer train() throws IOException {
         if (resume && force) {
             throw new IllegalArgumentException("give --resume or --force, not both");
         }

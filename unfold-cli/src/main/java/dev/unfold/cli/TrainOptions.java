@@ -94,6 +94,11 @@ final class TrainOptions {
     @Option(names = "--minutes", defaultValue = "0", description = "Stop after this many minutes of training.")
     double minutes;
 
+    @Option(names = "--precision", defaultValue = "f32", converter = Choices.Precision.class,
+            description = "Products in f32, or (opt-in, oneDNN on cores with bfloat16) bf16: operands rounded to bfloat16, sums in float32; "
+                    + "weights, optimizer and checkpoints stay float32 (default: ${DEFAULT-VALUE}).")
+    dev.unfold.kernel.Gemm.Precision precision;
+
     @Option(names = "--tbptt", description = "k1,k2: every k1 steps backpropagate through the last k2 (default: --seq,--seq; a whole episode for tasks).")
     String tbptt;
 

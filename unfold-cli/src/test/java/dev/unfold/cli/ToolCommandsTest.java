@@ -75,6 +75,23 @@ class ToolCommandsTest {
         assertTrue(zero.err().contains("--threads"), zero.err());
     }
 
+    /** bf16 where the backend runs it (named in the header line), bad input where it does not; the process goes back to f32. */
+    @Test
+    void benchRunsInBfloat16WhereTheBackendCan() {
+        CliRun bench = CliRun.of("bench", "gru_h256_b32_t64", "--mode", "infer", "--precision", "bf16", "--repetitions", "1", "--seconds", "0.2");
+        if (dev.unfold.kernel.Gemm.backends().active().supportsBf16()) {
+            assertEquals(0, bench.exitCode(), bench.err());
+            assertTrue(bench.out().lines().findFirst().orElseThrow().endsWith(" precision=bf16"), bench.out());
+        } else {
+            assertEquals(UnfoldCommand.BAD_INPUT, bench.exitCode());
+            assertTrue(bench.err().contains("--precision bf16"), bench.err());
+        }
+        assertEquals(dev.unfold.kernel.Gemm.Precision.F32, dev.unfold.kernel.Gemm.precision());
+        CliRun unknown = CliRun.of("bench", "gru_h256_b32_t64", "--precision", "fp8");
+        assertEquals(UnfoldCommand.BAD_INPUT, unknown.exitCode());
+        assertTrue(unknown.err().contains("unknown precision 'fp8'"), unknown.err());
+    }
+
     @Test
     void benchStepPrintsTheLatencyOfOneStep() {
         CliRun bench = CliRun.of("bench", "lstm_h256_b32_t64", "--mode", "step", "--seconds", "0.2");

@@ -12,6 +12,7 @@ package dev.unfold.kernel;
 public final class Gemm {
     private static final ThreadLocal<int[]> THREADS = ThreadLocal.withInitial(() -> new int[1]);
     private static final GemmBackends BACKENDS = GemmBackends.discover();
+    private static volatile Precision precision = Precision.F32;
 
     private Gemm() {
     }
@@ -54,6 +55,30 @@ public final class Gemm {
 
     /** Whether an operand is used as stored or transposed. */
     public enum Op { N, T }
+
+    /**
+     * The arithmetic of single-precision products: float32 throughout, or (opt-in, where the active backend
+     * {@link GemmBackend#supportsBf16() supports it}) operands rounded to bfloat16, accumulated in float32.
+     */
+    public enum Precision { F32, BF16 }
+
+    /** The process's product precision, {@link Precision#F32} unless set. */
+    public static Precision precision() {
+        return precision;
+    }
+
+    /**
+     * Sets the process's product precision, for every product after the call.
+     *
+     * @throws IllegalStateException for bfloat16 when the active backend cannot run it (nothing changes)
+     */
+    public static void setPrecision(Precision p) {
+        if (p == Precision.BF16 && !BACKENDS.active().supportsBf16()) {
+            throw new IllegalStateException("bfloat16 products need the oneDNN backend on a CPU with bfloat16 instructions; this run has "
+                    + BACKENDS.active().name());
+        }
+        precision = p;
+    }
 
     /**
      * As {@link #mm(float[], Op, float[], Op, float[], int, int, int, boolean)} for a {@code b} that is

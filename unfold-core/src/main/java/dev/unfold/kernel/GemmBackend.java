@@ -47,6 +47,14 @@ public interface GemmBackend {
         c.scatter(out);
     }
 
+    /**
+     * Whether the backend runs products in bfloat16 with float32 accumulation when {@link Gemm#precision()} asks for
+     * it (the rest of its products, if any, stay float32). None does by default.
+     */
+    default boolean supportsBf16() {
+        return false;
+    }
+
     /** Among usable backends the one with the highest preference is chosen (the Java fallback is 0). */
     default int preference() {
         return 0;

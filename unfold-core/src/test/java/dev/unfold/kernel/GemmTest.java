@@ -69,6 +69,13 @@ class GemmTest {
     }
 
     @org.junit.jupiter.api.Test
+    void bfloat16IsRefusedWhereTheActiveBackendCannotRunIt() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Gemm.backends().active().supportsBf16());
+        assertThrows(IllegalStateException.class, () -> Gemm.setPrecision(Gemm.Precision.BF16));
+        assertEquals(Gemm.Precision.F32, Gemm.precision(), "nothing changed");
+    }
+
+    @org.junit.jupiter.api.Test
     void aBlockShorterThanItsLengthIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new RowBlocks(new float[][] {new float[4], new float[3]}, 4));
     }

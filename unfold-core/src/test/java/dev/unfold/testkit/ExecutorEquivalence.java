@@ -86,6 +86,28 @@ public final class ExecutorEquivalence {
         return worst;
     }
 
+    /**
+     * Holds a reduced-precision executor to the truth: on the loss and every leaf's gradient its error against the
+     * interpreter in float64 is within {@code tolerance}. Returns the worst error seen.
+     */
+    public static double assertWithin(Executor executor, Graph forward, Graph exact, String loss, Map<String, Tensor> byLabel, double tolerance) {
+        Map<String, Tensor> wide = new java.util.HashMap<>();
+        byLabel.forEach((label, t) -> wide.put(label, t.to(dev.unfold.tensor.DType.F64)));
+        Vjp.Gradients g = Vjp.of(forward, loss);
+        Vjp.Gradients g64 = Vjp.of(exact, loss);
+        Set<Integer> keep = lossAndGradients(forward, g, loss);
+        Values truth = Interpreter.run(g64.graph(), Feeds.byLabel(exact, wide));
+        Values actual = executor.run(g.graph(), Feeds.byLabel(forward, byLabel), keep);
+        double worst = 0;
+        for (int id : keep) {
+            String name = g.graph().node(id).name();
+            double e = TensorFormat.relativeError(actual.get(id), truth.get(id).to(dev.unfold.tensor.DType.F32));
+            worst = Math.max(worst, e);
+            assertTrue(e <= tolerance, () -> name + ": " + e + " from float64, above " + tolerance);
+        }
+        return worst;
+    }
+
     /** The loss and the gradient of every leaf it reaches that is not a constant. */
     private static Set<Integer> lossAndGradients(Graph forward, Vjp.Gradients g, String loss) {
         Set<Integer> keep = new HashSet<>();

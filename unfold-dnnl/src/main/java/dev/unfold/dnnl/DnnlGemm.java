@@ -50,8 +50,9 @@ public final class DnnlGemm extends DirectBufferGemm {
     @Override
     protected void cblasSgemm(boolean transA, boolean transB, int m, int n, int k, FloatBuffer a, int lda, FloatBuffer b, int ldb, float beta,
             FloatBuffer c, int ldc) {
-        if ((beta == 0f || beta == 1f) && LeftTransposedProducts.applies(transA, transB, m, n, k, lda, ldb, ldc)) {
-            leftTransposed.run(m, n, k, a, b, c, beta == 1f);
+        boolean bf16 = Gemm.precision() == Gemm.Precision.BF16;
+        if ((beta == 0f || beta == 1f) && LeftTransposedProducts.applies(transA, transB, m, n, k, lda, ldb, ldc, bf16)) {
+            leftTransposed.run(m, n, k, a, b, c, beta == 1f, bf16);
             return;
         }
         check(dnnl.dnnl_sgemm(trans(transA), trans(transB), m, n, k, 1f, a, lda, b, ldb, beta, c, ldc));
@@ -72,10 +73,15 @@ public final class DnnlGemm extends DirectBufferGemm {
      * operand's {@link TransposedCopy}: sgemm would lay the operand out anew on every call, these once per update of the
      * parameter, however few products a run makes of it (the hoisted decoder of a batch-1 model, one per window:
      * inference of rnn_h100_b1_t25 ran 1.3x faster, training as fast; docs/PERFORMANCE.md). The rest go to sgemm.
+     * In bfloat16 every product of a parameter of more than one row is prepacked, read as stored or transposed.
      */
     @Override
     protected boolean prepackedProduct(ImmutableOperand operand, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a,
             FloatBuffer c, boolean accumulate) {
+        if (m > 1 && Gemm.precision() == Gemm.Precision.BF16) {
+            products().run(operand, opA, opB, m, n, k, a, c, accumulate, true);
+            return true;
+        }
         if (opB != Gemm.Op.T || m > PrepackedProducts.MAX_ROWS) {
             return false;
         }
@@ -86,6 +92,13 @@ public final class DnnlGemm extends DirectBufferGemm {
         }
         products().run(operand, opA, m, n, k, a, c, accumulate);
         return true;
+    }
+
+    /** Where the cores have bfloat16 instructions (AVX512-BF16, or AMX): oneDNN's ISAs are supersets of the ones below them. */
+    @Override
+    public boolean supportsBf16() {
+        int isa = dnnl.dnnl_get_effective_cpu_isa();
+        return (isa & dnnl.dnnl_cpu_isa_avx512_core_bf16) == dnnl.dnnl_cpu_isa_avx512_core_bf16;
     }
 
     private PrepackedProducts products() {

@@ -10,6 +10,7 @@ import org.bytedeco.dnnl.matmul;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
@@ -30,18 +31,21 @@ final class LeftTransposedProducts {
     private static final engine ENGINE = new engine(engine.kind.cpu, 0);
     private final ThreadLocal<Products> mine = ThreadLocal.withInitial(Products::new);
 
-    /** Whether {@code op(A) op(B)} (m × n over k, leading dimensions as stored) goes to the primitive. */
-    static boolean applies(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc) {
-        return transA && !transB && m >= 2 * n && k >= MIN_DEPTH && lda == m && ldb == n && ldc == n;
+    /**
+     * Whether {@code op(A) op(B)} (m × n over k, leading dimensions as stored) goes to the primitive: in bfloat16 every
+     * such product of more than one row does.
+     */
+    static boolean applies(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc, boolean bf16) {
+        return transA && !transB && lda == m && ldb == n && ldc == n && (bf16 ? m > 1 : m >= 2 * n && k >= MIN_DEPTH);
     }
 
-    /** {@code c = aᵀ b (+ c)}: a stored (k × m), b (k × n), c (m × n). */
-    void run(int m, int n, int k, FloatBuffer a, FloatBuffer b, FloatBuffer c, boolean accumulate) {
+    /** {@code c = aᵀ b (+ c)}: a stored (k × m), b (k × n), c (m × n); with {@code bf16} both rounded to bfloat16 first. */
+    void run(int m, int n, int k, FloatBuffer a, FloatBuffer b, FloatBuffer c, boolean accumulate, boolean bf16) {
         Products products = mine.get();
-        products.of(new Shape(m, n, k, accumulate)).execute(products.stream, a, b, c);
+        products.of(new Shape(m, n, k, accumulate, bf16)).execute(products.stream, a, b, c);
     }
 
-    record Shape(int m, int n, int k, boolean accumulate) {
+    record Shape(int m, int n, int k, boolean accumulate, boolean bf16) {
     }
 
     private static final class Products {
@@ -58,33 +62,46 @@ final class LeftTransposedProducts {
         }
     }
 
-    /** The primitive of one shape, its operands' memory objects pointed at the caller's buffers per call. */
+    /**
+     * The primitive of one shape, its operands' memory objects pointed at the caller's buffers per call; in bfloat16
+     * both operands are first reordered into buffers of the primitive's own.
+     */
     private static final class Product {
         final matmul primitive;
         final memory src;
         final memory weights;
         final memory dst;
+        final memory roundedSrc;
+        final memory roundedWeights;
+        final reorder toRoundedSrc;
+        final reorder toRoundedWeights;
         final IntMemoryMap args = new IntMemoryMap();
         private FloatBuffer lastA;
         private FloatBuffer lastB;
         private FloatBuffer lastC;
 
         Product(Shape s) {
-            memory.desc srcDesc = desc(memory.format_tag.ba, s.m(), s.k());
-            memory.desc weightsDesc = desc(memory.format_tag.ab, s.k(), s.n());
-            memory.desc dstDesc = desc(memory.format_tag.ab, s.m(), s.n());
+            memory.desc srcDesc = desc(memory.format_tag.ba, s.m(), s.k(), memory.data_type.f32);
+            memory.desc weightsDesc = desc(memory.format_tag.ab, s.k(), s.n(), memory.data_type.f32);
+            memory.desc dstDesc = desc(memory.format_tag.ab, s.m(), s.n(), memory.data_type.f32);
+            memory.desc computedSrc = s.bf16() ? desc(memory.format_tag.ba, s.m(), s.k(), memory.data_type.bf16) : srcDesc;
+            memory.desc computedWeights = s.bf16() ? desc(memory.format_tag.ab, s.k(), s.n(), memory.data_type.bf16) : weightsDesc;
             primitive_attr attr = new primitive_attr();
             if (s.accumulate()) {
                 post_ops ops = new post_ops();
                 ops.append_sum();
                 attr.set_post_ops(ops);
             }
-            primitive = new matmul(new matmul.primitive_desc(ENGINE, srcDesc, weightsDesc, dstDesc, attr, false));
+            primitive = new matmul(new matmul.primitive_desc(ENGINE, computedSrc, computedWeights, dstDesc, attr, false));
             src = new memory(srcDesc, ENGINE, (FloatPointer) null);
             weights = new memory(weightsDesc, ENGINE, (FloatPointer) null);
             dst = new memory(dstDesc, ENGINE, (FloatPointer) null);
-            args.put(dnnl.DNNL_ARG_SRC, src);
-            args.put(dnnl.DNNL_ARG_WEIGHTS, weights);
+            roundedSrc = s.bf16() ? new memory(computedSrc, ENGINE) : null;
+            roundedWeights = s.bf16() ? new memory(computedWeights, ENGINE) : null;
+            toRoundedSrc = s.bf16() ? new reorder(src, roundedSrc) : null;
+            toRoundedWeights = s.bf16() ? new reorder(weights, roundedWeights) : null;
+            args.put(dnnl.DNNL_ARG_SRC, s.bf16() ? roundedSrc : src);
+            args.put(dnnl.DNNL_ARG_WEIGHTS, s.bf16() ? roundedWeights : weights);
             args.put(dnnl.DNNL_ARG_DST, dst);
         }
 
@@ -101,12 +118,16 @@ final class LeftTransposedProducts {
                 dst.set_data_handle(new FloatPointer(c));
                 lastC = c;
             }
+            if (toRoundedSrc != null) {
+                toRoundedSrc.execute(stream, src, roundedSrc);
+                toRoundedWeights.execute(stream, weights, roundedWeights);
+            }
             primitive.execute(stream, args);
             stream._wait();
         }
 
-        private static memory.desc desc(memory.format_tag tag, long rows, long cols) {
-            return new memory.desc(new LongPointer(rows, cols), memory.data_type.f32, tag);
+        private static memory.desc desc(memory.format_tag tag, long rows, long cols, memory.data_type type) {
+            return new memory.desc(new LongPointer(rows, cols), type, tag);
         }
     }
 }

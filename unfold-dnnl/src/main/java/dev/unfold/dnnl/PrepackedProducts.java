@@ -36,20 +36,30 @@ final class PrepackedProducts {
     private static final engine ENGINE = new engine(engine.kind.cpu, 0);
     private final ThreadLocal<Products> mine = ThreadLocal.withInitial(Products::new);
 
-    /** {@code c = op(a) bᵀ (+ c)} with {@code b} stored (n × k). */
+    /** {@code c = op(a) bᵀ (+ c)} with {@code b} stored (n × k), in float32. */
     void run(DirectBufferGemm.ImmutableOperand operand, Gemm.Op opA, int m, int n, int k, FloatBuffer a, FloatBuffer c, boolean accumulate) {
+        run(operand, opA, Gemm.Op.T, m, n, k, a, c, accumulate, false);
+    }
+
+    /**
+     * {@code c = op(a) op(b) (+ c)}, with {@code bf16} on operands rounded to bfloat16 (the parameter once per update,
+     * {@code a} per call) and accumulated in float32, which oneDNN runs on AMX where the cores have it.
+     */
+    void run(DirectBufferGemm.ImmutableOperand operand, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a, FloatBuffer c,
+            boolean accumulate, boolean bf16) {
         Products products = mine.get();
-        Shape shape = new Shape(opA, m, n, k, accumulate, Gemm.callerThreads());
+        Shape shape = new Shape(opA, opB, m, n, k, accumulate, Gemm.callerThreads(), bf16);
         Product p = products.of(shape);
         memory weights = operand.layout(shape, key -> new Packed(p.weightsDesc)).current(operand, p, products.stream);
         p.execute(products.stream, a, weights, c);
     }
 
     /**
-     * What a primitive is made for: the product's shape and the calling thread's threads per product (oneDNN may
-     * choose another kernel, and so another weights layout, for another count; a packed copy is kept per shape).
+     * What a primitive is made for: the product's shape, its precision, and the calling thread's threads per product
+     * (oneDNN may choose another kernel, and so another weights layout, for another count; a packed copy is kept per
+     * shape).
      */
-    record Shape(Gemm.Op opA, int m, int n, int k, boolean accumulate, int threads) {
+    record Shape(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, boolean accumulate, int threads, boolean bf16) {
     }
 
     /** One calling thread's stream and primitives, the least recently used dropped past {@link #KEPT}. */
@@ -67,33 +77,43 @@ final class PrepackedProducts {
         }
     }
 
-    /** The primitive of one shape, its operands' memory objects pointed at the caller's buffers per call. */
+    /**
+     * The primitive of one shape, its operands' memory objects pointed at the caller's buffers per call; in bfloat16,
+     * the left operand is first reordered into a buffer of the primitive's own.
+     */
     private static final class Product {
         final memory.desc weightsDesc;
         final memory.desc plainWeights;
         final matmul primitive;
         final memory src;
         final memory dst;
+        final memory rounded;
+        final reorder toRounded;
         final IntMemoryMap args = new IntMemoryMap();
         private FloatBuffer lastA;
         private FloatBuffer lastC;
 
         Product(Shape s) {
-            memory.desc srcDesc = desc(s.opA() == Gemm.Op.N ? memory.format_tag.ab : memory.format_tag.ba, s.m(), s.k());
-            memory.desc dstDesc = desc(memory.format_tag.ab, s.m(), s.n());
-            plainWeights = desc(memory.format_tag.ba, s.k(), s.n());
+            memory.format_tag srcTag = s.opA() == Gemm.Op.N ? memory.format_tag.ab : memory.format_tag.ba;
+            memory.desc srcDesc = desc(srcTag, s.m(), s.k(), memory.data_type.f32);
+            memory.desc dstDesc = desc(memory.format_tag.ab, s.m(), s.n(), memory.data_type.f32);
+            plainWeights = desc(s.opB() == Gemm.Op.T ? memory.format_tag.ba : memory.format_tag.ab, s.k(), s.n(), memory.data_type.f32);
+            memory.data_type operands = s.bf16() ? memory.data_type.bf16 : memory.data_type.f32;
+            memory.desc computedSrc = s.bf16() ? desc(srcTag, s.m(), s.k(), operands) : srcDesc;
             primitive_attr attr = new primitive_attr();
             if (s.accumulate()) {
                 post_ops ops = new post_ops();
                 ops.append_sum();
                 attr.set_post_ops(ops);
             }
-            matmul.primitive_desc pd = new matmul.primitive_desc(ENGINE, srcDesc, desc(memory.format_tag.any, s.k(), s.n()), dstDesc, attr, false);
+            matmul.primitive_desc pd = new matmul.primitive_desc(ENGINE, computedSrc, desc(memory.format_tag.any, s.k(), s.n(), operands), dstDesc, attr, false);
             weightsDesc = pd.weights_desc();
             primitive = new matmul(pd);
             src = new memory(srcDesc, ENGINE, (FloatPointer) null);
             dst = new memory(dstDesc, ENGINE, (FloatPointer) null);
-            args.put(dnnl.DNNL_ARG_SRC, src);
+            rounded = s.bf16() ? new memory(computedSrc, ENGINE) : null;
+            toRounded = s.bf16() ? new reorder(src, rounded) : null;
+            args.put(dnnl.DNNL_ARG_SRC, s.bf16() ? rounded : src);
             args.put(dnnl.DNNL_ARG_DST, dst);
         }
 
@@ -106,13 +126,16 @@ final class PrepackedProducts {
                 dst.set_data_handle(new FloatPointer(c));
                 lastC = c;
             }
+            if (toRounded != null) {
+                toRounded.execute(stream, src, rounded);
+            }
             args.put(dnnl.DNNL_ARG_WEIGHTS, weights);
             primitive.execute(stream, args);
             stream._wait();
         }
 
-        private static memory.desc desc(memory.format_tag tag, long rows, long cols) {
-            return new memory.desc(new LongPointer(rows, cols), memory.data_type.f32, tag);
+        private static memory.desc desc(memory.format_tag tag, long rows, long cols, memory.data_type type) {
+            return new memory.desc(new LongPointer(rows, cols), type, tag);
         }
     }
 
