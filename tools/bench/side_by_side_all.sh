@@ -2,7 +2,8 @@
 # One run, one machine: `./unfold bench` against every peer (PyTorch on 1 and 2 threads, JAX, Keras in graph mode
 # and with XLA, ONNX Runtime for inference) on the four reference configurations, train and infer; prints the
 # date, the versions and the kernels each side runs, one line per configuration and mode with Unfold / best peer,
-# and the peak resident memory of lstm_h512_b64_t128_l2 training for Unfold and PyTorch.
+# and the peak resident memory of lstm_h512_b64_t128_l2 training for Unfold and PyTorch. The last column,
+# Unfold with its opt-in bfloat16 products (--precision bf16), counts in no ratio (0 where the backend has none).
 # Usage, from the project's root: TORCH_PY=PYTHON [TF_PY=PYTHON] tools/bench/side_by_side_all.sh [CONFIG...]
 # (TORCH_PY: torch 2.x, onnxruntime and jax; TF_PY: tensorflow with keras 3; see tools/bench/peers/README.md.)
 set -u
@@ -29,7 +30,7 @@ for m in ("torch", "jax", "onnxruntime"):
         print("%s: not available (%s)" % (m, e))
 PY
 [ -n "$TF_PY" ] && "$TF_PY" -c 'import tensorflow as tf, keras; print("tensorflow:", tf.__version__, " keras:", keras.__version__)' 2>/dev/null
-printf '%-24s %-5s %10s %10s %10s %10s %10s %10s %10s %8s\n' config mode unfold torch1 torch2 jax keras1 kerasXLA ort best_peer_ratio
+printf '%-24s %-5s %10s %10s %10s %10s %10s %10s %10s %8s %12s\n' config mode unfold torch1 torch2 jax keras1 kerasXLA ort best_peer_ratio unfold_bf16
 for cfg in $cfgs; do
   for mode in train infer; do
     t1=$("$TORCH_PY" "$peers/torch/bench_train.py" --threads 1 --target-s 3 --only "$cfg" --modes $mode --no-wait 2>/dev/null | tps $cfg $mode)
@@ -49,9 +50,10 @@ for cfg in $cfgs; do
     out=$(./unfold bench "$cfg" --mode $mode 2>&1)
     uf=$(echo "$out" | sed -n 's/.*tokens_per_s=\([0-9.]*\).*/\1/p' | tail -n 1)
     [ "$cfg/$mode" = lstm_h512_b64_t128_l2/train ] && ufrss=$(echo "$out" | sed -n 's/.*peak_rss_mb=\([0-9.]*\).*/\1/p' | tail -n 1)
+    bf=$(./unfold bench "$cfg" --mode $mode --precision bf16 2>/dev/null | sed -n 's/^tokens_per_s=\([0-9.]*\)$/\1/p' | tail -n 1)
     best=$(python3 -c "print(max([float(v) for v in '${t1:-0} ${t2:-0} ${jx:-0} ${k1:-0} ${kx:-0} ${ox:-0}'.split()]))")
-    printf '%-24s %-5s %10.0f %10.0f %10.0f %10.0f %10.0f %10.0f %10.0f %8.2f\n' $cfg $mode ${uf:-0} ${t1:-0} ${t2:-0} ${jx:-0} ${k1:-0} ${kx:-0} ${ox:-0} \
-      "$(python3 -c "print(${uf:-0}/$best if $best else 0)")"
+    printf '%-24s %-5s %10.0f %10.0f %10.0f %10.0f %10.0f %10.0f %10.0f %8.2f %12.0f\n' $cfg $mode ${uf:-0} ${t1:-0} ${t2:-0} ${jx:-0} ${k1:-0} ${kx:-0} ${ox:-0} \
+      "$(python3 -c "print(${uf:-0}/$best if $best else 0)")" ${bf:-0}
   done
 done
 if [ -n "${ufrss:-}" ] && [ -f "$root/target/torch-rss.txt" ]; then
