@@ -1,8 +1,6 @@
 package dev.unfold.dnnl;
 
 import java.nio.FloatBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
@@ -29,7 +27,7 @@ final class LeftTransposedProducts {
     static final int MIN_DEPTH = 256;
     private static final int KEPT = 32;
     private static final engine ENGINE = new engine(engine.kind.cpu, 0);
-    private final ThreadLocal<Products> mine = ThreadLocal.withInitial(Products::new);
+    private final ThreadLocal<ThreadPrimitives<Shape, Product>> mine = ThreadLocal.withInitial(() -> new ThreadPrimitives<>(ENGINE, KEPT, Product::new));
 
     /**
      * Whether {@code op(A) op(B)} (m × n over k, leading dimensions as stored) goes to the primitive: in bfloat16 every
@@ -41,25 +39,11 @@ final class LeftTransposedProducts {
 
     /** {@code c = aᵀ b (+ c)}: a stored (k × m), b (k × n), c (m × n); with {@code bf16} both rounded to bfloat16 first. */
     void run(int m, int n, int k, FloatBuffer a, FloatBuffer b, FloatBuffer c, boolean accumulate, boolean bf16) {
-        Products products = mine.get();
+        ThreadPrimitives<Shape, Product> products = mine.get();
         products.of(new Shape(m, n, k, accumulate, bf16)).execute(products.stream, a, b, c);
     }
 
     record Shape(int m, int n, int k, boolean accumulate, boolean bf16) {
-    }
-
-    private static final class Products {
-        final stream stream = new stream(ENGINE);
-        final Map<Shape, Product> byShape = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Shape, Product> eldest) {
-                return size() > KEPT;
-            }
-        };
-
-        Product of(Shape s) {
-            return byShape.computeIfAbsent(s, Product::new);
-        }
     }
 
     /**

@@ -3,8 +3,6 @@ package dev.unfold.dnnl;
 import dev.unfold.kernel.DirectBufferGemm;
 import dev.unfold.kernel.Gemm;
 import java.nio.FloatBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
@@ -34,7 +32,7 @@ final class PrepackedProducts {
     static final int MAX_ROWS = 512;
     private static final int KEPT = 64;
     private static final engine ENGINE = new engine(engine.kind.cpu, 0);
-    private final ThreadLocal<Products> mine = ThreadLocal.withInitial(Products::new);
+    private final ThreadLocal<ThreadPrimitives<Shape, Product>> mine = ThreadLocal.withInitial(() -> new ThreadPrimitives<>(ENGINE, KEPT, Product::new));
 
     /** {@code c = op(a) bᵀ (+ c)} with {@code b} stored (n × k), in float32. */
     void run(DirectBufferGemm.ImmutableOperand operand, Gemm.Op opA, int m, int n, int k, FloatBuffer a, FloatBuffer c, boolean accumulate) {
@@ -47,7 +45,7 @@ final class PrepackedProducts {
      */
     void run(DirectBufferGemm.ImmutableOperand operand, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer a, FloatBuffer c,
             boolean accumulate, boolean bf16) {
-        Products products = mine.get();
+        ThreadPrimitives<Shape, Product> products = mine.get();
         Shape shape = new Shape(opA, opB, m, n, k, accumulate, Gemm.callerThreads(), bf16);
         Product p = products.of(shape);
         memory weights = operand.layout(shape, key -> new Packed(p.weightsDesc)).current(operand, p, products.stream);
@@ -60,21 +58,6 @@ final class PrepackedProducts {
      * shape).
      */
     record Shape(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, boolean accumulate, int threads, boolean bf16) {
-    }
-
-    /** One calling thread's stream and primitives, the least recently used dropped past {@link #KEPT}. */
-    private static final class Products {
-        final stream stream = new stream(ENGINE);
-        final Map<Shape, Product> byShape = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Shape, Product> eldest) {
-                return size() > KEPT;
-            }
-        };
-
-        Product of(Shape s) {
-            return byShape.computeIfAbsent(s, Product::new);
-        }
     }
 
     /**
