@@ -21,7 +21,9 @@ import org.bytedeco.javacpp.LongPointer;
  * for. {@code dnnl_sgemm} repacks a transposed right operand on every call: at 16×256·(1024×256)ᵀ, one
  * thread, it takes about 120 µs where the prepacked matmul takes about 70 (docs/PERFORMANCE.md). Products
  * of an untransposed right operand run as fast on sgemm and stay there, as do one-row products (sgemv is
- * faster, from a {@link TransposedCopy}) and tall ones (as fast, with no copy).
+ * faster, from a {@link TransposedCopy}) and tall ones (as fast, with no copy). With bfloat16 products every
+ * product of a parameter of more than one row comes here, read as stored or transposed: the parameter packed in
+ * bfloat16, the left operand rounded per call, the sums in float32 (on AMX where the cores have it).
  *
  * <p>Primitives are made per calling thread and {@link Shape} and kept (at most {@link #KEPT} per thread); each
  * parameter's packed copy per shape lives in its {@link DirectBufferGemm.ImmutableOperand}, in the layout of the
