@@ -53,7 +53,7 @@ public abstract class DirectBufferGemm implements GemmBackend {
         Scratch s = scratch.get();
         FloatBuffer db = s.b(k * n);
         db.put(b, 0, k * n).rewind();
-        run(s, opA, opB, m, n, k, a, db, c, accumulate);
+        run(s, opA, opB, m, n, k, s.stagedA(a, m * k), db, c, accumulate);
     }
 
     /** The cached copy is refreshed in place when a new array comes: no allocation per parameter update. */
@@ -80,12 +80,7 @@ public abstract class DirectBufferGemm implements GemmBackend {
     @Override
     public void sgemm(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, RowBlocks a, RowBlocks b, float[] c, boolean accumulate) {
         Scratch s = scratch.get();
-        FloatBuffer db = b.gather(s.b(k * n));
-        FloatBuffer da = a.gather(s.a(m * k));
-        FloatBuffer dc = s.stagedC(c, m * n, accumulate);
-        applyThreads(Gemm.callerThreads());
-        product(opA, opB, m, n, k, da, db, dc, accumulate);
-        dc.get(c, 0, m * n).rewind();
+        run(s, opA, opB, m, n, k, a.gather(s.a(m * k)), b.gather(s.b(k * n)), c, accumulate);
     }
 
     private static ImmutableOperand held(Gemm.OperandCache cache, float[] b, int size) {
@@ -117,8 +112,7 @@ public abstract class DirectBufferGemm implements GemmBackend {
         return false;
     }
 
-    private void run(Scratch s, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, FloatBuffer db, float[] c, boolean accumulate) {
-        FloatBuffer da = s.stagedA(a, m * k);
+    private void run(Scratch s, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, FloatBuffer da, FloatBuffer db, float[] c, boolean accumulate) {
         FloatBuffer dc = s.stagedC(c, m * n, accumulate);
         applyThreads(Gemm.callerThreads());
         product(opA, opB, m, n, k, da, db, dc, accumulate);
