@@ -12,7 +12,18 @@ peers="$root/tools/bench/peers"
 TORCH_PY=${TORCH_PY:?python with torch 2.x, onnxruntime, jax}; TF_PY=${TF_PY:-}
 cfgs=${*:-rnn_h100_b1_t25 lstm_h256_b32_t64 gru_h256_b32_t64 lstm_h512_b64_t128_l2}
 tps() { sed -n "s/^name=$1 mode=$2 .*tokens_per_s=\([0-9.]*\).*/\1/p" | head -n 1; }
+# peak_rss FILE COMMAND...: runs COMMAND (its output passes through) and writes its peak resident set as
+# torch_peak_rss_kb=N to FILE (the kernel's count for the waited-for child, as GNU time's %M; no other tool needed).
+peak_rss() {
+  local file=$1; shift
+  python3 -c 'import resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+open(sys.argv[1], "w").write("torch_peak_rss_kb=%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(code)' "$file" "$@"
+}
 cd "$root"
+mkdir -p "$root/target"
+rm -f "$root/target/torch-rss.txt"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores"
 echo "unfold: $(./unfold info 2>/dev/null | grep -i 'gemm' | tr '\n' ';' | sed 's/;$//')"
@@ -35,7 +46,7 @@ for cfg in $cfgs; do
   for mode in train infer; do
     t1=$("$TORCH_PY" "$peers/torch/bench_train.py" --threads 1 --target-s 3 --only "$cfg" --modes $mode --no-wait 2>/dev/null | tps $cfg $mode)
     if [ "$cfg/$mode" = lstm_h512_b64_t128_l2/train ]; then
-      t2=$(/usr/bin/time -f 'torch_peak_rss_kb=%M' -o "$root/target/torch-rss.txt" "$TORCH_PY" "$peers/torch/bench_train.py" --threads 2 --target-s 3 \
+      t2=$(peak_rss "$root/target/torch-rss.txt" "$TORCH_PY" "$peers/torch/bench_train.py" --threads 2 --target-s 3 \
         --only "$cfg" --modes $mode --no-wait 2>/dev/null | tps $cfg $mode)
     else
       t2=$("$TORCH_PY" "$peers/torch/bench_train.py" --threads 2 --target-s 3 --only "$cfg" --modes $mode --no-wait 2>/dev/null | tps $cfg $mode)

@@ -1,10 +1,15 @@
 package dev.unfold.kernel;
 
+import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Shape;
 import dev.unfold.tensor.Tensor;
 import java.util.List;
 
-/** Moves of whole blocks along one axis: slice, zero-pad and concatenate. */
+/**
+ * Moves of whole blocks along one axis: slice, zero-pad and concatenate. Each is a copy of contiguous runs
+ * ({@code System.arraycopy} per index of the axes before {@code axis}), so a value is never converted; parts of
+ * another dtype than the result are converted first.
+ */
 public final class Layout {
     private Layout() {
     }
@@ -15,47 +20,59 @@ public final class Layout {
         int outer = s.outer(axis);
         int inner = s.inner(axis);
         int dim = s.dim(axis);
-        int len = end - start;
-        Shape out = s.with(axis, len);
-        return Tensor.generate(x.dtype(), out, i -> {
-            int o = i / (len * inner);
-            int rest = i % (len * inner);
-            return x.get((o * dim + start) * inner + rest);
-        });
+        int run = (end - start) * inner;
+        Shape out = s.with(axis, end - start);
+        Object from = data(x);
+        Object to = allocate(x.dtype(), out.size());
+        for (int o = 0; o < outer; o++) {
+            System.arraycopy(from, (o * dim + start) * inner, to, o * run, run);
+        }
+        return wrap(out, to);
     }
 
     /** {@code x} placed at offset {@code before} of a zero tensor whose {@code axis} has length {@code total}. */
     public static Tensor pad(Tensor x, int axis, int before, int total) {
         Shape s = x.shape();
+        int outer = s.outer(axis);
         int inner = s.inner(axis);
-        int len = s.dim(axis);
+        int run = s.dim(axis) * inner;
         Shape out = s.with(axis, total);
-        return Tensor.generate(x.dtype(), out, i -> {
-            int o = i / (total * inner);
-            int pos = (i / inner) % total - before;
-            return pos >= 0 && pos < len ? x.get((o * len + pos) * inner + i % inner) : 0.0;
-        });
+        Object from = data(x);
+        Object to = allocate(x.dtype(), out.size());
+        for (int o = 0; o < outer; o++) {
+            System.arraycopy(from, o * run, to, (o * total + before) * inner, run);
+        }
+        return wrap(out, to);
     }
 
     /** Concatenation of {@code parts} along {@code axis}; other dimensions must agree. */
     public static Tensor concat(List<Tensor> parts, int axis, Shape out) {
+        DType dtype = parts.get(0).dtype();
+        int outer = out.outer(axis);
         int inner = out.inner(axis);
         int total = out.dim(axis);
-        int[] partOf = new int[total];
-        int[] offsetIn = new int[total];
+        Object to = allocate(dtype, out.size());
         int at = 0;
-        for (int p = 0; p < parts.size(); p++) {
-            for (int j = 0; j < parts.get(p).shape().dim(axis); j++) {
-                partOf[at] = p;
-                offsetIn[at++] = j;
+        for (Tensor part : parts) {
+            int run = part.shape().dim(axis) * inner;
+            Object from = data(part.dtype() == dtype ? part : part.to(dtype));
+            for (int o = 0; o < outer; o++) {
+                System.arraycopy(from, o * run, to, o * total * inner + at, run);
             }
+            at += run;
         }
-        return Tensor.generate(parts.get(0).dtype(), out, i -> {
-            int o = i / (total * inner);
-            int pos = (i / inner) % total;
-            Tensor part = parts.get(partOf[pos]);
-            int len = part.shape().dim(axis);
-            return part.get((o * len + offsetIn[pos]) * inner + i % inner);
-        });
+        return wrap(out, to);
+    }
+
+    private static Object data(Tensor x) {
+        return x.dtype() == DType.F32 ? x.f32() : x.f64();
+    }
+
+    private static Object allocate(DType dtype, int n) {
+        return dtype == DType.F32 ? new float[n] : new double[n];
+    }
+
+    private static Tensor wrap(Shape shape, Object data) {
+        return data instanceof float[] f ? Tensor.wrap(shape, f) : Tensor.wrap(shape, (double[]) data);
     }
 }

@@ -8,21 +8,17 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Data parallelism inside one machine: a window over B sequences runs as one shard of rows per thread,
  * each through the same window built for its rows, with one GEMM thread per product (the cores are busy
- * with the shards). The first shard runs on the calling thread, the others on the runner's own threads;
- * {@link WindowRun} merges them. A batch of one row runs as one shard, still with one thread per product.
+ * with the shards). The first shard runs on the calling thread, the others on the runner's own
+ * {@link ShardWorker}s; {@link WindowRun} merges them. One window runs at a time. A batch of one row runs as one shard, still with one thread per product.
  */
 final class ShardedRunner implements WindowRunner {
     private final Executor executor;
     private final int shards;
-    private final ExecutorService pool;
+    private final List<ShardWorker> workers = new ArrayList<>();
     private final Map<Gradients, Gradients[]> shardSinks = new IdentityHashMap<>();
 
     ShardedRunner(Executor executor, int shards) {
@@ -31,11 +27,9 @@ final class ShardedRunner implements WindowRunner {
         }
         this.executor = executor;
         this.shards = shards;
-        this.pool = Executors.newFixedThreadPool(shards - 1, r -> {
-            Thread t = new Thread(r, "unfold-shard");
-            t.setDaemon(true);
-            return t;
-        });
+        for (int i = 1; i < shards; i++) {
+            workers.add(new ShardWorker("unfold-shard"));
+        }
     }
 
     @Override
@@ -44,38 +38,37 @@ final class ShardedRunner implements WindowRunner {
     }
 
     @Override
-    public WindowRun run(WindowGraph window, Weights weights, WindowFeed feed, Keep keep) {
+    public synchronized WindowRun run(WindowGraph window, Weights weights, WindowFeed feed, Keep keep) {
         int n = Math.min(shards, window.batch());
         if (n < 2 || keep.outputs()) {
             return Gemm.withThreads(1, () -> LocalRunner.whole(executor, window, weights, feed, keep));
         }
         List<WindowGraph> parts = window.shards(n);
         Gradients[] sinks = keep.gradients().map(g -> sinks(g, n)).orElse(null);
-        List<Future<WindowRun>> rest = new ArrayList<>();
         for (int i = 1; i < n; i++) {
             int index = i;
             Keep own = sinks == null ? keep : keep.withGradients(sinks[i]);
-            rest.add(pool.submit(() -> shard(parts.get(index), window.batch(), n, index, weights, feed, own)));
+            workers.get(i - 1).start(() -> shard(parts.get(index), window.batch(), n, index, weights, feed, own));
         }
         List<WindowRun> done = new ArrayList<>();
-        RuntimeException failure = null;
+        Throwable failure = null;
         try {
             done.add(shard(parts.get(0), window.batch(), n, 0, weights, feed, sinks == null ? keep : keep.withGradients(sinks[0])));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failure = e;
         }
-        for (Future<WindowRun> f : rest) {
+        for (int i = 1; i < n; i++) {
             try {
-                done.add(f.get());
-            } catch (ExecutionException e) {
-                failure = failure != null ? failure : unchecked(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : new IllegalStateException("interrupted while waiting for a shard", e);
+                done.add(workers.get(i - 1).await());
+            } catch (RuntimeException | Error e) {
+                failure = failure != null ? failure : e;
             }
         }
+        if (failure instanceof Error e) {
+            throw e;
+        }
         if (failure != null) {
-            throw failure;
+            throw (RuntimeException) failure;
         }
         if (sinks != null) {
             merge(keep.gradients().get(), sinks, parts, window.batch());
@@ -107,15 +100,8 @@ final class ShardedRunner implements WindowRunner {
         return Gemm.withThreads(1, () -> LocalRunner.whole(executor, part, weights, feed.rows(from, to), keep));
     }
 
-    private static RuntimeException unchecked(Throwable t) {
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
-    }
-
     @Override
     public void close() {
-        pool.shutdownNow();
+        workers.forEach(ShardWorker::close);
     }
 }

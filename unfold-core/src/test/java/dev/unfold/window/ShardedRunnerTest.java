@@ -126,6 +126,41 @@ class ShardedRunnerTest {
         }
     }
 
+    @Test
+    void theRunnersWorkersRunAgainAfterAFailingShardAndAfterTheyParked() throws InterruptedException {
+        SequenceModel model = model(CellType.GRU);
+        boolean[] lossAt = new boolean[LENGTH];
+        Arrays.fill(lossAt, true);
+        int batch = 6;
+        WindowGraph window = WindowGraph.build(model, batch, lossAt, DType.F32, WindowGraph.Mode.GRADIENTS);
+        Weights weights = Weights.initial(model.parameters(), InitScheme.PYTORCH, 3, DType.F32);
+        Episode episode = episode(batch, DType.F32);
+        Episode bad = new Episode() {
+            @Override
+            public int length() {
+                return LENGTH;
+            }
+
+            @Override
+            public Tensor input(int t) {
+                return Tensor.zeros(DType.F32, Shape.of(batch, 2));
+            }
+
+            @Override
+            public java.util.Optional<Tensor> target(int t) {
+                return java.util.Optional.of(Tensor.zeros(DType.F32, Shape.of(batch)));
+            }
+        };
+        double want = WindowRunner.local(new CompiledExecutor()).run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.states(0)).loss();
+        try (WindowRunner sharded = WindowRunner.sharded(new CompiledExecutor(), 3)) {
+            assertEquals(want, sharded.run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.states(0)).loss(), 1e-6);
+            assertThrows(IllegalArgumentException.class, () -> sharded.run(window, weights, bad, 0, window.zeroState(), WindowRunner.Keep.states(0)));
+            assertEquals(want, sharded.run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.states(0)).loss(), 1e-6);
+            Thread.sleep(ShardWorker.SPIN_NANOS / 1_000_000 * 3);
+            assertEquals(want, sharded.run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.states(0)).loss(), 1e-6);
+        }
+    }
+
     private static SequenceModel model(CellType cell) {
         return SequenceModel.builder().tokens(VOCAB).embedding(3).cell(cell).hidden(4).layers(2).classes(VOCAB).build();
     }
