@@ -101,22 +101,7 @@ class ShardedRunnerTest {
         boolean[] lossAt = new boolean[LENGTH];
         Arrays.fill(lossAt, true);
         WindowGraph window = WindowGraph.build(model, 4, lossAt, DType.F32, WindowGraph.Mode.GRADIENTS);
-        Episode bad = new Episode() {
-            @Override
-            public int length() {
-                return LENGTH;
-            }
-
-            @Override
-            public Tensor input(int t) {
-                return Tensor.zeros(DType.F32, Shape.of(4, 2));
-            }
-
-            @Override
-            public java.util.Optional<Tensor> target(int t) {
-                return java.util.Optional.of(Tensor.zeros(DType.F32, Shape.of(4)));
-            }
-        };
+        Episode bad = misshapen(4);
         Weights weights = Weights.initial(model.parameters(), InitScheme.PYTORCH, 3, DType.F32);
         try (WindowRunner sharded = WindowRunner.sharded(new CompiledExecutor(), shards)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -135,7 +120,20 @@ class ShardedRunnerTest {
         WindowGraph window = WindowGraph.build(model, batch, lossAt, DType.F32, WindowGraph.Mode.GRADIENTS);
         Weights weights = Weights.initial(model.parameters(), InitScheme.PYTORCH, 3, DType.F32);
         Episode episode = episode(batch, DType.F32);
-        Episode bad = new Episode() {
+        Episode bad = misshapen(batch);
+        double want = WindowRunner.local(new CompiledExecutor()).run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.states(0)).loss();
+        try (WindowRunner sharded = WindowRunner.sharded(new CompiledExecutor(), 3)) {
+            assertEquals(want, sharded.run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.states(0)).loss(), 1e-6);
+            assertThrows(IllegalArgumentException.class, () -> sharded.run(window, weights, bad, 0, window.zeroState(), WindowRunner.Keep.states(0)));
+            assertEquals(want, sharded.run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.states(0)).loss(), 1e-6);
+            Thread.sleep(ShardWorker.SPIN_NANOS / 1_000_000 * 3);
+            assertEquals(want, sharded.run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.states(0)).loss(), 1e-6);
+        }
+    }
+
+    /** An episode whose inputs have two columns where the model's tokens have one: every shard fails on it. */
+    private static Episode misshapen(int batch) {
+        return new Episode() {
             @Override
             public int length() {
                 return LENGTH;
@@ -151,14 +149,6 @@ class ShardedRunnerTest {
                 return java.util.Optional.of(Tensor.zeros(DType.F32, Shape.of(batch)));
             }
         };
-        double want = WindowRunner.local(new CompiledExecutor()).run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.states(0)).loss();
-        try (WindowRunner sharded = WindowRunner.sharded(new CompiledExecutor(), 3)) {
-            assertEquals(want, sharded.run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.states(0)).loss(), 1e-6);
-            assertThrows(IllegalArgumentException.class, () -> sharded.run(window, weights, bad, 0, window.zeroState(), WindowRunner.Keep.states(0)));
-            assertEquals(want, sharded.run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.states(0)).loss(), 1e-6);
-            Thread.sleep(ShardWorker.SPIN_NANOS / 1_000_000 * 3);
-            assertEquals(want, sharded.run(window, weights, episode, 0, window.zeroState(), WindowRunner.Keep.states(0)).loss(), 1e-6);
-        }
     }
 
     private static SequenceModel model(CellType cell) {
