@@ -183,10 +183,10 @@ final class MatMulGroups {
         int r = g.node(first.inputs().get(0)).shape().dim(0);
         int k = g.node(first.inputs().get(0)).shape().dim(1);
         int n = first.shape().dim(1);
-        int chunk = Math.max(1, Math.min(members.size(), maxStack / (r * Math.max(k, n))));
         if (gathersOfOneTable(g, members)) {
-            return projectedTableUnits(g, members, chunk, caches);
+            return projectedTableUnits(g, members, caches);
         }
+        int chunk = Math.max(1, Math.min(members.size(), maxStack / (r * Math.max(k, n))));
         if (OneHotRows.applies(g, members)) {
             return OneHotRows.units(g, members, chunk, scratch);
         }
@@ -246,40 +246,24 @@ final class MatMulGroups {
     }
 
     /**
-     * {@code Gather(E, idx_t) · op(W)} for all steps as {@code Gather(E · op(W), idx_t)}: the table is
-     * projected once per unit (V rows instead of B·T), then each step's rows are picked from it. One unit per
-     * chunk of steps, so that the steps' projections are not all made at once (and held until each step's turn).
+     * {@code Gather(E, idx_t) · op(W)} for all steps as {@code Gather(E · op(W), idx_t)}: the table is projected
+     * (V rows instead of B·T) when a step first needs it after {@code E} or {@code W} took a new array (once per
+     * update in training, once in all in inference), and each step's rows are picked from it by a unit of its own,
+     * scheduled with the step, so that a step's input rows are made just before they are read.
      */
-    private static List<Unit> projectedTableUnits(Graph g, List<Integer> members, int chunk, Map<Integer, Gemm.OperandCache> caches) {
+    private static List<Unit> projectedTableUnits(Graph g, List<Integer> members, Map<Integer, Gemm.OperandCache> caches) {
         Node first = g.node(members.get(0));
-        MatMul mm = (MatMul) first.op();
         int w = first.inputs().get(1);
         int table = g.node(first.inputs().get(0)).inputs().get(0);
-        int vocabulary = g.node(table).shape().dim(0);
-        int k = g.node(table).shape().dim(1);
-        int n = first.shape().dim(1);
         int rows = first.shape().dim(0);
-        float[] projected = new float[vocabulary * n];
-        Gemm.OperandCache cache = caches.computeIfAbsent(w, id -> new Gemm.OperandCache());
+        int n = first.shape().dim(1);
+        ProjectedTable projection = new ProjectedTable(caches.computeIfAbsent(w, id -> new Gemm.OperandCache()), ((MatMul) first.op()).opB(),
+                g.node(table).shape().dim(0), n, g.node(table).shape().dim(1));
         List<Unit> units = new ArrayList<>();
-        for (int from = 0; from < members.size(); from += chunk) {
-            List<Integer> part = members.subList(from, Math.min(members.size(), from + chunk));
-            int[] idxs = part.stream().mapToInt(m -> g.node(g.node(m).inputs().get(0)).inputs().get(1)).toArray();
-            int[] outs = part.stream().mapToInt(Integer::intValue).toArray();
-            Instruction ins = v -> {
-                Gemm.mmImmutableB(cache, v[table], Gemm.Op.N, v[w], mm.opB(), projected, vocabulary, n, k);
-                for (int i = 0; i < outs.length; i++) {
-                    float[] idx = v[idxs[i]];
-                    float[] out = v[outs[i]];
-                    for (int r = 0; r < rows; r++) {
-                        System.arraycopy(projected, LookupLowerings.index(idx[r], vocabulary) * n, out, r * n, n);
-                    }
-                }
-            };
-            List<Integer> reads = new ArrayList<>(toList(idxs));
-            reads.add(table);
-            reads.add(w);
-            units.add(new Unit(outs[0], outs.clone(), outs, reads.stream().mapToInt(Integer::intValue).distinct().toArray(), ins, PROJECTED));
+        for (int member : members) {
+            int idx = g.node(g.node(member).inputs().get(0)).inputs().get(1);
+            Instruction ins = v -> projection.gather(v[table], v[w], v[idx], v[member], rows);
+            units.add(new Unit(member, new int[] {member}, new int[] {member}, new int[] {idx, table, w}, ins, PROJECTED));
         }
         return units;
     }

@@ -56,7 +56,24 @@ class CompiledExecutorTest {
             feeds.put("in[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(7)));
             feeds.put("target[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(7)));
         }
-        ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", feeds);
+        CompiledExecutor executor = new CompiledExecutor();
+        ExecutorEquivalence.assertAgrees(executor, g, "loss", feeds);
+        dev.unfold.graph.Node projection = g.nodes().stream()
+                .filter(n -> n.op() instanceof dev.unfold.op.MatMul && g.node(n.inputs().get(0)).op() instanceof dev.unfold.op.Gather).findFirst().orElseThrow();
+        String table = g.node(g.node(projection.inputs().get(0)).inputs().get(0)).name();
+        String weight = g.node(projection.inputs().get(1)).name();
+        dev.unfold.tensor.Tensor original = feeds.get(weight);
+        Set<Integer> loss = Set.of(g.output("loss").id());
+        for (String changed : new String[] {"", weight, table, weight}) {
+            dev.unfold.tensor.Tensor before = feeds.get(changed);
+            if (before != null) {
+                feeds.put(changed, changed.equals(weight) && before != original ? original
+                        : dev.unfold.tensor.Tensor.generate(DType.F32, before.shape(), i -> before.get(i) * 0.5 + 0.25));
+            }
+            double expected = Interpreter.run(g, Feeds.byLabel(g, feeds)).get(g.output("loss").id()).get(0);
+            double actual = executor.run(g, Feeds.byLabel(g, feeds), loss).get(g.output("loss").id()).get(0);
+            assertEquals(expected, actual, 1e-5 * Math.abs(expected), "the table projected again after " + (changed.isEmpty() ? "nothing" : changed) + " changed");
+        }
     }
 
     @Test

@@ -1,0 +1,40 @@
+package dev.unfold.exec;
+
+import dev.unfold.kernel.Gemm;
+
+/**
+ * An embedding table projected through a parameter, {@code E · op(W)} (V × n), made again only when {@code E} or
+ * {@code W} comes as a new array: a parameter's array is never written (tensors are immutable), so a new array is
+ * the only way either changes. One per program, whose runs take turns.
+ */
+final class ProjectedTable {
+    private final Gemm.OperandCache cache;
+    private final Gemm.Op opW;
+    private final int vocabulary;
+    private final int n;
+    private final int k;
+    private final float[] projected;
+    private float[] table;
+    private float[] w;
+
+    ProjectedTable(Gemm.OperandCache cache, Gemm.Op opW, int vocabulary, int n, int k) {
+        this.cache = cache;
+        this.opW = opW;
+        this.vocabulary = vocabulary;
+        this.n = n;
+        this.k = k;
+        this.projected = new float[vocabulary * n];
+    }
+
+    /** Row {@code idx[r]} of {@code E · op(W)} into row r of {@code out}, for each of the {@code rows} rows. */
+    synchronized void gather(float[] e, float[] weight, float[] idx, float[] out, int rows) {
+        if (e != table || weight != w) {
+            Gemm.mmImmutableB(cache, e, Gemm.Op.N, weight, opW, projected, vocabulary, n, k);
+            table = e;
+            w = weight;
+        }
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(projected, LookupLowerings.index(idx[r], vocabulary) * n, out, r * n, n);
+        }
+    }
+}
