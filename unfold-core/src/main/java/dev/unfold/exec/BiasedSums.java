@@ -14,12 +14,18 @@ import java.util.Map;
  */
 final class BiasedSums {
     static final String KIND = "add, two biased terms";
+    static final String ONE_BIASED = "add, one biased term";
 
     private BiasedSums() {
     }
 
-    /** Finds such sums among the values not yet covered, marks what they cover, and returns their units. */
-    static List<Unit> sums(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, Map<Long, ElementwiseLowerings.TiledRow> rows) {
+    /**
+     * Finds such sums among the values not yet covered, marks what they cover, and returns their units; and sums of
+     * one biased product and a value computed on its own (by its own lowering, or by a unit already made: one that
+     * {@code written} holds, as a projected embedding table with its bias), {@code p + (h W_hhᵀ + b_hh)}, in one pass too.
+     */
+    static List<Unit> sums(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, java.util.Set<Integer> written,
+            Map<Long, ElementwiseLowerings.TiledRow> rows) {
         List<Unit> units = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (!needed[n.id()] || covered[n.id()] || !(n.op() instanceof Add) || !sameShape(g, n, 0) || !sameShape(g, n, 1)) {
@@ -27,14 +33,58 @@ final class BiasedSums {
             }
             Node left = g.node(n.inputs().get(0));
             Node right = g.node(n.inputs().get(1));
-            if (left.id() != right.id() && biased(g, left, n, kept, covered) && biased(g, right, n, kept, covered)) {
+            if (left.id() == right.id()) {
+                continue;
+            }
+            boolean leftBiased = biased(g, left, n, kept, covered);
+            boolean rightBiased = biased(g, right, n, kept, covered);
+            if (leftBiased && rightBiased) {
                 covered[n.id()] = true;
                 covered[left.id()] = true;
                 covered[right.id()] = true;
                 units.add(unit(g, n, left, right, rows));
+            } else if (leftBiased != rightBiased && computed(rightBiased ? left : right, covered, written)) {
+                Node term = leftBiased ? left : right;
+                covered[n.id()] = true;
+                covered[term.id()] = true;
+                units.add(oneBiased(g, n, term, leftBiased, rows));
             }
         }
         return units;
+    }
+
+    /** A value that has a buffer of its own when the sum runs: computed by its own lowering, or by a unit already made. */
+    private static boolean computed(Node value, boolean[] covered, java.util.Set<Integer> written) {
+        return !covered[value.id()] || written.contains(value.id());
+    }
+
+    /** {@code p + (y + b)} with the biased term on the right, or {@code (y + b) + p} on the left: the graph's order. */
+    private static Unit oneBiased(Graph g, Node sum, Node term, boolean termOnLeft, Map<Long, ElementwiseLowerings.TiledRow> rows) {
+        int o = sum.id();
+        int p = sum.inputs().get(termOnLeft ? 1 : 0);
+        int y = term.inputs().get(0);
+        int b = term.inputs().get(1);
+        int size = sum.shape().size();
+        ElementwiseLowerings.TiledRow tiled = ElementwiseLowerings.tiled(rows, b, size, sum.shape().dim(-1));
+        Instruction ins = termOnLeft ? v -> {
+            float[] x = v[p];
+            float[] t = v[y];
+            float[] by = tiled.of(v[b]);
+            float[] z = v[o];
+            for (int i = 0; i < size; i++) {
+                z[i] = (t[i] + by[i]) + x[i];
+            }
+        } : v -> {
+            float[] x = v[p];
+            float[] t = v[y];
+            float[] by = tiled.of(v[b]);
+            float[] z = v[o];
+            for (int i = 0; i < size; i++) {
+                z[i] = x[i] + (t[i] + by[i]);
+            }
+        };
+        int[] reads = java.util.stream.IntStream.of(p, y, b).distinct().toArray();
+        return new Unit(o, new int[] {o, term.id()}, new int[] {o}, reads, ins, ONE_BIASED);
     }
 
     /** {@code term + bias} read by {@code sum} alone and not kept, the term of the sum's shape, the bias a parameter row. */

@@ -75,7 +75,13 @@ final class MatMulGroups {
                 if (OneHotRows.applies(g, members)) {
                     OneHotRows.absorbed(g, members, kept).forEach(o -> covered[o] = true);
                 }
-                units.add(hoistedUnits(g, members, maxStack, caches, scratch));
+                int[] biased = gathersOfOneTable(g, members) ? biasedProjections(g, members, kept) : null;
+                if (biased != null) {
+                    for (int a : biased) {
+                        covered[a] = true;
+                    }
+                }
+                units.add(hoistedUnits(g, members, maxStack, caches, scratch, biased));
             }
         }
         return units;
@@ -176,7 +182,8 @@ final class MatMulGroups {
      * operands are made: a chunk runs (and its operands are free) as soon as they are there, not when every
      * member's are (in the backward pass, the gate gradients of the steps before).
      */
-    private static List<Unit> hoistedUnits(Graph g, List<Integer> members, int maxStack, Map<Integer, Gemm.OperandCache> caches, BufferPool scratch) {
+    private static List<Unit> hoistedUnits(Graph g, List<Integer> members, int maxStack, Map<Integer, Gemm.OperandCache> caches, BufferPool scratch,
+            int[] biased) {
         Node first = g.node(members.get(0));
         MatMul mm = (MatMul) first.op();
         int w = first.inputs().get(1);
@@ -184,7 +191,7 @@ final class MatMulGroups {
         int k = g.node(first.inputs().get(0)).shape().dim(1);
         int n = first.shape().dim(1);
         if (gathersOfOneTable(g, members)) {
-            return projectedTableUnits(g, members, caches);
+            return projectedTableUnits(g, members, caches, biased);
         }
         int chunk = Math.max(1, Math.min(members.size(), maxStack / (r * Math.max(k, n))));
         if (OneHotRows.applies(g, members)) {
@@ -246,24 +253,56 @@ final class MatMulGroups {
     }
 
     /**
-     * {@code Gather(E, idx_t) · op(W)} for all steps as {@code Gather(E · op(W), idx_t)}: the table is projected
-     * (V rows instead of B·T) when a step first needs it after {@code E} or {@code W} took a new array (once per
-     * update in training, once in all in inference), and each step's rows are picked from it by a unit of its own,
-     * scheduled with the step, so that a step's input rows are made just before they are read.
+     * The bias adds {@code Gather(E, idx_t) · op(W) + b} of every member, when each member is read by such an add
+     * alone, all with one parameter row {@code b}, and no member is kept; else null. The bias then goes into the
+     * projected table once, {@code (E · op(W))[v] + b}: each element the same sum of the same two floats.
      */
-    private static List<Unit> projectedTableUnits(Graph g, List<Integer> members, Map<Integer, Gemm.OperandCache> caches) {
+    private static int[] biasedProjections(Graph g, List<Integer> members, boolean[] kept) {
+        int[] adds = new int[members.size()];
+        Integer bias = null;
+        for (int i = 0; i < adds.length; i++) {
+            int m = members.get(i);
+            List<Integer> users = g.consumers(m);
+            if (kept[m] || users.size() != 1) {
+                return null;
+            }
+            Node add = g.node(users.get(0));
+            if (!(add.op() instanceof Add) || add.inputs().get(0) != m || add.inputs().get(1) == m || !add.shape().equals(g.node(m).shape())
+                    || !ElementwiseLowerings.isBias(g.node(add.inputs().get(1)), add.shape()) || (bias != null && !bias.equals(add.inputs().get(1)))) {
+                return null;
+            }
+            bias = add.inputs().get(1);
+            adds[i] = add.id();
+        }
+        return adds;
+    }
+
+    /**
+     * {@code Gather(E, idx_t) · op(W)} for all steps as {@code Gather(E · op(W), idx_t)}, with {@code biased} the bias
+     * added too ({@link #biasedProjections}): the table is projected (V rows instead of B·T) when a step first needs it
+     * after {@code E}, {@code W} or the bias took a new array (once per update in training, once in all in inference),
+     * and each step's rows are picked from it by a unit of its own, scheduled with the step, so that a step's input
+     * rows are made just before they are read.
+     */
+    private static List<Unit> projectedTableUnits(Graph g, List<Integer> members, Map<Integer, Gemm.OperandCache> caches, int[] biased) {
         Node first = g.node(members.get(0));
         int w = first.inputs().get(1);
         int table = g.node(first.inputs().get(0)).inputs().get(0);
+        int bias = biased == null ? -1 : g.node(biased[0]).inputs().get(1);
         int rows = first.shape().dim(0);
         int n = first.shape().dim(1);
         ProjectedTable projection = new ProjectedTable(caches.computeIfAbsent(w, id -> new Gemm.OperandCache()), ((MatMul) first.op()).opB(),
                 g.node(table).shape().dim(0), n, g.node(table).shape().dim(1));
         List<Unit> units = new ArrayList<>();
-        for (int member : members) {
+        for (int i = 0; i < members.size(); i++) {
+            int member = members.get(i);
+            int out = biased == null ? member : biased[i];
             int idx = g.node(g.node(member).inputs().get(0)).inputs().get(1);
-            Instruction ins = v -> projection.gather(v[table], v[w], v[idx], v[member], rows);
-            units.add(new Unit(member, new int[] {member}, new int[] {member}, new int[] {idx, table, w}, ins, PROJECTED));
+            Instruction ins = bias < 0 ? v -> projection.gather(v[table], v[w], null, v[idx], v[out], rows)
+                    : v -> projection.gather(v[table], v[w], v[bias], v[idx], v[out], rows);
+            int[] covers = biased == null ? new int[] {member} : new int[] {member, out};
+            int[] reads = bias < 0 ? new int[] {idx, table, w} : new int[] {idx, table, w, bias};
+            units.add(new Unit(out, covers, new int[] {out}, reads, ins, PROJECTED));
         }
         return units;
     }

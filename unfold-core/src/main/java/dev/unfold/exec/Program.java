@@ -73,7 +73,10 @@ final class Program {
         Map<Integer, Gemm.OperandCache> caches = new HashMap<>();
         Lowering.Context context = new Lowering.Context(g, caches, new HashMap<>());
         List<List<Unit>> hoisted = MatMulGroups.hoisted(g, needed, kept, covered, maxStack, caches, pool);
-        List<Unit> biasedSums = BiasedSums.sums(g, needed, kept, covered, context.rows());
+        java.util.Set<Integer> written = new java.util.HashSet<>();
+        java.util.stream.Stream.of(accumulations.stream().flatMap(List::stream), placements.stream(), hoisted.stream().flatMap(List::stream))
+                .flatMap(s -> s).forEach(u -> Arrays.stream(u.writes()).forEach(written::add));
+        List<Unit> biasedSums = BiasedSums.sums(g, needed, kept, covered, written, context.rows());
         List<Unit> units = new ArrayList<>();
         accumulations.forEach(units::addAll);
         units.addAll(placements);

@@ -3,9 +3,9 @@ package dev.unfold.exec;
 import dev.unfold.kernel.Gemm;
 
 /**
- * An embedding table projected through a parameter, {@code E · op(W)} (V × n), made again only when {@code E} or
- * {@code W} comes as a new array: a parameter's array is never written (tensors are immutable), so a new array is
- * the only way either changes. One per program, whose runs take turns.
+ * An embedding table projected through a parameter, {@code E · op(W)} (V × n), or with a bias row added to each of
+ * its rows, made again only when {@code E}, {@code W} or the bias comes as a new array: a parameter's array is never
+ * written (tensors are immutable), so a new array is the only way one changes. One per program, whose runs take turns.
  */
 final class ProjectedTable {
     private final Gemm.OperandCache cache;
@@ -16,6 +16,7 @@ final class ProjectedTable {
     private final float[] projected;
     private float[] table;
     private float[] w;
+    private float[] bias;
 
     ProjectedTable(Gemm.OperandCache cache, Gemm.Op opW, int vocabulary, int n, int k) {
         this.cache = cache;
@@ -26,15 +27,30 @@ final class ProjectedTable {
         this.projected = new float[vocabulary * n];
     }
 
-    /** Row {@code idx[r]} of {@code E · op(W)} into row r of {@code out}, for each of the {@code rows} rows. */
-    synchronized void gather(float[] e, float[] weight, float[] idx, float[] out, int rows) {
-        if (e != table || weight != w) {
+    /**
+     * Row {@code idx[r]} of {@code E · op(W)} (plus {@code b}, unless null) into row r of {@code out}, for each of
+     * the {@code rows} rows.
+     */
+    synchronized void gather(float[] e, float[] weight, float[] b, float[] idx, float[] out, int rows) {
+        if (e != table || weight != w || b != bias) {
             Gemm.mmImmutableB(cache, e, Gemm.Op.N, weight, opW, projected, vocabulary, n, k);
+            if (b != null) {
+                for (int v = 0; v < vocabulary; v++) {
+                    addRow(b, v * n);
+                }
+            }
             table = e;
             w = weight;
+            bias = b;
         }
         for (int r = 0; r < rows; r++) {
             System.arraycopy(projected, LookupLowerings.index(idx[r], vocabulary) * n, out, r * n, n);
+        }
+    }
+
+    private void addRow(float[] b, int base) {
+        for (int j = 0; j < n; j++) {
+            projected[base + j] += b[j];
         }
     }
 }

@@ -62,9 +62,11 @@ class CompiledExecutorTest {
                 .filter(n -> n.op() instanceof dev.unfold.op.MatMul && g.node(n.inputs().get(0)).op() instanceof dev.unfold.op.Gather).findFirst().orElseThrow();
         String table = g.node(g.node(projection.inputs().get(0)).inputs().get(0)).name();
         String weight = g.node(projection.inputs().get(1)).name();
+        String bias = g.node(g.node(g.consumers(projection.id()).get(0)).inputs().get(1)).name();
+        assertTrue(bias.startsWith("bias_ih"), "the bias of x_t W_ihᵀ goes into the table: " + bias);
         dev.unfold.tensor.Tensor original = feeds.get(weight);
         Set<Integer> loss = Set.of(g.output("loss").id());
-        for (String changed : new String[] {"", weight, table, weight}) {
+        for (String changed : new String[] {"", weight, table, bias, weight}) {
             dev.unfold.tensor.Tensor before = feeds.get(changed);
             if (before != null) {
                 feeds.put(changed, changed.equals(weight) && before != original ? original
@@ -73,6 +75,54 @@ class CompiledExecutorTest {
             double expected = Interpreter.run(g, Feeds.byLabel(g, feeds)).get(g.output("loss").id()).get(0);
             double actual = executor.run(g, Feeds.byLabel(g, feeds), loss).get(g.output("loss").id()).get(0);
             assertEquals(expected, actual, 1e-5 * Math.abs(expected), "the table projected again after " + (changed.isEmpty() ? "nothing" : changed) + " changed");
+        }
+    }
+
+    /**
+     * With embedded inputs the bias of {@code x W_ihᵀ} is in the projected table, and the step's pre-activation is
+     * {@code (x W_ihᵀ + b_ih) + (h W_hhᵀ + b_hh)} in one pass over the table's row and the biased product: the
+     * interpreter's sums bit for bit.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = CellType.class, names = {"LSTM", "RNN_TANH", "GRU"})
+    void anEmbeddedInputsBiasIsInTheProjectedTableAndTheStepsSumIsExact(CellType cell) {
+        int steps = 4;
+        var in = new dev.unfold.nn.SequenceModelSpec.Input(dev.unfold.nn.SequenceModelSpec.InputKind.TOKENS, 7, 3);
+        var model = new dev.unfold.nn.SequenceModel(new dev.unfold.nn.SequenceModelSpec(in,
+                new RecurrentSpec(cell, in.networkWidth(), 5, 1, RecurrentSpec.Directions.ONE),
+                new dev.unfold.nn.SequenceModelSpec.Output(dev.unfold.nn.SequenceModelSpec.OutputKind.CLASSES, 7)));
+        boolean[] lossAt = new boolean[steps];
+        java.util.Arrays.fill(lossAt, true);
+        Graph g = dev.unfold.window.WindowGraph.build(model, 3, lossAt, DType.F32, dev.unfold.window.WindowGraph.Mode.FORWARD).graph();
+        java.util.List<Integer> biasedInputs = g.nodes().stream()
+                .filter(n -> n.op() instanceof dev.unfold.op.MatMul && g.node(n.inputs().get(0)).op() instanceof dev.unfold.op.Gather)
+                .map(n -> g.consumers(n.id()).get(0)).toList();
+        assertEquals(steps, biasedInputs.size(), "one x_t W_ihᵀ + b_ih per step");
+        java.util.List<Integer> values = new java.util.ArrayList<>(biasedInputs);
+        biasedInputs.forEach(a -> values.addAll(g.consumers(a)));
+        var feeds = Fixtures.randomFeeds(g, Fixtures.rng());
+        dev.unfold.tensor.Rng rng = new dev.unfold.tensor.Rng(5);
+        for (int t = 0; t < steps; t++) {
+            feeds.put("in[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(7)));
+            feeds.put("target[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(7)));
+        }
+        Values expected = Interpreter.run(g, Feeds.byLabel(g, feeds));
+        Set<Integer> keep = new java.util.HashSet<>(values);
+        keep.add(g.output("loss").id());
+        ExecutionProfile profile = new ExecutionProfile();
+        Values actual = CompiledExecutor.profiling(profile).run(g, Feeds.byLabel(g, feeds), keep);
+        for (int id : values) {
+            dev.unfold.tensor.Tensor e = expected.get(id);
+            dev.unfold.tensor.Tensor a = actual.get(id);
+            for (int i = 0; i < e.size(); i++) {
+                assertEquals((float) e.get(i), (float) a.get(i), 0f, g.node(id).name() + " at " + i);
+            }
+        }
+        java.util.Map<String, Long> runs = new java.util.HashMap<>();
+        profile.entries().forEach(en -> runs.put(en.kind(), en.runs()));
+        assertEquals((long) steps, runs.get(MatMulGroups.PROJECTED), profile.entries().toString());
+        if (cell != CellType.GRU) {
+            assertEquals((long) steps, runs.get(BiasedSums.ONE_BIASED), "each step's sum in one pass: " + profile.entries());
         }
     }
 
