@@ -40,22 +40,10 @@ class CompiledExecutorTest {
     @Test
     void embeddingInputsAreProjectedOnceAsATable() {
         int steps = 5;
-        var in = new dev.unfold.nn.SequenceModelSpec.Input(dev.unfold.nn.SequenceModelSpec.InputKind.TOKENS, 7, 3);
-        var model = new dev.unfold.nn.SequenceModel(new dev.unfold.nn.SequenceModelSpec(in,
-                new RecurrentSpec(CellType.GRU, in.networkWidth(), 4, 2, RecurrentSpec.Directions.ONE),
-                new dev.unfold.nn.SequenceModelSpec.Output(dev.unfold.nn.SequenceModelSpec.OutputKind.CLASSES, 7)));
-        boolean[] lossAt = new boolean[steps];
-        java.util.Arrays.fill(lossAt, true);
-        var window = dev.unfold.window.WindowGraph.build(model, 3, lossAt, DType.F32, dev.unfold.window.WindowGraph.Mode.FORWARD);
-        Graph g = window.graph();
+        Graph g = embeddedWindow(CellType.GRU, 4, 2, steps);
         CompiledExecutor.Plan plan = CompiledExecutor.plan(g, Set.of(g.output("loss").id()));
         assertEquals(1, plan.projectedTables(), "Gather(E, x_t) W_ihᵀ of all steps as Gather(E W_ihᵀ, x_t): " + plan);
-        var feeds = Fixtures.randomFeeds(g, Fixtures.rng());
-        dev.unfold.tensor.Rng rng = new dev.unfold.tensor.Rng(9);
-        for (int t = 0; t < steps; t++) {
-            feeds.put("in[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(7)));
-            feeds.put("target[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(7)));
-        }
+        var feeds = tokenFeeds(g, steps, 9);
         CompiledExecutor executor = new CompiledExecutor();
         ExecutorEquivalence.assertAgrees(executor, g, "loss", feeds);
         dev.unfold.graph.Node projection = g.nodes().stream()
@@ -87,37 +75,14 @@ class CompiledExecutorTest {
     @org.junit.jupiter.params.provider.EnumSource(value = CellType.class, names = {"LSTM", "RNN_TANH", "GRU"})
     void anEmbeddedInputsBiasIsInTheProjectedTableAndTheStepsSumIsExact(CellType cell) {
         int steps = 4;
-        var in = new dev.unfold.nn.SequenceModelSpec.Input(dev.unfold.nn.SequenceModelSpec.InputKind.TOKENS, 7, 3);
-        var model = new dev.unfold.nn.SequenceModel(new dev.unfold.nn.SequenceModelSpec(in,
-                new RecurrentSpec(cell, in.networkWidth(), 5, 1, RecurrentSpec.Directions.ONE),
-                new dev.unfold.nn.SequenceModelSpec.Output(dev.unfold.nn.SequenceModelSpec.OutputKind.CLASSES, 7)));
-        boolean[] lossAt = new boolean[steps];
-        java.util.Arrays.fill(lossAt, true);
-        Graph g = dev.unfold.window.WindowGraph.build(model, 3, lossAt, DType.F32, dev.unfold.window.WindowGraph.Mode.FORWARD).graph();
+        Graph g = embeddedWindow(cell, 5, 1, steps);
         java.util.List<Integer> biasedInputs = g.nodes().stream()
                 .filter(n -> n.op() instanceof dev.unfold.op.MatMul && g.node(n.inputs().get(0)).op() instanceof dev.unfold.op.Gather)
                 .map(n -> g.consumers(n.id()).get(0)).toList();
         assertEquals(steps, biasedInputs.size(), "one x_t W_ihᵀ + b_ih per step");
         java.util.List<Integer> values = new java.util.ArrayList<>(biasedInputs);
         biasedInputs.forEach(a -> values.addAll(g.consumers(a)));
-        var feeds = Fixtures.randomFeeds(g, Fixtures.rng());
-        dev.unfold.tensor.Rng rng = new dev.unfold.tensor.Rng(5);
-        for (int t = 0; t < steps; t++) {
-            feeds.put("in[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(7)));
-            feeds.put("target[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(7)));
-        }
-        Values expected = Interpreter.run(g, Feeds.byLabel(g, feeds));
-        Set<Integer> keep = new java.util.HashSet<>(values);
-        keep.add(g.output("loss").id());
-        ExecutionProfile profile = new ExecutionProfile();
-        Values actual = CompiledExecutor.profiling(profile).run(g, Feeds.byLabel(g, feeds), keep);
-        for (int id : values) {
-            dev.unfold.tensor.Tensor e = expected.get(id);
-            dev.unfold.tensor.Tensor a = actual.get(id);
-            for (int i = 0; i < e.size(); i++) {
-                assertEquals((float) e.get(i), (float) a.get(i), 0f, g.node(id).name() + " at " + i);
-            }
-        }
+        ExecutionProfile profile = assertCompiledSameBits(g, tokenFeeds(g, steps, 5), values, "");
         java.util.Map<String, Long> runs = new java.util.HashMap<>();
         profile.entries().forEach(en -> runs.put(en.kind(), en.runs()));
         assertEquals((long) steps, runs.get(MatMulGroups.PROJECTED), profile.entries().toString());
@@ -148,24 +113,13 @@ class CompiledExecutorTest {
             feeds.put("in[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(vocabulary)));
             feeds.put("target[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(vocabulary)));
         }
-        Set<Integer> keep = new java.util.HashSet<>(projections);
-        keep.add(g.output("loss").id());
         String weights = g.node(g.node(projections.get(0)).inputs().get(1)).name();
         for (boolean finite : new boolean[] {true, false}) {
             if (!finite) {
                 dev.unfold.tensor.Tensor w = feeds.get(weights);
                 feeds.put(weights, w.withElement(2 * vocabulary + 1, Double.POSITIVE_INFINITY));
             }
-            Values expected = Interpreter.run(g, Feeds.byLabel(g, feeds));
-            ExecutionProfile profile = new ExecutionProfile();
-            Values actual = CompiledExecutor.profiling(profile).run(g, Feeds.byLabel(g, feeds), keep);
-            for (int p : projections) {
-                dev.unfold.tensor.Tensor e = expected.get(p);
-                dev.unfold.tensor.Tensor a = actual.get(p);
-                for (int i = 0; i < e.size(); i++) {
-                    assertEquals((float) e.get(i), (float) a.get(i), 0f, (finite ? "" : "with an infinite weight, ") + g.node(p).name() + " at " + i);
-                }
-            }
+            ExecutionProfile profile = assertCompiledSameBits(g, feeds, projections, finite ? "" : "with an infinite weight, ");
             assertTrue(profile.entries().stream().anyMatch(en -> en.kind().equals(OneHotRows.KIND)), profile.entries().toString());
             assertTrue(profile.entries().stream().noneMatch(en -> en.kind().equals("one-hot")), "no one-hot row is made: " + profile.entries());
         }
@@ -182,16 +136,7 @@ class CompiledExecutorTest {
                 .map(dev.unfold.graph.Node::id).toList();
         assertEquals(steps, sums.size(), "one sum of two biased products per step");
         var feeds = Fixtures.randomFeeds(g, Fixtures.rng());
-        Values expected = Interpreter.run(g, Feeds.byLabel(g, feeds));
-        Set<Integer> keep = new java.util.HashSet<>(sums);
-        keep.add(g.output("loss").id());
-        ExecutionProfile profile = new ExecutionProfile();
-        Values actual = CompiledExecutor.profiling(profile).run(g, Feeds.byLabel(g, feeds), keep);
-        for (int sum : sums) {
-            for (int i = 0; i < expected.get(sum).size(); i++) {
-                assertEquals((float) expected.get(sum).get(i), (float) actual.get(sum).get(i), 0f, g.node(sum).name() + " at " + i);
-            }
-        }
+        ExecutionProfile profile = assertCompiledSameBits(g, feeds, sums, "");
         assertTrue(profile.entries().stream().anyMatch(en -> en.kind().equals(BiasedSums.KIND) && en.runs() == steps), profile.entries().toString());
         ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", feeds);
     }
@@ -246,5 +191,48 @@ class CompiledExecutorTest {
         assertTrue(Double.isFinite(v.output("loss").get(0)), "named outputs are always kept");
         int hidden = g.find("l0/h").orElseThrow().id();
         assertThrows(IllegalStateException.class, () -> v.get(hidden));
+    }
+
+    /** A forward window of a model of embedded tokens (7 of them, embedded in 3), 3 rows, a loss at every step. */
+    private static Graph embeddedWindow(CellType cell, int hidden, int layers, int steps) {
+        var in = new dev.unfold.nn.SequenceModelSpec.Input(dev.unfold.nn.SequenceModelSpec.InputKind.TOKENS, 7, 3);
+        var model = new dev.unfold.nn.SequenceModel(new dev.unfold.nn.SequenceModelSpec(in,
+                new RecurrentSpec(cell, in.networkWidth(), hidden, layers, RecurrentSpec.Directions.ONE),
+                new dev.unfold.nn.SequenceModelSpec.Output(dev.unfold.nn.SequenceModelSpec.OutputKind.CLASSES, 7)));
+        boolean[] lossAt = new boolean[steps];
+        java.util.Arrays.fill(lossAt, true);
+        return dev.unfold.window.WindowGraph.build(model, 3, lossAt, DType.F32, dev.unfold.window.WindowGraph.Mode.FORWARD).graph();
+    }
+
+    /** Random feeds for {@code g}, with tokens drawn from {@code seed} for each step's input and target. */
+    private static java.util.Map<String, dev.unfold.tensor.Tensor> tokenFeeds(Graph g, int steps, long seed) {
+        var feeds = Fixtures.randomFeeds(g, Fixtures.rng());
+        dev.unfold.tensor.Rng rng = new dev.unfold.tensor.Rng(seed);
+        for (int t = 0; t < steps; t++) {
+            feeds.put("in[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(7)));
+            feeds.put("target[" + t + "]", dev.unfold.tensor.Tensor.generate(DType.F32, dev.unfold.tensor.Shape.of(3), i -> rng.nextInt(7)));
+        }
+        return feeds;
+    }
+
+    /**
+     * Runs {@code g} compiled (with the loss and {@code ids} kept) and interpreted; the values of {@code ids} agree bit
+     * for bit ({@code context} begins the message of one that does not). Returns the compiled run's profile.
+     */
+    private static ExecutionProfile assertCompiledSameBits(Graph g, java.util.Map<String, dev.unfold.tensor.Tensor> feeds, java.util.List<Integer> ids,
+            String context) {
+        Values expected = Interpreter.run(g, Feeds.byLabel(g, feeds));
+        Set<Integer> keep = new java.util.HashSet<>(ids);
+        keep.add(g.output("loss").id());
+        ExecutionProfile profile = new ExecutionProfile();
+        Values actual = CompiledExecutor.profiling(profile).run(g, Feeds.byLabel(g, feeds), keep);
+        for (int id : ids) {
+            dev.unfold.tensor.Tensor e = expected.get(id);
+            dev.unfold.tensor.Tensor a = actual.get(id);
+            for (int i = 0; i < e.size(); i++) {
+                assertEquals((float) e.get(i), (float) a.get(i), 0f, context + g.node(id).name() + " at " + i);
+            }
+        }
+        return profile;
     }
 }
