@@ -20,9 +20,10 @@ import java.util.TreeMap;
 /**
  * A float32 graph compiled once and run many times: dead nodes dropped, products grouped
  * ({@link MatMulGroups}), units scheduled in dependence order, and every value given a buffer that is
- * reused once the value's last reader has run. Values asked to be kept survive the run as tensors; values
- * given a {@link Sink} are computed in the sink's arrays instead of buffers of the program's own (a kept value
- * has a buffer no other value shares, so the sink's array can stand in for it). One run at a time.
+ * reused once the value's last reader has run (an element-wise value in place over an input it reads last).
+ * Values asked to be kept survive the run as tensors; values given a {@link Sink} are computed in the sink's
+ * arrays instead of buffers of the program's own (a kept value has a buffer no other value shares, so the
+ * sink's array can stand in for it). One run at a time.
  */
 final class Program {
     private final Graph graph;
@@ -91,7 +92,7 @@ final class Program {
         List<Unit> schedule = schedule(g, units);
         int[] physical = new int[g.size()];
         Arrays.fill(physical, -1);
-        float[][] buffers = plan(g, schedule, kept, inSink, physical, pool);
+        float[][] buffers = plan(g, schedule, kept, inSink, physical, pool, sameIndexInputs(g, schedule));
         int projected = (int) hoisted.stream().filter(group -> group.get(0).kind().equals(MatMulGroups.PROJECTED)).count();
         return new Program(g, schedule, physical, buffers, kept, inSink, hoisted.size(), projected, accumulations.size(), profile, pool);
     }
@@ -233,11 +234,14 @@ final class Program {
     /**
      * Gives every written value a buffer by its lifetime, from its unit to its last reader's (greedy by size: the
      * largest values first, each into the first buffer free over its whole lifetime, else a new one of its size
-     * from {@code pool}), so a step's narrow values take the room of wide ones dead before or born after them.
+     * from {@code pool}), so a step's narrow values take the room of wide ones dead before or born after them. An
+     * element-wise value first takes the buffer of an input of its shape that its unit reads last, when that is free
+     * until the value dies: it is computed in place ({@link #donated}).
      * A kept value has a buffer no other value shares, and one a sink holds has none (the sink's array is its
      * buffer). Instructions read and write values by their shapes' sizes, never by their buffers' lengths.
      */
-    private static float[][] plan(Graph g, List<Unit> schedule, boolean[] kept, boolean[] inSink, int[] physical, BufferPool shared) {
+    private static float[][] plan(Graph g, List<Unit> schedule, boolean[] kept, boolean[] inSink, int[] physical, BufferPool shared,
+            Map<Integer, int[]> sameIndex) {
         int[] born = new int[g.size()];
         int[] dies = new int[g.size()];
         Arrays.fill(born, -1);
@@ -267,7 +271,15 @@ final class Program {
         for (int w : values) {
             int size = g.node(w).shape().size();
             int from = kept[w] ? 0 : born[w];
-            int b = kept[w] ? -1 : firstFree(byCapacity.tailMap(size, true), busy, from, dies[w]);
+            int b = kept[w] ? -1 : donated(w, sameIndex.get(w), born, dies, kept, physical, busy);
+            if (b >= 0) {
+                if (dies[w] > born[w]) {
+                    busy.get(b).add(born[w] + 1, dies[w]);
+                }
+                physical[w] = b;
+                continue;
+            }
+            b = kept[w] ? -1 : firstFree(byCapacity.tailMap(size, true), busy, from, dies[w]);
             if (b < 0) {
                 b = buffers.size();
                 buffers.add(shared.get(size, ofSize.merge(size, 1, Integer::sum) - 1));
@@ -278,6 +290,47 @@ final class Program {
             physical[w] = b;
         }
         return buffers.toArray(float[][]::new);
+    }
+
+    /**
+     * The buffer of an input of {@code w}'s unit that the unit reads last and at the index it writes (an element-wise
+     * op), free after the unit until {@code w} dies: {@code w} is computed in place over it, and a step's chain of
+     * element-wise values keeps to the same few buffers, which stay in cache. -1 when there is none.
+     */
+    private static int donated(int w, int[] inputs, int[] born, int[] dies, boolean[] kept, int[] physical, List<Lifetimes> busy) {
+        if (inputs == null || dies[w] == Integer.MAX_VALUE) {
+            return -1;
+        }
+        for (int d : inputs) {
+            int b = physical[d];
+            if (b >= 0 && !kept[d] && born[d] >= 0 && dies[d] == born[w] && (dies[w] == born[w] || busy.get(b).free(born[w] + 1, dies[w]))) {
+                return b;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * For each value an element-wise unit writes, the inputs of its shape: the unit reads each at the index it
+     * writes ({@code out[i]} from {@code x[i]}, a bias row or column beside), so it may write over one of them.
+     */
+    private static Map<Integer, int[]> sameIndexInputs(Graph g, List<Unit> schedule) {
+        Map<Integer, int[]> inputs = new HashMap<>();
+        for (Unit u : schedule) {
+            if (u.writes().length != 1 || u.covers().length != 1 || u.covers()[0] != u.writes()[0]) {
+                continue;
+            }
+            Node n = g.node(u.writes()[0]);
+            if (n.op() instanceof dev.unfold.op.Tanh || n.op() instanceof dev.unfold.op.Sigmoid || n.op() instanceof dev.unfold.op.Relu
+                    || n.op() instanceof dev.unfold.op.Step || n.op() instanceof dev.unfold.op.Affine || n.op() instanceof dev.unfold.op.Add
+                    || n.op() instanceof dev.unfold.op.Mul) {
+                int[] same = n.inputs().stream().distinct().filter(i -> g.node(i).shape().equals(n.shape())).mapToInt(Integer::intValue).toArray();
+                if (same.length > 0) {
+                    inputs.put(n.id(), same);
+                }
+            }
+        }
+        return inputs;
     }
 
     /** The first buffer, the smallest first, free over [from, to], or -1. */
