@@ -58,7 +58,10 @@ final class BiasedSums {
         return !covered[value.id()] || written.contains(value.id());
     }
 
-    /** {@code p + (y + b)} with the biased term on the right, or {@code (y + b) + p} on the left: the graph's order. */
+    /**
+     * {@code p + (y + b)}, or {@code (y + b) + p} with the biased term on the left: one loop for both, a float sum of two
+     * operands being the same whichever comes first.
+     */
     private static Unit oneBiased(Graph g, Node sum, Node term, boolean termOnLeft, Map<Long, ElementwiseLowerings.TiledRow> rows) {
         int o = sum.id();
         int p = sum.inputs().get(termOnLeft ? 1 : 0);
@@ -66,15 +69,7 @@ final class BiasedSums {
         int b = term.inputs().get(1);
         int size = sum.shape().size();
         ElementwiseLowerings.TiledRow tiled = ElementwiseLowerings.tiled(rows, b, size, sum.shape().dim(-1));
-        Instruction ins = termOnLeft ? v -> {
-            float[] x = v[p];
-            float[] t = v[y];
-            float[] by = tiled.of(v[b]);
-            float[] z = v[o];
-            for (int i = 0; i < size; i++) {
-                z[i] = (t[i] + by[i]) + x[i];
-            }
-        } : v -> {
+        Instruction ins = v -> {
             float[] x = v[p];
             float[] t = v[y];
             float[] by = tiled.of(v[b]);

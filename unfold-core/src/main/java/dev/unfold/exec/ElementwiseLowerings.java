@@ -14,6 +14,19 @@ final class ElementwiseLowerings {
     private ElementwiseLowerings() {
     }
 
+    /** The ops lowered here, each of whose loops reads {@code x[i]} of an input of the output's shape before it writes {@code out[i]}. */
+    private static final java.util.Set<Class<? extends dev.unfold.op.Op>> SAME_INDEX = java.util.Set.of(dev.unfold.op.Add.class,
+            dev.unfold.op.Mul.class, Affine.class, dev.unfold.op.Tanh.class, dev.unfold.op.Sigmoid.class, dev.unfold.op.Relu.class,
+            dev.unfold.op.Step.class);
+
+    /**
+     * Whether {@code n}'s lowering reads each input of {@code n}'s shape at the index it writes (a broadcast operand,
+     * a bias row or column, beside it), so that the output may be computed in place over such an input.
+     */
+    static boolean readsAtWrittenIndex(Node n) {
+        return SAME_INDEX.contains(n.op().getClass());
+    }
+
     static Instruction add(Node n, Lowering.Context c) {
         Instruction bias = biasAdd(n, c);
         return bias != null ? bias : binary(n, c, true);

@@ -312,7 +312,7 @@ final class Program {
 
     /**
      * For each value an element-wise unit writes, the inputs of its shape: the unit reads each at the index it
-     * writes ({@code out[i]} from {@code x[i]}, a bias row or column beside), so it may write over one of them.
+     * writes ({@link ElementwiseLowerings#readsAtWrittenIndex}), so it may write over one of them.
      */
     private static Map<Integer, int[]> sameIndexInputs(Graph g, List<Unit> schedule) {
         Map<Integer, int[]> inputs = new HashMap<>();
@@ -321,9 +321,7 @@ final class Program {
                 continue;
             }
             Node n = g.node(u.writes()[0]);
-            if (n.op() instanceof dev.unfold.op.Tanh || n.op() instanceof dev.unfold.op.Sigmoid || n.op() instanceof dev.unfold.op.Relu
-                    || n.op() instanceof dev.unfold.op.Step || n.op() instanceof dev.unfold.op.Affine || n.op() instanceof dev.unfold.op.Add
-                    || n.op() instanceof dev.unfold.op.Mul) {
+            if (ElementwiseLowerings.readsAtWrittenIndex(n)) {
                 int[] same = n.inputs().stream().distinct().filter(i -> g.node(i).shape().equals(n.shape())).mapToInt(Integer::intValue).toArray();
                 if (same.length > 0) {
                     inputs.put(n.id(), same);
