@@ -1,11 +1,11 @@
 #!/bin/bash
 # The machine's ceilings, for the roofline in docs/PERFORMANCE.md: the cores' float32 FMA peak (tools/bench/fma_peak.c,
-# 16 independent chains of 512-bit FMAs per thread, on 1 and 2 threads) and sgemm GFLOP/s on two threads at large
+# 16 independent chains of FMAs per thread on the widest vectors the cores have, on 1 and 2 threads) and sgemm GFLOP/s on two threads at large
 # sizes with oneDNN and OpenBLAS (JMH, unfold-bench; build it first with `mvn -B -DskipTests package`).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 mkdir -p "$root/target"
-gcc -O3 -mavx512f -mfma -pthread -o "$root/target/fma_peak" "$root/tools/bench/fma_peak.c"
+gcc -O3 -march=native -pthread -o "$root/target/fma_peak" "$root/tools/bench/fma_peak.c"
 "$root/target/fma_peak" 1 3
 "$root/target/fma_peak" 2 3
 java -jar "$root/unfold-bench/target/unfold-benchmarks.jar" "GemmBenchmark.(openBlasDirectCeiling|oneDnnDirect)$" \

@@ -125,6 +125,20 @@ public class GemmBenchmark {
         return dc;
     }
 
+    /** {@code dnnl_sgemm(T, N)}: A stored (k × m) and read transposed, the weight-gradient product without the matmul primitive. */
+    @Benchmark
+    public FloatBuffer oneDnnDirectLeftTransposed() {
+        dnnl.dnnl_sgemm((byte) 'T', (byte) 'N', m, n, k, 1f, da, m, db, n, 1f, dc, n);
+        return dc;
+    }
+
+    /** OpenBLAS's {@code sgemm(T, N)}, A stored (k × m). */
+    @Benchmark
+    public FloatBuffer openBlasDirectLeftTransposed() {
+        openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasTrans, openblas.CblasNoTrans, m, n, k, 1f, da, m, db, n, 1f, dc, n);
+        return dc;
+    }
+
     /** {@code dnnl_sgemm} with B transposed (stored n × k), which repacks B on every call. */
     @Benchmark
     public FloatBuffer oneDnnDirectTransposed() {
