@@ -22,6 +22,8 @@ public final class DnnlGemm extends DirectBufferGemm {
     private final OpenMpThreads threads = new OpenMpThreads();
     private volatile PrepackedProducts prepacked;
     private final LeftTransposedProducts leftTransposed = new LeftTransposedProducts();
+    /** oneDNN's ISA here, once asked (0 before: a benign race, every thread reads the same answer). */
+    private int effectiveIsa;
 
     @Override
     public String name() {
@@ -51,7 +53,7 @@ public final class DnnlGemm extends DirectBufferGemm {
     protected void cblasSgemm(boolean transA, boolean transB, int m, int n, int k, FloatBuffer a, int lda, FloatBuffer b, int ldb, float beta,
             FloatBuffer c, int ldc) {
         boolean bf16 = Gemm.precision() == Gemm.Precision.BF16;
-        if ((beta == 0f || beta == 1f) && LeftTransposedProducts.applies(transA, transB, m, n, k, lda, ldb, ldc, bf16)) {
+        if ((beta == 0f || beta == 1f) && LeftTransposedProducts.applies(transA, transB, m, n, k, lda, ldb, ldc, bf16, avx512())) {
             leftTransposed.run(m, n, k, a, b, c, beta == 1f, bf16);
             return;
         }
@@ -99,6 +101,16 @@ public final class DnnlGemm extends DirectBufferGemm {
     public boolean supportsBf16() {
         int isa = dnnl.dnnl_get_effective_cpu_isa();
         return (isa & dnnl.dnnl_cpu_isa_avx512_core_bf16) == dnnl.dnnl_cpu_isa_avx512_core_bf16;
+    }
+
+    /** Whether oneDNN runs AVX-512 kernels here (its ISAs are supersets of the ones below them), asked once. */
+    private boolean avx512() {
+        int isa = effectiveIsa;
+        if (isa == 0) {
+            isa = dnnl.dnnl_get_effective_cpu_isa();
+            effectiveIsa = isa;
+        }
+        return (isa & dnnl.dnnl_cpu_isa_avx512_core) == dnnl.dnnl_cpu_isa_avx512_core;
     }
 
     private PrepackedProducts products() {

@@ -16,25 +16,33 @@ import org.bytedeco.javacpp.LongPointer;
 /**
  * Products {@code C = Aᵀ B (+ C)} with {@code Aᵀ} at least twice as tall as {@code B} is wide, over many rows: a
  * weight gradient summed over a window's steps ({@code Gᵀ X}, 4H gate gradients against H inputs). oneDNN's matmul
- * primitive, reading {@code A} transposed in place, runs them faster than its {@code sgemm(T, N)}: 1024 × 256 over
- * 1,024 rows at about 105 GFLOP/s on one thread against 75-83, 2048 × 512 over 512 rows 97-106 against 85-88; the
- * same at 64 rows and fewer, and slower where the output is wide (docs/PERFORMANCE.md).
+ * primitive, reading {@code A} transposed in place, runs them faster than its {@code sgemm(T, N)} on AVX-512 cores:
+ * 1024 × 256 over 1,024 rows at about 105 GFLOP/s on one thread against 75-83, 2048 × 512 over 512 rows 97-106
+ * against 85-88; the same at 64 rows and fewer, and slower where the output is wide. On cores with AVX2 and no
+ * AVX-512 the primitive still wins up to 256 columns (1024 × 256 over 1,024 rows 58-61 GFLOP/s against 38), but
+ * {@code sgemm(T, N)} wins from 512 (2048 × 512 over 512 to 2,048 rows 81-85 against 60-77), so those stay there
+ * (docs/PERFORMANCE.md).
  *
  * <p>Primitives are made per calling thread and shape and kept (at most {@link #KEPT} per thread).
  */
 final class LeftTransposedProducts {
     /** The fewest rows summed over (k) for the primitive. */
     static final int MIN_DEPTH = 256;
+    /** On cores without AVX-512, the narrowest output (n) that stays on {@code sgemm(T, N)}. */
+    static final int AVX2_SGEMM_FROM_COLUMNS = 512;
     private static final int KEPT = 32;
     private static final engine ENGINE = new engine(engine.kind.cpu, 0);
     private final ThreadLocal<ThreadPrimitives<Shape, Product>> mine = ThreadLocal.withInitial(() -> new ThreadPrimitives<>(ENGINE, KEPT, Product::new));
 
     /**
-     * Whether {@code op(A) op(B)} (m × n over k, leading dimensions as stored) goes to the primitive: in bfloat16 every
-     * such product of more than one row does.
+     * Whether {@code op(A) op(B)} (m × n over k, leading dimensions as stored) goes to the primitive, on cores with
+     * AVX-512 or without: in bfloat16 every such product of more than one row does.
      */
-    static boolean applies(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc, boolean bf16) {
-        return transA && !transB && lda == m && ldb == n && ldc == n && (bf16 ? m > 1 : m >= 2 * n && k >= MIN_DEPTH);
+    static boolean applies(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc, boolean bf16, boolean avx512) {
+        if (!(transA && !transB && lda == m && ldb == n && ldc == n)) {
+            return false;
+        }
+        return bf16 ? m > 1 : m >= 2 * n && k >= MIN_DEPTH && (avx512 || n < AVX2_SGEMM_FROM_COLUMNS);
     }
 
     /** {@code c = aᵀ b (+ c)}: a stored (k × m), b (k × n), c (m × n); with {@code bf16} both rounded to bfloat16 first. */

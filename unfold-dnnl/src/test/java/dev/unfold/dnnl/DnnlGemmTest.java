@@ -1,6 +1,7 @@
 package dev.unfold.dnnl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unfold.kernel.Gemm;
@@ -39,6 +40,42 @@ class DnnlGemmTest extends GemmBackendContract {
             for (int i = 0; i < c.length; i++) {
                 assertEquals(expected[i], c[i], 1e-4, "on " + threads + " threads per product, at " + i);
             }
+        }
+    }
+
+    /**
+     * A weight gradient {@code Gᵀ X} goes to the matmul primitive when it is tall and deep, except, on cores without
+     * AVX-512, from 512 columns on, where oneDNN's sgemm(T, N) is the faster.
+     */
+    @Test
+    void wideWeightGradientsStayOnSgemmWithoutAvx512() {
+        assertTrue(LeftTransposedProducts.applies(true, false, 2048, 512, 512, 2048, 512, 512, false, true), "2048 x 512 on AVX-512");
+        assertFalse(LeftTransposedProducts.applies(true, false, 2048, 512, 512, 2048, 512, 512, false, false), "2048 x 512 on AVX2");
+        assertTrue(LeftTransposedProducts.applies(true, false, 1024, 256, 1024, 1024, 256, 256, false, false), "1024 x 256 on AVX2");
+        assertTrue(LeftTransposedProducts.applies(true, false, 1024, 256, 1024, 1024, 256, 256, false, true), "1024 x 256 on AVX-512");
+        assertFalse(LeftTransposedProducts.applies(true, false, 1024, 256, 128, 1024, 256, 256, false, true), "too shallow");
+        assertFalse(LeftTransposedProducts.applies(false, false, 1024, 256, 1024, 1024, 256, 256, false, true), "not transposed");
+        assertTrue(LeftTransposedProducts.applies(true, false, 2048, 512, 512, 2048, 512, 512, true, true), "bfloat16");
+    }
+
+    /** The product of a wide weight gradient, on whichever kernel the cores choose, is the plain kernel's. */
+    @Test
+    void aWideWeightGradientEqualsThePlainKernel() {
+        int m = 2048;
+        int n = 512;
+        int k = 512;
+        java.util.Random rng = new java.util.Random(5);
+        float[] a = Fixtures.centred(rng, k * m);
+        float[] b = Fixtures.centred(rng, k * n);
+        float[] expected = Fixtures.centred(rng, m * n);
+        float[] c = expected.clone();
+        new dev.unfold.kernel.JavaGemm().sgemm(Gemm.Op.T, Gemm.Op.N, m, n, k, a, b, expected, true);
+        Gemm.withThreads(1, () -> {
+            new DnnlGemm().sgemm(Gemm.Op.T, Gemm.Op.N, m, n, k, a, b, c, true);
+            return c;
+        });
+        for (int i = 0; i < c.length; i++) {
+            assertEquals(expected[i], c[i], 1e-3, "at " + i);
         }
     }
 
