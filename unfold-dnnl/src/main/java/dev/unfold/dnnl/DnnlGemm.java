@@ -74,7 +74,9 @@ public final class DnnlGemm extends DirectBufferGemm {
      * A parameter read transposed goes to {@link PrepackedProducts} up to its tallest product, and at one row to the
      * operand's {@link TransposedCopy}: sgemm would lay the operand out anew on every call, these once per update of the
      * parameter, however few products a run makes of it (the hoisted decoder of a batch-1 model, one per window:
-     * inference of rnn_h100_b1_t25 ran 1.3x faster, training as fast; docs/PERFORMANCE.md). The rest go to sgemm.
+     * inference of rnn_h100_b1_t25 ran 1.3x faster, training as fast; docs/PERFORMANCE.md). A parameter read as stored
+     * is prepacked too on cores without AVX-512 when the product is 512 columns wide or more (a backward step's
+     * {@code δz · W_hh} at lstm_h512), where sgemm runs slower than the prepacked primitive. The rest go to sgemm.
      * In bfloat16 every product of a parameter of more than one row is prepacked, read as stored or transposed.
      */
     @Override
@@ -84,8 +86,15 @@ public final class DnnlGemm extends DirectBufferGemm {
             products().run(operand, opA, opB, m, n, k, a, c, accumulate, true);
             return true;
         }
-        if (opB != Gemm.Op.T || m > PrepackedProducts.MAX_ROWS) {
+        if (m > PrepackedProducts.MAX_ROWS) {
             return false;
+        }
+        if (opB == Gemm.Op.N) {
+            if (!PrepackedProducts.takesStored(m, n, avx512())) {
+                return false;
+            }
+            products().run(operand, opA, opB, m, n, k, a, c, accumulate, false);
+            return true;
         }
         if (m == 1) {
             FloatBuffer transposed = operand.layout(new TransposedCopy.Key(n, k), key -> new TransposedCopy((TransposedCopy.Key) key)).current(operand);

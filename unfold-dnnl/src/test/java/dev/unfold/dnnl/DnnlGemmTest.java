@@ -58,6 +58,41 @@ class DnnlGemmTest extends GemmBackendContract {
         assertTrue(LeftTransposedProducts.applies(true, false, 2048, 512, 512, 2048, 512, 512, true, true), "bfloat16");
     }
 
+    /** A parameter read as stored is prepacked only without AVX-512, from 512 columns, over 2 to 512 rows. */
+    @Test
+    void aStoredParameterIsPrepackedOnlyWideAndWithoutAvx512() {
+        assertTrue(PrepackedProducts.takesStored(32, 512, false), "32 x 512 on AVX2");
+        assertFalse(PrepackedProducts.takesStored(32, 512, true), "32 x 512 on AVX-512");
+        assertFalse(PrepackedProducts.takesStored(16, 256, false), "16 x 256 on AVX2");
+        assertFalse(PrepackedProducts.takesStored(1, 512, false), "one row");
+        assertFalse(PrepackedProducts.takesStored(1024, 512, false), "taller than prepacking pays");
+    }
+
+    /** {@code x · W} with W a parameter read as stored equals the plain kernel, on whichever path the cores take. */
+    @Test
+    void aStoredParameterProductEqualsThePlainKernel() {
+        int m = 32;
+        int n = 512;
+        int k = 2048;
+        java.util.Random rng = new java.util.Random(7);
+        float[] a = Fixtures.centred(rng, m * k);
+        float[] w = Fixtures.centred(rng, k * n);
+        float[] expected = new float[m * n];
+        new dev.unfold.kernel.JavaGemm().sgemm(Gemm.Op.N, Gemm.Op.N, m, n, k, a, w, expected, false);
+        DnnlGemm gemm = new DnnlGemm();
+        Gemm.OperandCache cache = new Gemm.OperandCache();
+        for (boolean accumulate : new boolean[] {false, true}) {
+            float[] c = Gemm.withThreads(1, () -> {
+                float[] out = accumulate ? expected.clone() : new float[m * n];
+                gemm.sgemmImmutableB(cache, Gemm.Op.N, Gemm.Op.N, m, n, k, a, w, out, accumulate);
+                return out;
+            });
+            for (int i = 0; i < c.length; i++) {
+                assertEquals(accumulate ? 2 * expected[i] : expected[i], c[i], 2e-3, (accumulate ? "accumulated" : "") + " at " + i);
+            }
+        }
+    }
+
     /** The product of a wide weight gradient, on whichever kernel the cores choose, is the plain kernel's. */
     @Test
     void aWideWeightGradientEqualsThePlainKernel() {
