@@ -29,7 +29,7 @@ public final class DnnlGemm extends DirectBufferGemm {
     public String name() {
         dnnl_version_t v = dnnl.dnnl_version();
         int perProduct = threads.perProduct();
-        return "onednn " + v.major() + "." + v.minor() + "." + v.patch() + ", kernels compiled for " + isaName(dnnl.dnnl_get_effective_cpu_isa()) + " ("
+        return "onednn " + v.major() + "." + v.minor() + "." + v.patch() + ", kernels compiled for " + isaName(effectiveIsa()) + " ("
                 + (perProduct > 0 ? perProduct + (perProduct == 1 ? " thread" : " threads") : "OpenMP's threads") + " per product)";
     }
 
@@ -105,21 +105,30 @@ public final class DnnlGemm extends DirectBufferGemm {
         return true;
     }
 
-    /** Where the cores have bfloat16 instructions (AVX512-BF16, or AMX): oneDNN's ISAs are supersets of the ones below them. */
+    /** Where the cores have bfloat16 instructions (AVX512-BF16, or AMX). */
     @Override
     public boolean supportsBf16() {
-        int isa = dnnl.dnnl_get_effective_cpu_isa();
-        return (isa & dnnl.dnnl_cpu_isa_avx512_core_bf16) == dnnl.dnnl_cpu_isa_avx512_core_bf16;
+        return runs(dnnl.dnnl_cpu_isa_avx512_core_bf16);
     }
 
-    /** Whether oneDNN runs AVX-512 kernels here (its ISAs are supersets of the ones below them), asked once. */
+    /** Whether oneDNN runs AVX-512 kernels here. */
     private boolean avx512() {
+        return runs(dnnl.dnnl_cpu_isa_avx512_core);
+    }
+
+    /** Whether oneDNN's kernels here include {@code wanted}'s: its ISAs are supersets of the ones below them. */
+    private boolean runs(int wanted) {
+        return (effectiveIsa() & wanted) == wanted;
+    }
+
+    /** oneDNN's ISA here, asked once. */
+    private int effectiveIsa() {
         int isa = effectiveIsa;
         if (isa == 0) {
             isa = dnnl.dnnl_get_effective_cpu_isa();
             effectiveIsa = isa;
         }
-        return (isa & dnnl.dnnl_cpu_isa_avx512_core) == dnnl.dnnl_cpu_isa_avx512_core;
+        return isa;
     }
 
     private PrepackedProducts products() {
