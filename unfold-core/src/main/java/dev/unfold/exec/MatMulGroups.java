@@ -38,7 +38,7 @@ final class MatMulGroups {
     static List<List<Unit>> accumulations(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, int maxStack) {
         List<List<Unit>> units = new ArrayList<>();
         for (Node n : g.nodes()) {
-            if (!needed[n.id()] || !(n.op() instanceof Add) || absorbable(g, n, kept)) {
+            if (!needed[n.id()] || covered[n.id()] || !(n.op() instanceof Add) || absorbable(g, n, kept)) {
                 continue;
             }
             List<Integer> inner = new ArrayList<>();

@@ -69,22 +69,24 @@ final class Program {
         g.outputs().values().forEach(k -> kept[k] = true);
         boolean[] needed = needed(g, kept);
         boolean[] covered = new boolean[g.size()];
+        List<Unit> tokenSums = TokenSums.sums(g, needed, kept, covered, maxStack);
         List<List<Unit>> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack);
         List<Unit> placements = PadSums.placements(g, needed, kept, covered);
         Map<Integer, Gemm.OperandCache> caches = new HashMap<>();
         Lowering.Context context = new Lowering.Context(g, caches, new HashMap<>());
         List<List<Unit>> hoisted = MatMulGroups.hoisted(g, needed, kept, covered, maxStack, caches, pool);
         java.util.Set<Integer> written = new java.util.HashSet<>();
-        java.util.stream.Stream.of(accumulations.stream().flatMap(List::stream), placements.stream(), hoisted.stream().flatMap(List::stream))
+        java.util.stream.Stream.of(tokenSums.stream(), accumulations.stream().flatMap(List::stream), placements.stream(), hoisted.stream().flatMap(List::stream))
                 .flatMap(s -> s).forEach(u -> Arrays.stream(u.writes()).forEach(written::add));
         List<Unit> biasedSums = BiasedSums.sums(g, needed, kept, covered, written, context.rows());
-        List<Unit> units = new ArrayList<>();
+        List<Unit> units = new ArrayList<>(tokenSums);
         accumulations.forEach(units::addAll);
         units.addAll(placements);
         hoisted.forEach(units::addAll);
         units.addAll(biasedSums);
+        boolean[] read = stillRead(g, units, needed, kept, covered);
         for (Node n : g.nodes()) {
-            if (needed[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {
+            if (read[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {
                 int[] reads = n.inputs().stream().mapToInt(Integer::intValue).distinct().toArray();
                 units.add(new Unit(n.id(), new int[] {n.id()}, new int[] {n.id()}, reads, Lowerings.of(n, context), n.op().name()));
             }
@@ -155,6 +157,22 @@ final class Program {
             return leaf.value().to(DType.F32).f32();
         }
         return Interpreter.fed(n, leaf, feeds).to(DType.F32).f32();
+    }
+
+    /**
+     * The values still read once the rewrites' units are made: the kept ones, those the units read, and the inputs of
+     * such values not covered by a unit, transitively. A value the rewrites no longer read (an embedding's gathered
+     * rows, when the table is projected and its gradients are summed by token) is not computed.
+     */
+    private static boolean[] stillRead(Graph g, List<Unit> units, boolean[] needed, boolean[] kept, boolean[] covered) {
+        boolean[] read = kept.clone();
+        units.forEach(u -> Arrays.stream(u.reads()).forEach(r -> read[r] = true));
+        for (int id = g.size() - 1; id >= 0; id--) {
+            if (read[id] && needed[id] && !covered[id]) {
+                g.node(id).inputs().forEach(in -> read[in] = true);
+            }
+        }
+        return read;
     }
 
     private static boolean[] needed(Graph g, boolean[] kept) {
