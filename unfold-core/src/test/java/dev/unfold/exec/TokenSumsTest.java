@@ -41,6 +41,22 @@ class TokenSumsTest {
         assertFalse(runs.containsKey("gather"), "no step's embedded rows are gathered: " + runs);
     }
 
+    /** Forward only, the projected table stands for every step's gathered rows, which are not made. */
+    @ParameterizedTest
+    @EnumSource(value = CellType.class, names = {"LSTM", "GRU"})
+    void aForwardRunGathersNoRowsTheProjectedTableStandsFor(CellType cell) {
+        int steps = 4;
+        Graph g = embeddedWindow(cell, 5, 1, steps);
+        Map<String, Tensor> feeds = tokenFeeds(g, steps, 6);
+        ExecutionProfile profile = new ExecutionProfile();
+        Set<Integer> loss = Set.of(g.output("loss").id());
+        double actual = CompiledExecutor.profiling(profile).run(g, Feeds.byLabel(g, feeds), loss).get(g.output("loss").id()).get(0);
+        double expected = Interpreter.run(g, Feeds.byLabel(g, feeds)).get(g.output("loss").id()).get(0);
+        assertEquals(expected, actual, 1e-5 * Math.abs(expected));
+        assertTrue(profile.entries().stream().noneMatch(e -> e.kind().equals("gather")), profile.entries().toString());
+        assertTrue(profile.entries().stream().anyMatch(e -> e.kind().equals(MatMulGroups.PROJECTED)), profile.entries().toString());
+    }
+
     /** 2 steps of 3 rows are fewer rows than the 7 tokens: the per-step products stay. */
     @ParameterizedTest
     @ValueSource(ints = {2})
