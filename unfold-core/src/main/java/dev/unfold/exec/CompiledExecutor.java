@@ -15,7 +15,8 @@ import java.util.stream.IntStream;
 /**
  * The fast path: compiles a float32 graph into a {@link Program} on first use (cached per graph and set
  * of kept values) and runs that on the calling thread. Products of all steps that do not depend on each
- * other run as one GEMM, per-step weight-gradient contributions are summed by one GEMM, GEMMs go to the
+ * other run as one GEMM, per-step weight-gradient contributions are summed by one GEMM, an embedded input's two
+ * gradients are summed per token before their products ({@link TokenSums}), GEMMs go to the
  * fastest backend (oneDNN or OpenBLAS when present), and buffers are planned and reused (the programs of one graph,
  * one per set of kept values, share one pool of them). Float64 graphs
  * run on the {@link Interpreter}. The equivalence tests hold this executor to the interpreter's results.
