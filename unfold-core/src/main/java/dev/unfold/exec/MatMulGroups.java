@@ -37,6 +37,27 @@ final class MatMulGroups {
     /** Finds accumulations, marks what they cover, and returns each one's units. */
     static List<List<Unit>> accumulations(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, int maxStack) {
         List<List<Unit>> units = new ArrayList<>();
+        forEachSum(g, needed, kept, covered, sum -> {
+            List<Integer> leaves = sum.leaves();
+            if (leaves.size() >= 2 && leaves.stream().allMatch(l -> isStackableProduct(g, l, kept)) && sameShapes(g, leaves)) {
+                for (int c : concat(sum.inner(), leaves)) {
+                    covered[c] = true;
+                }
+                units.add(accumulationUnits(g, sum.root(), leaves, maxStack));
+            }
+        });
+        return units;
+    }
+
+    /** A sum the VJP's fan-out accumulation built: its root, its inner adds (the root among them) and the terms it adds. */
+    record Sum(Node root, List<Integer> inner, List<Integer> leaves) {
+    }
+
+    /**
+     * Each sum rooted at a needed add that no other add absorbs, in the graph's order, unless a rewrite has covered its
+     * root by the time it comes (a rewrite taking one sum may take another as a term).
+     */
+    static void forEachSum(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, java.util.function.Consumer<Sum> take) {
         for (Node n : g.nodes()) {
             if (!needed[n.id()] || covered[n.id()] || !(n.op() instanceof Add) || absorbable(g, n, kept)) {
                 continue;
@@ -44,16 +65,8 @@ final class MatMulGroups {
             List<Integer> inner = new ArrayList<>();
             List<Integer> leaves = new ArrayList<>();
             flatten(g, n.id(), kept, inner, leaves, true);
-            if (leaves.size() < 2 || !leaves.stream().allMatch(l -> isStackableProduct(g, l, kept))
-                    || !sameShapes(g, leaves)) {
-                continue;
-            }
-            for (int c : concat(inner, leaves)) {
-                covered[c] = true;
-            }
-            units.add(accumulationUnits(g, n, leaves, maxStack));
+            take.accept(new Sum(n, inner, leaves));
         }
-        return units;
     }
 
     /** Finds hoistable groups among the products not yet covered, marks them, and returns each one's units. */

@@ -23,19 +23,13 @@ final class PadSums {
     /** Finds such sums among the values not yet covered, marks what they cover, and returns their units. */
     static List<Unit> placements(Graph g, boolean[] needed, boolean[] kept, boolean[] covered) {
         List<Unit> units = new ArrayList<>();
-        for (Node n : g.nodes()) {
-            if (!needed[n.id()] || covered[n.id()] || !(n.op() instanceof Add) || MatMulGroups.absorbable(g, n, kept)) {
-                continue;
+        MatMulGroups.forEachSum(g, needed, kept, covered, sum -> {
+            if (placeable(g, sum.root(), sum.leaves(), kept, covered)) {
+                sum.inner().forEach(i -> covered[i] = true);
+                sum.leaves().forEach(l -> covered[l] = true);
+                units.add(unit(g, sum.root(), sum.inner(), sum.leaves()));
             }
-            List<Integer> inner = new ArrayList<>();
-            List<Integer> leaves = new ArrayList<>();
-            MatMulGroups.flatten(g, n.id(), kept, inner, leaves, true);
-            if (placeable(g, n, leaves, kept, covered)) {
-                inner.forEach(i -> covered[i] = true);
-                leaves.forEach(l -> covered[l] = true);
-                units.add(unit(g, n, inner, leaves));
-            }
-        }
+        });
         return units;
     }
 

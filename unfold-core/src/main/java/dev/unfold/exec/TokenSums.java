@@ -45,44 +45,39 @@ final class TokenSums {
     /** Finds such sums, marks what they cover, and returns the units of each S and its products. */
     static List<Unit> sums(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, int maxStack) {
         Map<Key, List<Taken>> byKey = new LinkedHashMap<>();
-        for (Node n : g.nodes()) {
-            if (!needed[n.id()] || covered[n.id()] || !(n.op() instanceof Add) || MatMulGroups.absorbable(g, n, kept)) {
-                continue;
-            }
-            List<Integer> inner = new ArrayList<>();
-            List<Integer> leaves = new ArrayList<>();
-            MatMulGroups.flatten(g, n.id(), kept, inner, leaves, true);
-            Taken taken = weightGradient(g, n, inner, leaves, kept);
+        MatMulGroups.forEachSum(g, needed, kept, covered, sum -> {
+            Taken taken = weightGradient(g, sum, kept);
             if (taken == null) {
-                taken = tableGradient(g, n, inner, leaves, kept);
+                taken = tableGradient(g, sum, kept);
             }
             if (taken == null) {
-                continue;
+                return;
             }
             Node g0 = g.node(first(taken.pairs()[0]));
-            int vocabulary = taken.weight() ? g.node(taken.factor()).shape().dim(0) : n.shape().dim(0);
+            int vocabulary = taken.weight() ? g.node(taken.factor()).shape().dim(0) : sum.root().shape().dim(0);
             int depth = g0.shape().dim(1);
             int rows = g0.shape().dim(0) * taken.pairs().length;
             if (vocabulary >= rows || (long) vocabulary * depth > maxStack) {
-                continue;
+                return;
             }
             taken.covered().forEach(c -> covered[c] = true);
             List<Long> pairs = Arrays.stream(taken.pairs()).sorted().boxed().toList();
             byKey.computeIfAbsent(new Key(vocabulary, depth, pairs), k -> new ArrayList<>()).add(taken);
-        }
+        });
         List<Unit> units = new ArrayList<>();
         byKey.forEach((key, group) -> units.addAll(units(g, key, group)));
         return units;
     }
 
     /** {@code Σ_t G_tᵀ Gather(E, i_t)}, one E, each product read by the sum alone; else null. */
-    private static Taken weightGradient(Graph g, Node sum, List<Integer> inner, List<Integer> leaves, boolean[] kept) {
+    private static Taken weightGradient(Graph g, MatMulGroups.Sum sum, boolean[] kept) {
+        List<Integer> leaves = sum.leaves();
         if (leaves.size() < 2 || leaves.stream().distinct().count() != leaves.size()) {
             return null;
         }
         long[] pairs = new long[leaves.size()];
         Integer table = null;
-        List<Integer> covered = new ArrayList<>(inner);
+        List<Integer> covered = new ArrayList<>(sum.inner());
         for (int i = 0; i < pairs.length; i++) {
             Node l = g.node(leaves.get(i));
             if (!(l.op() instanceof MatMul mm) || mm.opA() != Gemm.Op.T || mm.opB() != Gemm.Op.N || kept[l.id()] || g.consumers(l.id()).size() != 1) {
@@ -99,21 +94,22 @@ final class TokenSums {
         if (!sameShapes(g, pairs)) {
             return null;
         }
-        return new Taken(sum.id(), covered, pairs, table, true, Gemm.Op.N, g.node(table).shape().dim(1));
+        return new Taken(sum.root().id(), covered, pairs, table, true, Gemm.Op.N, g.node(table).shape().dim(1));
     }
 
     /** {@code Σ_t ScatterAdd(G_t · op(W), i_t)}, one W, each scatter and product read by the next alone; else null. */
-    private static Taken tableGradient(Graph g, Node sum, List<Integer> inner, List<Integer> leaves, boolean[] kept) {
+    private static Taken tableGradient(Graph g, MatMulGroups.Sum sum, boolean[] kept) {
+        List<Integer> leaves = sum.leaves();
         if (leaves.size() < 2 || leaves.stream().distinct().count() != leaves.size()) {
             return null;
         }
         long[] pairs = new long[leaves.size()];
         Integer factor = null;
         Gemm.Op op = null;
-        List<Integer> covered = new ArrayList<>(inner);
+        List<Integer> covered = new ArrayList<>(sum.inner());
         for (int i = 0; i < pairs.length; i++) {
             Node s = g.node(leaves.get(i));
-            if (!(s.op() instanceof ScatterAdd) || kept[s.id()] || g.consumers(s.id()).size() != 1 || !s.shape().equals(sum.shape())) {
+            if (!(s.op() instanceof ScatterAdd) || kept[s.id()] || g.consumers(s.id()).size() != 1 || !s.shape().equals(sum.root().shape())) {
                 return null;
             }
             Node p = g.node(s.inputs().get(0));
@@ -130,7 +126,7 @@ final class TokenSums {
         if (!sameShapes(g, pairs)) {
             return null;
         }
-        return new Taken(sum.id(), covered, pairs, factor, false, op, sum.shape().dim(1));
+        return new Taken(sum.root().id(), covered, pairs, factor, false, op, sum.root().shape().dim(1));
     }
 
     private static boolean sameShapes(Graph g, long[] pairs) {
