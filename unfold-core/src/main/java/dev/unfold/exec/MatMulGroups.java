@@ -51,6 +51,10 @@ final class MatMulGroups {
 
     /** A sum the VJP's fan-out accumulation built: its root, its inner adds (the root among them) and the terms it adds. */
     record Sum(Node root, List<Integer> inner, List<Integer> leaves) {
+        /** Whether it adds two terms or more, none twice: what the rewrites of whole sums take. */
+        boolean ofDistinctTerms() {
+            return leaves.size() >= 2 && leaves.stream().distinct().count() == leaves.size();
+        }
     }
 
     /**

@@ -24,7 +24,7 @@ final class PadSums {
     static List<Unit> placements(Graph g, boolean[] needed, boolean[] kept, boolean[] covered) {
         List<Unit> units = new ArrayList<>();
         MatMulGroups.forEachSum(g, needed, kept, covered, sum -> {
-            if (placeable(g, sum.root(), sum.leaves(), kept, covered)) {
+            if (sum.ofDistinctTerms() && placeable(g, sum.root(), sum.leaves(), kept, covered)) {
                 sum.inner().forEach(i -> covered[i] = true);
                 sum.leaves().forEach(l -> covered[l] = true);
                 units.add(unit(g, sum.root(), sum.inner(), sum.leaves()));
@@ -35,9 +35,6 @@ final class PadSums {
 
     /** Distinct pads, each read by the sum alone, of one axis and length, their ranges disjoint. */
     private static boolean placeable(Graph g, Node sum, List<Integer> leaves, boolean[] kept, boolean[] covered) {
-        if (leaves.size() < 2 || leaves.stream().distinct().count() != leaves.size()) {
-            return false;
-        }
         Pad first = null;
         int[][] ranges = new int[leaves.size()][];
         for (int i = 0; i < leaves.size(); i++) {

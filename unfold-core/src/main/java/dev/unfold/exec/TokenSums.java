@@ -72,7 +72,7 @@ final class TokenSums {
     /** {@code Σ_t G_tᵀ Gather(E, i_t)}, one E, each product read by the sum alone; else null. */
     private static Taken weightGradient(Graph g, MatMulGroups.Sum sum, boolean[] kept) {
         List<Integer> leaves = sum.leaves();
-        if (leaves.size() < 2 || leaves.stream().distinct().count() != leaves.size()) {
+        if (!sum.ofDistinctTerms()) {
             return null;
         }
         long[] pairs = new long[leaves.size()];
@@ -100,7 +100,7 @@ final class TokenSums {
     /** {@code Σ_t ScatterAdd(G_t · op(W), i_t)}, one W, each scatter and product read by the next alone; else null. */
     private static Taken tableGradient(Graph g, MatMulGroups.Sum sum, boolean[] kept) {
         List<Integer> leaves = sum.leaves();
-        if (leaves.size() < 2 || leaves.stream().distinct().count() != leaves.size()) {
+        if (!sum.ofDistinctTerms()) {
             return null;
         }
         long[] pairs = new long[leaves.size()];
@@ -174,7 +174,7 @@ final class TokenSums {
         }
         Instruction all = v -> products.forEach(p -> p.run(v));
         int ready = reads.stream().mapToInt(Integer::intValue).max().getAsInt();
-        units.add(new Unit(Math.max(ready, token), covers.stream().mapToInt(Integer::intValue).toArray(), writes.stream().mapToInt(Integer::intValue).toArray(),
+        units.add(new Unit(ready, covers.stream().mapToInt(Integer::intValue).toArray(), writes.stream().mapToInt(Integer::intValue).toArray(),
                 reads.stream().mapToInt(Integer::intValue).distinct().toArray(), all, PRODUCT));
         return units;
     }
