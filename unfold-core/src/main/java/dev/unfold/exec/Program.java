@@ -79,11 +79,13 @@ final class Program {
         java.util.stream.Stream.of(tokenSums.stream(), accumulations.stream().flatMap(List::stream), placements.stream(), hoisted.stream().flatMap(List::stream))
                 .flatMap(s -> s).forEach(u -> Arrays.stream(u.writes()).forEach(written::add));
         List<Unit> biasedSums = BiasedSums.sums(g, needed, kept, covered, written, context.rows());
+        List<Unit> slopes = ActivationSlopes.slopes(g, needed, kept, covered);
         List<Unit> units = new ArrayList<>(tokenSums);
         accumulations.forEach(units::addAll);
         units.addAll(placements);
         hoisted.forEach(units::addAll);
         units.addAll(biasedSums);
+        units.addAll(slopes);
         boolean[] read = stillRead(g, units, needed, kept, covered);
         for (Node n : g.nodes()) {
             if (read[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {

@@ -85,16 +85,60 @@ public final class Gradients {
     public double globalNorm() {
         double s = 0;
         for (float[] b : f32.values()) {
-            for (float v : b) {
-                s += (double) v * v;
-            }
+            s += sumOfSquares(b);
         }
         for (double[] b : f64.values()) {
-            for (double v : b) {
-                s += v * v;
-            }
+            s += sumOfSquares(b);
         }
         return Math.sqrt(s);
+    }
+
+    /**
+     * Σ x², in double, in eight chains: one chain waits on each add (four cycles), eight keep both adders busy (the
+     * norm of lstm_h256's 350,000 gradients took 0.36 ms a window in one chain).
+     */
+    static double sumOfSquares(float[] x) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double s4 = 0;
+        double s5 = 0;
+        double s6 = 0;
+        double s7 = 0;
+        int i = 0;
+        for (; i + 7 < x.length; i += 8) {
+            s0 += (double) x[i] * x[i];
+            s1 += (double) x[i + 1] * x[i + 1];
+            s2 += (double) x[i + 2] * x[i + 2];
+            s3 += (double) x[i + 3] * x[i + 3];
+            s4 += (double) x[i + 4] * x[i + 4];
+            s5 += (double) x[i + 5] * x[i + 5];
+            s6 += (double) x[i + 6] * x[i + 6];
+            s7 += (double) x[i + 7] * x[i + 7];
+        }
+        for (; i < x.length; i++) {
+            s0 += (double) x[i] * x[i];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    static double sumOfSquares(double[] x) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < x.length; i += 4) {
+            s0 += x[i] * x[i];
+            s1 += x[i + 1] * x[i + 1];
+            s2 += x[i + 2] * x[i + 2];
+            s3 += x[i + 3] * x[i + 3];
+        }
+        for (; i < x.length; i++) {
+            s0 += x[i] * x[i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** Adds {@code g} to the gradient of {@code p}, in place (as gradients summed over the pieces of a window). */

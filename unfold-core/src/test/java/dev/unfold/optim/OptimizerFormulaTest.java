@@ -104,6 +104,27 @@ class OptimizerFormulaTest {
         assertArrayEquals(new double[] {1, 0}, same.copyOf(a).toDoubleArray(), 0);
     }
 
+    /** The norm in eight chains is the norm: float32 gradients of every length against one exact sum. */
+    @Test
+    void theGlobalNormOfLongFloatGradientsIsTheirNorm() {
+        java.util.Random rng = new java.util.Random(5);
+        for (int n : new int[] {1, 7, 8, 9, 1003}) {
+            Parameter a = Parameter.of("a", Shape.of(n), Init.uniform(1), Role.Part.BIAS);
+            Parameter b = Parameter.of("b", Shape.of(3), Init.uniform(1), Role.Part.BIAS);
+            Gradients g = new Gradients(java.util.List.of(a, b), DType.F32);
+            java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+            for (Parameter p : java.util.List.of(a, b)) {
+                float[] x = g.f32(p);
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) rng.nextGaussian();
+                    exact = exact.add(new java.math.BigDecimal((double) x[i] * x[i]));
+                }
+            }
+            double want = Math.sqrt(exact.doubleValue());
+            assertEquals(want, g.globalNorm(), 1e-14 * want, "length " + n);
+        }
+    }
+
     @Test
     void restoringASlotOfAnotherShapeFails() {
         Optimizer opt = new Adam();

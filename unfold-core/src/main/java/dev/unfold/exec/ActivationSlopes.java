@@ -1,0 +1,122 @@
+package dev.unfold.exec;
+
+import dev.unfold.graph.Graph;
+import dev.unfold.graph.Node;
+import dev.unfold.op.Affine;
+import dev.unfold.op.Mul;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The VJPs of σ and tanh from their saved output y, as the ops build them: {@code g ⊙ (y ⊙ (1 − y))} and
+ * {@code g ⊙ (1 − y ⊙ y)}, three element-wise passes each (an LSTM step's backward has five of them). Each is made
+ * in one pass, with the same products and affine map in the same order, so the result is the same bit for bit.
+ * The affine map is the graph's own ({@code 1 − y} is {@code −1·y + 1}); any scale and shift are taken as they are.
+ */
+final class ActivationSlopes {
+    static final String SIGMOID = "σ slope";
+    static final String TANH = "tanh slope";
+
+    private ActivationSlopes() {
+    }
+
+    /** Finds such products among the values not yet covered, marks what they cover, and returns their units. */
+    static List<Unit> slopes(Graph g, boolean[] needed, boolean[] kept, boolean[] covered) {
+        List<Unit> units = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if (!needed[n.id()] || covered[n.id()] || !(n.op() instanceof Mul) || !sameShape(g, n)) {
+                continue;
+            }
+            for (int side = 0; side < 2; side++) {
+                Node grad = g.node(n.inputs().get(1 - side));
+                Node slope = g.node(n.inputs().get(side));
+                if (grad.id() == slope.id() || !inner(g, slope, kept, covered)) {
+                    continue;
+                }
+                Unit u = sigmoid(g, n, grad, slope, kept, covered);
+                u = u != null ? u : tanh(g, n, grad, slope, kept, covered);
+                if (u != null) {
+                    units.add(u);
+                    break;
+                }
+            }
+        }
+        return units;
+    }
+
+    /** {@code slope = y ⊙ a(y)}, {@code a} affine: {@code dx = g ⊙ (y ⊙ (s·y + t))}. */
+    private static Unit sigmoid(Graph g, Node root, Node grad, Node slope, boolean[] kept, boolean[] covered) {
+        if (!(slope.op() instanceof Mul)) {
+            return null;
+        }
+        for (int side = 0; side < 2; side++) {
+            Node y = g.node(slope.inputs().get(1 - side));
+            Node map = g.node(slope.inputs().get(side));
+            if (map.op() instanceof Affine a && map.inputs().get(0) == y.id() && y.id() != map.id() && inner(g, map, kept, covered)
+                    && y.id() != grad.id() && y.shape().equals(root.shape()) && map.shape().equals(root.shape())) {
+                cover(covered, root, slope, map);
+                int o = root.id();
+                int gi = grad.id();
+                int yi = y.id();
+                int size = root.shape().size();
+                float scale = (float) a.scale();
+                float shift = (float) a.shift();
+                Instruction ins = v -> {
+                    float[] dy = v[gi];
+                    float[] out = v[yi];
+                    float[] dx = v[o];
+                    for (int i = 0; i < size; i++) {
+                        float s = out[i];
+                        dx[i] = dy[i] * (s * (scale * s + shift));
+                    }
+                };
+                return new Unit(o, new int[] {o, slope.id(), map.id()}, new int[] {o}, new int[] {gi, yi}, ins, SIGMOID);
+            }
+        }
+        return null;
+    }
+
+    /** {@code slope = a(y ⊙ y)}, {@code a} affine: {@code dx = g ⊙ (s·(y ⊙ y) + t)}. */
+    private static Unit tanh(Graph g, Node root, Node grad, Node slope, boolean[] kept, boolean[] covered) {
+        if (!(slope.op() instanceof Affine a)) {
+            return null;
+        }
+        Node square = g.node(slope.inputs().get(0));
+        if (!(square.op() instanceof Mul) || square.inputs().get(0).intValue() != square.inputs().get(1).intValue()
+                || !inner(g, square, kept, covered) || square.inputs().get(0) == grad.id() || !square.shape().equals(root.shape())) {
+            return null;
+        }
+        cover(covered, root, slope, square);
+        int o = root.id();
+        int gi = grad.id();
+        int yi = square.inputs().get(0);
+        int size = root.shape().size();
+        float scale = (float) a.scale();
+        float shift = (float) a.shift();
+        Instruction ins = v -> {
+            float[] dy = v[gi];
+            float[] out = v[yi];
+            float[] dx = v[o];
+            for (int i = 0; i < size; i++) {
+                float s = out[i];
+                dx[i] = dy[i] * (scale * (s * s) + shift);
+            }
+        };
+        return new Unit(o, new int[] {o, slope.id(), square.id()}, new int[] {o}, new int[] {gi, yi}, ins, TANH);
+    }
+
+    /** A value of the pattern's inside: read by one node alone, not kept, not yet covered. */
+    private static boolean inner(Graph g, Node n, boolean[] kept, boolean[] covered) {
+        return !kept[n.id()] && !covered[n.id()] && g.consumers(n.id()).size() == 1;
+    }
+
+    private static boolean sameShape(Graph g, Node n) {
+        return n.inputs().stream().allMatch(i -> g.node(i).shape().equals(n.shape()));
+    }
+
+    private static void cover(boolean[] covered, Node... nodes) {
+        for (Node n : nodes) {
+            covered[n.id()] = true;
+        }
+    }
+}
