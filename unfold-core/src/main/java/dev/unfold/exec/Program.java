@@ -80,12 +80,14 @@ final class Program {
                 .flatMap(s -> s).forEach(u -> Arrays.stream(u.writes()).forEach(written::add));
         List<Unit> biasedSums = BiasedSums.sums(g, needed, kept, covered, written, context.rows());
         List<Unit> slopes = ActivationSlopes.slopes(g, needed, kept, covered);
+        List<Unit> productSums = ProductSums.sums(g, needed, kept, covered);
         List<Unit> units = new ArrayList<>(tokenSums);
         accumulations.forEach(units::addAll);
         units.addAll(placements);
         hoisted.forEach(units::addAll);
         units.addAll(biasedSums);
         units.addAll(slopes);
+        units.addAll(productSums);
         boolean[] read = stillRead(g, units, needed, kept, covered);
         for (Node n : g.nodes()) {
             if (read[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {
