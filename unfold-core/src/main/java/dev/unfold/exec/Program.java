@@ -81,7 +81,6 @@ final class Program {
         List<Unit> biasedSums = BiasedSums.sums(g, needed, kept, covered, written, context.rows());
         List<Unit> slopes = ActivationSlopes.slopes(g, needed, kept, covered);
         List<Unit> productSums = ProductSums.sums(g, needed, kept, covered);
-        List<Unit> copies = RepeatedValues.copies(g, needed, covered);
         List<Unit> units = new ArrayList<>(tokenSums);
         accumulations.forEach(units::addAll);
         units.addAll(placements);
@@ -89,8 +88,8 @@ final class Program {
         units.addAll(biasedSums);
         units.addAll(slopes);
         units.addAll(productSums);
-        units.addAll(copies);
         boolean[] read = stillRead(g, units, needed, kept, covered);
+        units.addAll(RepeatedValues.copies(g, read, needed, covered));
         for (Node n : g.nodes()) {
             if (read[n.id()] && !covered[n.id()] && !(n.op() instanceof Leaf)) {
                 int[] reads = n.inputs().stream().mapToInt(Integer::intValue).distinct().toArray();

@@ -19,12 +19,15 @@ final class RepeatedValues {
     private RepeatedValues() {
     }
 
-    /** Finds such values among those not yet covered, marks them covered, and returns the units that copy them. */
-    static List<Unit> copies(Graph g, boolean[] needed, boolean[] covered) {
+    /**
+     * Finds such values among those still to be computed on their own (read by a unit or another such value, and not
+     * covered), marks the repeats covered, and returns the units that copy them from the first.
+     */
+    static List<Unit> copies(Graph g, boolean[] read, boolean[] needed, boolean[] covered) {
         Map<Key, Integer> first = new HashMap<>();
         List<Unit> units = new ArrayList<>();
         for (Node n : g.nodes()) {
-            if (!needed[n.id()] || covered[n.id()] || n.op() instanceof Leaf) {
+            if (!read[n.id()] || !needed[n.id()] || covered[n.id()] || n.op() instanceof Leaf) {
                 continue;
             }
             Key key = new Key(n.op(), n.inputs());
