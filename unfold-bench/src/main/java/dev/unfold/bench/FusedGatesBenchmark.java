@@ -62,10 +62,10 @@ public class FusedGatesBenchmark {
         long n = 4 * c;
         stream = new stream(ENGINE);
         SplittableRandom random = new SplittableRandom(15);
-        memory h = filled(new memory(desc(memory.format_tag.ab, m, k), ENGINE), random);
-        memory w = filled(new memory(desc(memory.format_tag.ba, k, n), ENGINE), random);
-        memory bias = filled(new memory(desc(memory.format_tag.ab, 1, n), ENGINE), random);
-        memory row = filled(new memory(desc(memory.format_tag.ab, m, n), ENGINE), random);
+        memory h = NativeMemory.filled(new memory(desc(memory.format_tag.ab, m, k), ENGINE), random);
+        memory w = NativeMemory.filled(new memory(desc(memory.format_tag.ba, k, n), ENGINE), random);
+        memory bias = NativeMemory.filled(new memory(desc(memory.format_tag.ab, 1, n), ENGINE), random);
+        memory row = NativeMemory.filled(new memory(desc(memory.format_tag.ab, m, n), ENGINE), random);
         memory z = new memory(desc(memory.format_tag.ab, m, n), ENGINE);
 
         plain = product(h, w, z, k, n, new primitive_attr(), plainArgs);
@@ -92,7 +92,7 @@ public class FusedGatesBenchmark {
             gateArgs[g] = new IntMemoryMap();
             gate[g] = product(h, wPart, out, k, c, attr, gateArgs[g]);
             gateArgs[g].put(postOpSource(0), new memory(desc(memory.format_tag.ab, 1, c), ENGINE, new FloatPointer(bias.get_data_handle()).position(g * c)));
-            gateArgs[g].put(postOpSource(1), filled(new memory(rowPart, ENGINE), random));
+            gateArgs[g].put(postOpSource(1), NativeMemory.filled(new memory(rowPart, ENGINE), random));
         }
     }
 
@@ -112,14 +112,6 @@ public class FusedGatesBenchmark {
         return dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * (index + 1) | dnnl.DNNL_ARG_SRC_1;
     }
 
-    private static memory filled(memory m, SplittableRandom random) {
-        long n = m.get_desc().get_size() / Float.BYTES;
-        FloatPointer data = new FloatPointer(m.get_data_handle()).capacity(n);
-        for (long i = 0; i < n; i++) {
-            data.put(i, (float) random.nextDouble(-0.1, 0.1));
-        }
-        return m;
-    }
 
     private static memory.desc desc(memory.format_tag tag, long rows, long cols) {
         return new memory.desc(new LongPointer(rows, cols), memory.data_type.f32, tag);

@@ -9,7 +9,6 @@ import org.bytedeco.dnnl.lstm_forward;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.stream;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -102,23 +101,14 @@ public class LstmPrimitiveBenchmark {
         int[] forwardInputs = {dnnl.DNNL_ARG_SRC_LAYER, dnnl.DNNL_ARG_SRC_ITER, dnnl.DNNL_ARG_SRC_ITER_C, dnnl.DNNL_ARG_WEIGHTS_LAYER,
                 dnnl.DNNL_ARG_WEIGHTS_ITER, dnnl.DNNL_ARG_BIAS};
         for (int arg : forwardInputs) {
-            fill(inferenceArgs.get(arg), random);
-            fill(trainingArgs.get(arg), random);
+            NativeMemory.filled(inferenceArgs.get(arg), random);
+            NativeMemory.filled(trainingArgs.get(arg), random);
         }
         for (int arg : new int[] {dnnl.DNNL_ARG_WEIGHTS_LAYER, dnnl.DNNL_ARG_WEIGHTS_ITER, dnnl.DNNL_ARG_DIFF_DST_LAYER}) {
-            fill(backwardArgs.get(arg), random);
+            NativeMemory.filled(backwardArgs.get(arg), random);
         }
         forwardTraining.execute(stream, trainingArgs);
         stream._wait();
-    }
-
-    /** Small values, as a trained model's: uninitialised memory would time denormals and NaNs instead of the kernel. */
-    private static void fill(memory m, SplittableRandom random) {
-        long n = m.get_desc().get_size() / Float.BYTES;
-        FloatPointer data = new FloatPointer(m.get_data_handle()).capacity(n);
-        for (long i = 0; i < n; i++) {
-            data.put(i, (float) random.nextDouble(-0.1, 0.1));
-        }
     }
 
     private static lstm_forward.primitive_desc forward(dnnl.prop_kind kind, memory.desc src, memory.desc state, memory.desc layerWeights,

@@ -8,7 +8,6 @@ import dev.unfold.autodiff.Vjp;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.GraphBuilder;
 import dev.unfold.nn.CellType;
-import dev.unfold.op.Leaf;
 import dev.unfold.op.Var;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Shape;
@@ -16,8 +15,6 @@ import dev.unfold.tensor.Tensor;
 import dev.unfold.tensor.TensorFormat;
 import dev.unfold.testkit.ExecutorEquivalence;
 import dev.unfold.testkit.Fixtures;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -43,7 +40,7 @@ class ActivationSlopesTest {
         Tensor actual = CompiledExecutor.profiling(profile).run(grads.graph(), feeds, Set.of(dx)).get(dx);
         Tensor expected = Interpreter.run(grads.graph(), feeds).get(dx);
         assertEquals(0.0, TensorFormat.maxMixedError(actual, expected), "dx: " + actual + " against " + expected);
-        Map<String, Long> runs = runs(profile);
+        Map<String, Long> runs = ProfiledRuns.of(profile);
         assertEquals(1L, runs.get(ActivationSlopes.SIGMOID), runs.toString());
         assertEquals(1L, runs.get(ActivationSlopes.TANH), runs.toString());
         assertFalse(runs.containsKey("1-x"), "no affine map of its own: " + runs);
@@ -63,7 +60,7 @@ class ActivationSlopesTest {
         ExecutorEquivalence.assertAgrees(new CompiledExecutor(), graph, "loss", feeds);
         ExecutionProfile profile = new ExecutionProfile();
         CompiledExecutor.profiling(profile).run(graph, Feeds.byLabel(graph, feeds), Set.of(graph.output("loss").id()));
-        assertFalse(runs(profile).containsKey(ActivationSlopes.SIGMOID), runs(profile).toString());
+        assertFalse(ProfiledRuns.of(profile).containsKey(ActivationSlopes.SIGMOID), ProfiledRuns.of(profile).toString());
     }
 
     /** Every cell's window: each σ and tanh of every step has its slope in one pass, and the gradients agree. */
@@ -72,29 +69,13 @@ class ActivationSlopesTest {
     void everyStepsActivationsTakeTheirSlopesInOnePass(CellType cell) {
         int steps = 4;
         Graph g = TokenSumsTest.embeddedWindow(cell, 5, 2, steps);
-        Map<String, Tensor> feeds = Fixtures.randomFeeds(g, Fixtures.rng());
-        for (int t = 0; t < steps; t++) {
-            int step = t;
-            feeds.put("in[" + t + "]", Tensor.generate(DType.F32, Shape.of(3), i -> (i + step) % 7));
-            feeds.put("target[" + t + "]", Tensor.generate(DType.F32, Shape.of(3), i -> (2 * i + step) % 7));
-        }
+        Map<String, Tensor> feeds = TokenSumsTest.tokenFeeds(g, steps, 5);
         ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", feeds);
-        Vjp.Gradients grads = Vjp.of(g, "loss");
-        Set<Integer> keep = new HashSet<>();
-        g.nodes().stream().filter(n -> n.is(Leaf.Kind.PARAMETER)).forEach(n -> keep.add(grads.gradOf(n.id())));
-        ExecutionProfile profile = new ExecutionProfile();
-        CompiledExecutor.profiling(profile).run(grads.graph(), Feeds.byLabel(g, feeds), keep);
-        Map<String, Long> runs = runs(profile);
+        Map<String, Long> runs = ProfiledRuns.ofGradients(g, feeds);
         long sigmoids = g.nodes().stream().filter(n -> n.op() instanceof dev.unfold.op.Sigmoid).count();
         long tanhs = g.nodes().stream().filter(n -> n.op() instanceof dev.unfold.op.Tanh).count();
         assertEquals(sigmoids, runs.getOrDefault(ActivationSlopes.SIGMOID, 0L), runs.toString());
         assertEquals(tanhs, runs.getOrDefault(ActivationSlopes.TANH, 0L), runs.toString());
         assertTrue(sigmoids + tanhs > 0);
-    }
-
-    private static Map<String, Long> runs(ExecutionProfile profile) {
-        Map<String, Long> runs = new HashMap<>();
-        profile.entries().forEach(e -> runs.put(e.kind(), e.runs()));
-        return runs;
     }
 }

@@ -14,7 +14,6 @@ import dev.unfold.tensor.Tensor;
 import dev.unfold.tensor.TensorFormat;
 import dev.unfold.testkit.ExecutorEquivalence;
 import dev.unfold.testkit.Fixtures;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -41,8 +40,8 @@ class ProductSumsTest {
         ExecutionProfile profile = new ExecutionProfile();
         Tensor actual = CompiledExecutor.profiling(profile).run(graph, feeds, Set.of(out)).get(out);
         assertEquals(0.0, TensorFormat.maxMixedError(actual, Interpreter.run(graph, feeds).get(out)));
-        assertEquals(1L, runs(profile).get(ProductSums.KIND), runs(profile).toString());
-        assertFalse(runs(profile).containsKey("mul"), runs(profile).toString());
+        assertEquals(1L, ProfiledRuns.of(profile).get(ProductSums.KIND), ProfiledRuns.of(profile).toString());
+        assertFalse(ProfiledRuns.of(profile).containsKey("mul"), ProfiledRuns.of(profile).toString());
         ExecutorEquivalence.assertAgrees(new CompiledExecutor(), graph, "loss", Fixtures.randomFeeds(graph, Fixtures.rng()));
     }
 
@@ -58,7 +57,7 @@ class ProductSumsTest {
         ExecutorEquivalence.assertAgrees(new CompiledExecutor(), graph, "loss", feeds);
         ExecutionProfile profile = new ExecutionProfile();
         CompiledExecutor.profiling(profile).run(graph, Feeds.byLabel(graph, feeds), Set.of(graph.output("loss").id()));
-        assertFalse(runs(profile).containsKey(ProductSums.KIND), runs(profile).toString());
+        assertFalse(ProfiledRuns.of(profile).containsKey(ProductSums.KIND), ProfiledRuns.of(profile).toString());
     }
 
     /** An LSTM's c′ and a GRU's h′, every step, forward and backward. */
@@ -67,21 +66,10 @@ class ProductSumsTest {
     void everyStepsNewStateIsOnePass(CellType cell) {
         int steps = 3;
         Graph g = TokenSumsTest.embeddedWindow(cell, 4, 1, steps);
-        Map<String, Tensor> feeds = Fixtures.randomFeeds(g, Fixtures.rng());
-        for (int t = 0; t < steps; t++) {
-            int step = t;
-            feeds.put("in[" + t + "]", Tensor.generate(DType.F32, Shape.of(3), i -> (i + step) % 7));
-            feeds.put("target[" + t + "]", Tensor.generate(DType.F32, Shape.of(3), i -> (3 * i + step) % 7));
-        }
+        Map<String, Tensor> feeds = TokenSumsTest.tokenFeeds(g, steps, 5);
         ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", feeds);
         ExecutionProfile profile = new ExecutionProfile();
         CompiledExecutor.profiling(profile).run(g, Feeds.byLabel(g, feeds), Set.of(g.output("loss").id()));
-        assertTrue(runs(profile).getOrDefault(ProductSums.KIND, 0L) >= steps, runs(profile).toString());
-    }
-
-    private static Map<String, Long> runs(ExecutionProfile profile) {
-        Map<String, Long> runs = new HashMap<>();
-        profile.entries().forEach(e -> runs.put(e.kind(), e.runs()));
-        return runs;
+        assertTrue(ProfiledRuns.of(profile).getOrDefault(ProductSums.KIND, 0L) >= steps, ProfiledRuns.of(profile).toString());
     }
 }

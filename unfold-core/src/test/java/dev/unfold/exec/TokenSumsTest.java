@@ -15,7 +15,6 @@ import dev.unfold.tensor.Tensor;
 import dev.unfold.testkit.ExecutorEquivalence;
 import dev.unfold.testkit.Fixtures;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +33,7 @@ class TokenSumsTest {
         Graph g = embeddedWindow(cell, 5, 2, steps);
         Map<String, Tensor> feeds = tokenFeeds(g, steps, 3);
         ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", feeds);
-        Map<String, Long> runs = profiled(g, feeds);
+        Map<String, Long> runs = ProfiledRuns.ofGradients(g, feeds);
         assertEquals((long) steps, runs.get(TokenSums.SCATTER), "each step's gate gradients added into S once: " + runs);
         assertEquals(1L, runs.get(TokenSums.PRODUCT), "both gradients from one S: " + runs);
         assertFalse(runs.containsKey("scatter-add"), "no step's input gradient is scattered: " + runs);
@@ -64,7 +63,7 @@ class TokenSumsTest {
         Graph g = embeddedWindow(CellType.LSTM, 4, 1, steps);
         Map<String, Tensor> feeds = tokenFeeds(g, steps, 8);
         ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", feeds);
-        assertFalse(profiled(g, feeds).containsKey(TokenSums.PRODUCT));
+        assertFalse(ProfiledRuns.ofGradients(g, feeds).containsKey(TokenSums.PRODUCT));
     }
 
     /** Repeated tokens sum; a run that fails on a token out of range leaves nothing behind for the next. */
@@ -88,17 +87,6 @@ class TokenSumsTest {
         ExecutorEquivalence.assertAgrees(executor, g, "loss", feeds);
     }
 
-    private static Map<String, Long> profiled(Graph g, Map<String, Tensor> feeds) {
-        Vjp.Gradients grads = Vjp.of(g, "loss");
-        Set<Integer> keep = new HashSet<>();
-        g.nodes().stream().filter(n -> n.is(dev.unfold.op.Leaf.Kind.PARAMETER)).forEach(n -> keep.add(grads.gradOf(n.id())));
-        ExecutionProfile profile = new ExecutionProfile();
-        CompiledExecutor.profiling(profile).run(grads.graph(), Feeds.byLabel(g, feeds), keep);
-        Map<String, Long> runs = new HashMap<>();
-        profile.entries().forEach(e -> runs.put(e.kind(), e.runs()));
-        return runs;
-    }
-
     /** A forward window of a model of embedded tokens (7 of them, embedded in 3), 3 rows, a loss at every step. */
     static Graph embeddedWindow(CellType cell, int hidden, int layers, int steps) {
         var in = new dev.unfold.nn.SequenceModelSpec.Input(dev.unfold.nn.SequenceModelSpec.InputKind.TOKENS, VOCABULARY, 3);
@@ -110,7 +98,8 @@ class TokenSumsTest {
         return dev.unfold.window.WindowGraph.build(model, ROWS, lossAt, DType.F32, dev.unfold.window.WindowGraph.Mode.FORWARD).graph();
     }
 
-    private static Map<String, Tensor> tokenFeeds(Graph g, int steps, long seed) {
+    /** Random feeds, with tokens and targets of the 7-token vocabulary drawn from {@code seed}. */
+    static Map<String, Tensor> tokenFeeds(Graph g, int steps, long seed) {
         Map<String, Tensor> feeds = Fixtures.randomFeeds(g, Fixtures.rng());
         Rng rng = new Rng(seed);
         for (int t = 0; t < steps; t++) {
