@@ -12,7 +12,6 @@ import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.LongPointer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -62,17 +61,17 @@ public class FusedGatesBenchmark {
         long n = 4 * c;
         stream = new stream(ENGINE);
         SplittableRandom random = new SplittableRandom(15);
-        memory h = NativeMemory.filled(new memory(desc(memory.format_tag.ab, m, k), ENGINE), random);
-        memory w = NativeMemory.filled(new memory(desc(memory.format_tag.ba, k, n), ENGINE), random);
-        memory bias = NativeMemory.filled(new memory(desc(memory.format_tag.ab, 1, n), ENGINE), random);
-        memory row = NativeMemory.filled(new memory(desc(memory.format_tag.ab, m, n), ENGINE), random);
-        memory z = new memory(desc(memory.format_tag.ab, m, n), ENGINE);
+        memory h = NativeMemory.filled(new memory(NativeMemory.f32(memory.format_tag.ab, m, k), ENGINE), random);
+        memory w = NativeMemory.filled(new memory(NativeMemory.f32(memory.format_tag.ba, k, n), ENGINE), random);
+        memory bias = NativeMemory.filled(new memory(NativeMemory.f32(memory.format_tag.ab, 1, n), ENGINE), random);
+        memory row = NativeMemory.filled(new memory(NativeMemory.f32(memory.format_tag.ab, m, n), ENGINE), random);
+        memory z = new memory(NativeMemory.f32(memory.format_tag.ab, m, n), ENGINE);
 
         plain = product(h, w, z, k, n, new primitive_attr(), plainArgs);
 
         post_ops sums = new post_ops();
-        sums.append_binary(dnnl.algorithm.binary_add, desc(memory.format_tag.ab, 1, n));
-        sums.append_binary(dnnl.algorithm.binary_add, desc(memory.format_tag.ab, m, n));
+        sums.append_binary(dnnl.algorithm.binary_add, NativeMemory.f32(memory.format_tag.ab, 1, n));
+        sums.append_binary(dnnl.algorithm.binary_add, NativeMemory.f32(memory.format_tag.ab, m, n));
         primitive_attr summedAttr = new primitive_attr();
         summedAttr.set_post_ops(sums);
         summed = product(h, w, z, k, n, summedAttr, summedArgs);
@@ -81,24 +80,24 @@ public class FusedGatesBenchmark {
 
         for (int g = 0; g < 4; g++) {
             post_ops ops = new post_ops();
-            ops.append_binary(dnnl.algorithm.binary_add, desc(memory.format_tag.ab, 1, c));
-            memory.desc rowPart = desc(memory.format_tag.ab, m, c);
+            ops.append_binary(dnnl.algorithm.binary_add, NativeMemory.f32(memory.format_tag.ab, 1, c));
+            memory.desc rowPart = NativeMemory.f32(memory.format_tag.ab, m, c);
             ops.append_binary(dnnl.algorithm.binary_add, rowPart);
             ops.append_eltwise(g == 2 ? dnnl.algorithm.eltwise_tanh : dnnl.algorithm.eltwise_logistic, 0f, 0f);
             primitive_attr attr = new primitive_attr();
             attr.set_post_ops(ops);
-            memory wPart = new memory(desc(memory.format_tag.ba, k, c), ENGINE, new FloatPointer(w.get_data_handle()).position(g * c * k));
-            memory out = new memory(desc(memory.format_tag.ab, m, c), ENGINE);
+            memory wPart = new memory(NativeMemory.f32(memory.format_tag.ba, k, c), ENGINE, new FloatPointer(w.get_data_handle()).position(g * c * k));
+            memory out = new memory(NativeMemory.f32(memory.format_tag.ab, m, c), ENGINE);
             gateArgs[g] = new IntMemoryMap();
             gate[g] = product(h, wPart, out, k, c, attr, gateArgs[g]);
-            gateArgs[g].put(postOpSource(0), new memory(desc(memory.format_tag.ab, 1, c), ENGINE, new FloatPointer(bias.get_data_handle()).position(g * c)));
+            gateArgs[g].put(postOpSource(0), new memory(NativeMemory.f32(memory.format_tag.ab, 1, c), ENGINE, new FloatPointer(bias.get_data_handle()).position(g * c)));
             gateArgs[g].put(postOpSource(1), NativeMemory.filled(new memory(rowPart, ENGINE), random));
         }
     }
 
     /** A matmul of h by w into out, w reordered into the primitive's layout. */
     private matmul product(memory h, memory w, memory out, long k, long n, primitive_attr attr, IntMemoryMap args) {
-        matmul.primitive_desc pd = new matmul.primitive_desc(ENGINE, h.get_desc(), desc(memory.format_tag.any, k, n), out.get_desc(), attr, false);
+        matmul.primitive_desc pd = new matmul.primitive_desc(ENGINE, h.get_desc(), NativeMemory.f32(memory.format_tag.any, k, n), out.get_desc(), attr, false);
         memory packed = new memory(pd.weights_desc(), ENGINE);
         new reorder(w, packed).execute(stream, w, packed);
         stream._wait();
@@ -112,10 +111,6 @@ public class FusedGatesBenchmark {
         return dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * (index + 1) | dnnl.DNNL_ARG_SRC_1;
     }
 
-
-    private static memory.desc desc(memory.format_tag tag, long rows, long cols) {
-        return new memory.desc(new LongPointer(rows, cols), memory.data_type.f32, tag);
-    }
 
     @Benchmark
     public stream product() {

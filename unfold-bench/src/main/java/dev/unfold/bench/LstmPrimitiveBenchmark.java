@@ -9,7 +9,6 @@ import org.bytedeco.dnnl.lstm_forward;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.stream;
-import org.bytedeco.javacpp.LongPointer;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,12 +60,12 @@ public class LstmPrimitiveBenchmark {
         long c = Long.parseLong(p[2]);
         long s = Long.parseLong(p[3]);
         stream = new stream(ENGINE);
-        memory.desc src = desc(memory.format_tag.tnc, t, n, s);
-        memory.desc state = desc(memory.format_tag.ldnc, 1, 1, n, c);
-        memory.desc layerWeights = desc(memory.format_tag.any, 1, 1, s, 4, c);
-        memory.desc iterWeights = desc(memory.format_tag.any, 1, 1, c, 4, c);
-        memory.desc bias = desc(memory.format_tag.ldgo, 1, 1, 4, c);
-        memory.desc dst = desc(memory.format_tag.tnc, t, n, c);
+        memory.desc src = NativeMemory.f32(memory.format_tag.tnc, t, n, s);
+        memory.desc state = NativeMemory.f32(memory.format_tag.ldnc, 1, 1, n, c);
+        memory.desc layerWeights = NativeMemory.f32(memory.format_tag.any, 1, 1, s, 4, c);
+        memory.desc iterWeights = NativeMemory.f32(memory.format_tag.any, 1, 1, c, 4, c);
+        memory.desc bias = NativeMemory.f32(memory.format_tag.ldgo, 1, 1, 4, c);
+        memory.desc dst = NativeMemory.f32(memory.format_tag.tnc, t, n, c);
 
         lstm_forward.primitive_desc infer = forward(dnnl.prop_kind.forward_inference, src, state, layerWeights, iterWeights, bias, dst);
         inference = new lstm_forward(infer);
@@ -128,10 +127,6 @@ public class LstmPrimitiveBenchmark {
         args.put(dnnl.DNNL_ARG_DST_LAYER, new memory(dst, ENGINE));
         args.put(dnnl.DNNL_ARG_DST_ITER, new memory(state, ENGINE));
         args.put(dnnl.DNNL_ARG_DST_ITER_C, new memory(state, ENGINE));
-    }
-
-    private static memory.desc desc(memory.format_tag tag, long... dims) {
-        return new memory.desc(new LongPointer(dims), memory.data_type.f32, tag);
     }
 
     @Benchmark

@@ -3,6 +3,7 @@ package dev.unfold.bench;
 import java.util.SplittableRandom;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
 
 /** oneDNN memory for the benchmarks' operands. */
 final class NativeMemory {
@@ -17,5 +18,10 @@ final class NativeMemory {
             data.put(i, (float) random.nextDouble(-0.1, 0.1));
         }
         return m;
+    }
+
+    /** A float32 memory descriptor of {@code dims} in the layout {@code tag}. */
+    static memory.desc f32(memory.format_tag tag, long... dims) {
+        return new memory.desc(new LongPointer(dims), memory.data_type.f32, tag);
     }
 }
