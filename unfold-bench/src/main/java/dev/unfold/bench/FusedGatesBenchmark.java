@@ -111,7 +111,6 @@ public class FusedGatesBenchmark {
         return dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * (index + 1) | dnnl.DNNL_ARG_SRC_1;
     }
 
-
     @Benchmark
     public stream product() {
         plain.execute(stream, plainArgs);
