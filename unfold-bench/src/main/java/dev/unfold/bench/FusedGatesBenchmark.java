@@ -27,10 +27,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * An LSTM step's gates on oneDNN's matmul primitive, one thread: {@code product} is the per-step {@code h · W_hhᵀ}
  * alone (m × 4c over k, W prepacked), {@code productSummed} the same product with the step's sum as post-ops
- * ({@code + b_hh}, then {@code + (x W_ihᵀ + b_ih)}), and {@code gates} one primitive per gate, each writing its
- * gate's σ or tanh of that sum ({@code W_hh}'s rows of the gate prepacked, the gathered row read in place).
- * What {@code gates} costs over {@code product} is to be set against the passes it saves (the sum, the slices and
- * the activations).
+ * ({@code + b_hh}, then {@code + (x W_ihᵀ + b_ih)}), {@code productBiasedOntoRow} the product with
+ * {@code b_hh} as the primitive's bias, added onto the gathered row already in the output (a sum post-op), and
+ * {@code gates} one primitive per gate, each writing its gate's σ or tanh of that sum ({@code W_hh}'s rows of the
+ * gate prepacked, the gathered row read in place). What {@code gates} costs over {@code product} is to be set
+ * against the passes it saves (the sum, the slices and the activations).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +50,8 @@ public class FusedGatesBenchmark {
     private final IntMemoryMap plainArgs = new IntMemoryMap();
     private matmul summed;
     private final IntMemoryMap summedArgs = new IntMemoryMap();
+    private matmul biasedOnto;
+    private final IntMemoryMap biasedOntoArgs = new IntMemoryMap();
     private final matmul[] gate = new matmul[4];
     private final IntMemoryMap[] gateArgs = new IntMemoryMap[4];
 
@@ -78,6 +81,13 @@ public class FusedGatesBenchmark {
         summedArgs.put(postOpSource(0), bias);
         summedArgs.put(postOpSource(1), row);
 
+        post_ops onto = new post_ops();
+        onto.append_sum();
+        primitive_attr ontoAttr = new primitive_attr();
+        ontoAttr.set_post_ops(onto);
+        memory gathered = NativeMemory.filled(new memory(NativeMemory.f32(memory.format_tag.ab, m, n), ENGINE), random);
+        biasedOnto = product(h, w, bias, gathered, k, n, ontoAttr, biasedOntoArgs);
+
         for (int g = 0; g < 4; g++) {
             post_ops ops = new post_ops();
             ops.append_binary(dnnl.algorithm.binary_add, NativeMemory.f32(memory.format_tag.ab, 1, c));
@@ -97,12 +107,23 @@ public class FusedGatesBenchmark {
 
     /** A matmul of h by w into out, w reordered into the primitive's layout. */
     private matmul product(memory h, memory w, memory out, long k, long n, primitive_attr attr, IntMemoryMap args) {
-        matmul.primitive_desc pd = new matmul.primitive_desc(ENGINE, h.get_desc(), NativeMemory.f32(memory.format_tag.any, k, n), out.get_desc(), attr, false);
+        return product(h, w, null, out, k, n, attr, args);
+    }
+
+    /** The same, plus a bias row when {@code bias} is not null. */
+    private matmul product(memory h, memory w, memory bias, memory out, long k, long n, primitive_attr attr, IntMemoryMap args) {
+        memory.desc anyWeights = NativeMemory.f32(memory.format_tag.any, k, n);
+        matmul.primitive_desc pd = bias == null
+                ? new matmul.primitive_desc(ENGINE, h.get_desc(), anyWeights, out.get_desc(), attr, false)
+                : new matmul.primitive_desc(ENGINE, h.get_desc(), anyWeights, bias.get_desc(), out.get_desc(), attr, false);
         memory packed = new memory(pd.weights_desc(), ENGINE);
         new reorder(w, packed).execute(stream, w, packed);
         stream._wait();
         args.put(dnnl.DNNL_ARG_SRC, h);
         args.put(dnnl.DNNL_ARG_WEIGHTS, packed);
+        if (bias != null) {
+            args.put(dnnl.DNNL_ARG_BIAS, bias);
+        }
         args.put(dnnl.DNNL_ARG_DST, out);
         return new matmul(pd);
     }
@@ -121,6 +142,14 @@ public class FusedGatesBenchmark {
     @Benchmark
     public stream productSummed() {
         summed.execute(stream, summedArgs);
+        stream._wait();
+        return stream;
+    }
+
+    /** The product with its bias row, added onto a row already in the output ({@code z = p + (h Wᵀ + b)}, a sum post-op). */
+    @Benchmark
+    public stream productBiasedOntoRow() {
+        biasedOnto.execute(stream, biasedOntoArgs);
         stream._wait();
         return stream;
     }
