@@ -60,7 +60,8 @@ class ActivationSlopesTest {
         ExecutorEquivalence.assertAgrees(new CompiledExecutor(), graph, "loss", feeds);
         ExecutionProfile profile = new ExecutionProfile();
         CompiledExecutor.profiling(profile).run(graph, Feeds.byLabel(graph, feeds), Set.of(graph.output("loss").id()));
-        assertFalse(ProfiledRuns.of(profile).containsKey(ActivationSlopes.SIGMOID), ProfiledRuns.of(profile).toString());
+        Map<String, Long> runs = ProfiledRuns.of(profile);
+        assertFalse(runs.containsKey(ActivationSlopes.SIGMOID), runs.toString());
     }
 
     /** Every cell's window: each σ and tanh of every step has its slope in one pass, and the gradients agree. */
