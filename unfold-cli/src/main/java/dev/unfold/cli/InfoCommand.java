@@ -1,6 +1,7 @@
 package dev.unfold.cli;
 
 import dev.unfold.kernel.Gemm;
+import dev.unfold.kernel.LstmGateKernels;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,6 +21,8 @@ final class InfoCommand implements Callable<Integer> {
         out.println("cores: " + Runtime.getRuntime().availableProcessors() + ", max heap: " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
         Gemm.backends().report().forEach(line -> out.println("gemm backend " + line));
         out.println("gemm (float32, active): " + Gemm.backends().active().name());
+        LstmGateKernels.found().report().forEach(line -> out.println("lstm gates kernel " + line));
+        out.println("lstm gates (active): " + LstmGateKernels.found().describe());
         out.println("executor: compiled (hoisted input projections, one-GEMM weight gradients, planned buffers); float64 runs interpreted");
         out.println("workers: " + Runtime.getRuntime().availableProcessors()
                 + " (train, eval and bench split a batch into one shard per core, each product on one thread)");

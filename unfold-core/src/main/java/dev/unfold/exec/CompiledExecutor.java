@@ -1,12 +1,15 @@
 package dev.unfold.exec;
 
 import dev.unfold.graph.Graph;
+import dev.unfold.kernel.LstmGateKernels;
+import dev.unfold.kernel.LstmGates;
 import dev.unfold.tensor.DType;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.stream.Collectors;
@@ -28,28 +31,38 @@ public final class CompiledExecutor implements Executor {
     private final Map<Graph, Boolean> singlePrecision = Collections.synchronizedMap(new WeakHashMap<>());
     private final int maxStackedFloats;
     private final ExecutionProfile profile;
+    private final Optional<LstmGates> gates;
 
     /** An executor whose grouped GEMMs stack at most 8 MiB per operand. */
     public CompiledExecutor() {
-        this(MatMulGroups.MAX_STACK, null);
+        this(MatMulGroups.MAX_STACK, null, LstmGateKernels.found().active());
     }
 
     /** An executor whose grouped GEMMs stack at most {@code maxStackedFloats} floats per operand, in chunks of steps beyond. */
     public CompiledExecutor(int maxStackedFloats) {
-        this(maxStackedFloats, null);
+        this(maxStackedFloats, null, LstmGateKernels.found().active());
     }
 
-    private CompiledExecutor(int maxStackedFloats, ExecutionProfile profile) {
+    private CompiledExecutor(int maxStackedFloats, ExecutionProfile profile, Optional<LstmGates> gates) {
         if (maxStackedFloats <= 0) {
             throw new IllegalArgumentException("the stacking limit must be positive, got " + maxStackedFloats);
         }
         this.maxStackedFloats = maxStackedFloats;
         this.profile = profile;
+        this.gates = Objects.requireNonNull(gates);
     }
 
     /** An executor that times every unit it runs into {@code profile}. */
     public static CompiledExecutor profiling(ExecutionProfile profile) {
-        return new CompiledExecutor(MatMulGroups.MAX_STACK, Objects.requireNonNull(profile));
+        return new CompiledExecutor(MatMulGroups.MAX_STACK, Objects.requireNonNull(profile), LstmGateKernels.found().active());
+    }
+
+    /**
+     * An executor that runs LSTM steps' gates on {@code gates} (the Java passes when empty) rather than on the kernel
+     * the process found, timing its units into {@code profile} when that is not null.
+     */
+    public static CompiledExecutor withLstmGates(Optional<LstmGates> gates, ExecutionProfile profile) {
+        return new CompiledExecutor(MatMulGroups.MAX_STACK, profile, gates);
     }
 
     @Override
@@ -77,7 +90,7 @@ public final class CompiledExecutor implements Executor {
         Map<Compiled, Program> compiled = programs.computeIfAbsent(graph, g -> new HashMap<>());
         Program p;
         synchronized (compiled) {
-            p = compiled.computeIfAbsent(new Compiled(all, sink.nodes()), k -> Program.compile(graph, k.values(), k.sunk(), maxStackedFloats, profile, pool));
+            p = compiled.computeIfAbsent(new Compiled(all, sink.nodes()), k -> Program.compile(graph, k.values(), k.sunk(), maxStackedFloats, profile, pool, gates));
         }
         return p.run(feeds, sink);
     }

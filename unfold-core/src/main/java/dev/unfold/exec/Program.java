@@ -3,6 +3,8 @@ package dev.unfold.exec;
 import dev.unfold.graph.Graph;
 import dev.unfold.graph.Node;
 import dev.unfold.kernel.Gemm;
+import dev.unfold.kernel.LstmGateKernels;
+import dev.unfold.kernel.LstmGates;
 import dev.unfold.op.Leaf;
 import dev.unfold.tensor.DType;
 import dev.unfold.tensor.Tensor;
@@ -13,6 +15,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
@@ -57,11 +60,12 @@ final class Program {
     }
 
     static Program compile(Graph g, Set<Integer> keep, int maxStack, ExecutionProfile profile) {
-        return compile(g, keep, Set.of(), maxStack, profile, new BufferPool());
+        return compile(g, keep, Set.of(), maxStack, profile, new BufferPool(), LstmGateKernels.found().active());
     }
 
     /** As {@link #compile(Graph, Set, int, ExecutionProfile)}, its buffers taken from {@code pool}, shared with the graph's other programs. */
-    static Program compile(Graph g, Set<Integer> keep, Set<Integer> sunk, int maxStack, ExecutionProfile profile, BufferPool pool) {
+    static Program compile(Graph g, Set<Integer> keep, Set<Integer> sunk, int maxStack, ExecutionProfile profile, BufferPool pool,
+            Optional<LstmGates> gates) {
         boolean[] kept = new boolean[g.size()];
         keep.forEach(k -> kept[k] = true);
         boolean[] inSink = new boolean[g.size()];
@@ -79,6 +83,7 @@ final class Program {
         java.util.stream.Stream.of(tokenSums.stream(), accumulations.stream().flatMap(List::stream), placements.stream(), hoisted.stream().flatMap(List::stream))
                 .flatMap(s -> s).forEach(u -> Arrays.stream(u.writes()).forEach(written::add));
         List<Unit> biasedSums = BiasedSums.sums(g, needed, kept, covered, written, context.rows());
+        List<Unit> lstmSteps = gates.map(k -> LstmGateUnits.steps(g, needed, kept, covered, k)).orElse(List.of());
         List<Unit> slopes = ActivationSlopes.slopes(g, needed, kept, covered);
         List<Unit> productSums = ProductSums.sums(g, needed, kept, covered);
         List<Unit> units = new ArrayList<>(tokenSums);
@@ -86,6 +91,7 @@ final class Program {
         units.addAll(placements);
         hoisted.forEach(units::addAll);
         units.addAll(biasedSums);
+        units.addAll(lstmSteps);
         units.addAll(slopes);
         units.addAll(productSums);
         boolean[] read = stillRead(g, units, needed, kept, covered);

@@ -1,0 +1,24 @@
+package dev.unfold.kernel;
+
+/**
+ * An LSTM step after its pre-activations, in one pass: a backend of its own (native code, found by
+ * {@link LstmGateKernels}), for Java 17's JIT does not vectorise a loop that reads one array at an offset it does
+ * not write another at, and every gate is a block at an offset of each row. For each row r and j &lt; H, with z a
+ * row of the four blocks i, f, g, o (PyTorch's order):
+ * <pre>
+ * i = σ(z_i)   f = σ(z_f)   g = tanh(z_g)   o = σ(z_o)   c′ = f ⊙ c + i ⊙ g   h′ = o ⊙ tanh(c′)
+ * </pre>
+ * computed as {@link Activations} and the graph's element-wise ops compute them, so the result is the same bit for bit.
+ */
+public interface LstmGates {
+    /** What it is and what it runs on, as a report line says it. */
+    String name();
+
+    GemmBackend.Availability availability();
+
+    /**
+     * {@code z} holds {@code rows × 4H} pre-activations, {@code c}, {@code cNext} and {@code hNext} {@code rows × H}; the
+     * gates {@code i}, {@code f}, {@code g}, {@code o} are written when not null (all or none), {@code tanhC} too.
+     */
+    void step(int rows, int hidden, float[] z, float[] c, float[] i, float[] f, float[] g, float[] o, float[] cNext, float[] tanhC, float[] hNext);
+}

@@ -1,0 +1,54 @@
+package dev.unfold.testkit;
+
+import dev.unfold.kernel.Activations;
+import dev.unfold.kernel.GemmBackend;
+import dev.unfold.kernel.LstmGates;
+
+/** {@link LstmGates} in plain Java, element by element as the graph's ops compute it: what every kernel is held to. */
+public final class JavaLstmGates implements LstmGates {
+    private int calls;
+
+    @Override
+    public String name() {
+        return "java reference";
+    }
+
+    @Override
+    public GemmBackend.Availability availability() {
+        return GemmBackend.Availability.yes();
+    }
+
+    /** How many steps it has run. */
+    public int calls() {
+        return calls;
+    }
+
+    @Override
+    public void step(int rows, int hidden, float[] z, float[] c, float[] i, float[] f, float[] g, float[] o, float[] cNext, float[] tanhC,
+            float[] hNext) {
+        calls++;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < hidden; j++) {
+                int zr = r * 4 * hidden + j;
+                int at = r * hidden + j;
+                float ij = Activations.sigmoid(z[zr]);
+                float fj = Activations.sigmoid(z[zr + hidden]);
+                float gj = Activations.tanh(z[zr + 2 * hidden]);
+                float oj = Activations.sigmoid(z[zr + 3 * hidden]);
+                float cj = fj * c[at] + ij * gj;
+                float tj = Activations.tanh(cj);
+                if (i != null) {
+                    i[at] = ij;
+                    f[at] = fj;
+                    g[at] = gj;
+                    o[at] = oj;
+                }
+                cNext[at] = cj;
+                if (tanhC != null) {
+                    tanhC[at] = tj;
+                }
+                hNext[at] = oj * tj;
+            }
+        }
+    }
+}

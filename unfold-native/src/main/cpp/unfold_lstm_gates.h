@@ -1,0 +1,180 @@
+// An LSTM step after its pre-activations, in one pass over each row: the gates i, f, g, o of the row's blocks
+// of z (PyTorch's order), c' = f*c + i*g, tanh(c') and h' = o*tanh(c'). The same operations in the same order as
+// Unfold's Java kernels (dev.unfold.kernel.Activations: clamped rational sigmoid and tanh, fused multiply-adds
+// where Java calls Math.fma, nothing contracted elsewhere), so the results are the same bit for bit. AVX-512 and
+// AVX2 bodies, chosen once by what the processor supports; a scalar one otherwise.
+#ifndef UNFOLD_LSTM_GATES_H
+#define UNFOLD_LSTM_GATES_H
+
+#pragma GCC optimize("fp-contract=off")
+
+#include <immintrin.h>
+#include <math.h>
+#include <stddef.h>
+
+namespace unfold {
+
+static const float SIGMOID_LIMIT = 16.199995f;
+static const float TANH_LIMIT = 8.099936f;
+
+// Math.max(-L, Math.min(L, v)): min(L, v) keeps a NaN v (x86's min returns its second operand then), as Java does.
+static inline float clamp(float v, float l) {
+    float x = l < v ? l : v;
+    return -l > x ? -l : x;
+}
+
+static inline float sigmoid(float v) {
+    float x = clamp(v, SIGMOID_LIMIT);
+    float x2 = x * x;
+    float p = fmaf(x2, 4.37031012579801e-11f, 1.15627324459942e-07f);
+    p = fmaf(p, x2, 6.08574864600143e-05f);
+    p = fmaf(p, x2, 8.51377133304701e-03f);
+    p = fmaf(p, x2, 2.48287947061529e-01f);
+    p = p * x;
+    float q = fmaf(x2, 6.10247389755681e-13f, 5.76102136993427e-09f);
+    q = fmaf(q, x2, 6.29106785017040e-06f);
+    q = fmaf(q, x2, 1.70198817374094e-03f);
+    q = fmaf(q, x2, 1.16817656904453e-01f);
+    q = fmaf(q, x2, 9.93151921023180e-01f);
+    return p / q + 0.5f;
+}
+
+static inline float tanhf_(float v) {
+    float x = clamp(v, TANH_LIMIT);
+    float x2 = x * x;
+    float p = fmaf(x2, -2.76076847742355e-16f, 2.00018790482477e-13f);
+    p = fmaf(p, x2, -8.60467152213735e-11f);
+    p = fmaf(p, x2, 5.12229709037114e-08f);
+    p = fmaf(p, x2, 1.48572235717979e-05f);
+    p = fmaf(p, x2, 6.37261928875436e-04f);
+    p = fmaf(p, x2, 4.89352455891786e-03f);
+    p = p * x;
+    float q = fmaf(x2, 1.19825839466702e-06f, 1.18534705686654e-04f);
+    q = fmaf(q, x2, 2.26843463243900e-03f);
+    q = fmaf(q, x2, 4.89352518554385e-03f);
+    return p / q;
+}
+
+// One element j of a row: zr the row's pre-activations (4 blocks of n), the outputs at the row's offset.
+static inline void element(int n, int j, const float* zr, const float* cr, float* ir, float* fr, float* gr, float* orow,
+        float* cn, float* tc, float* hn) {
+    float i = sigmoid(zr[j]);
+    float f = sigmoid(zr[n + j]);
+    float g = tanhf_(zr[2 * n + j]);
+    float o = sigmoid(zr[3 * n + j]);
+    float c = f * cr[j] + i * g;
+    float t = tanhf_(c);
+    if (ir) { ir[j] = i; fr[j] = f; gr[j] = g; orow[j] = o; }
+    cn[j] = c;
+    if (tc) tc[j] = t;
+    hn[j] = o * t;
+}
+
+#define UNFOLD_GATES_BODY(V, W, SET1, LOAD, STORE, ADD, MUL, DIV, FMA, MIN, MAX)                                      \
+    static inline V sigmoid_v(V v) {                                                                             \
+        V x = MAX(SET1(-SIGMOID_LIMIT), MIN(SET1(SIGMOID_LIMIT), v));                                            \
+        V x2 = MUL(x, x);                                                                                        \
+        V p = FMA(x2, SET1(4.37031012579801e-11f), SET1(1.15627324459942e-07f));                                 \
+        p = FMA(p, x2, SET1(6.08574864600143e-05f));                                                             \
+        p = FMA(p, x2, SET1(8.51377133304701e-03f));                                                             \
+        p = FMA(p, x2, SET1(2.48287947061529e-01f));                                                             \
+        p = MUL(p, x);                                                                                           \
+        V q = FMA(x2, SET1(6.10247389755681e-13f), SET1(5.76102136993427e-09f));                                 \
+        q = FMA(q, x2, SET1(6.29106785017040e-06f));                                                             \
+        q = FMA(q, x2, SET1(1.70198817374094e-03f));                                                             \
+        q = FMA(q, x2, SET1(1.16817656904453e-01f));                                                             \
+        q = FMA(q, x2, SET1(9.93151921023180e-01f));                                                             \
+        return ADD(DIV(p, q), SET1(0.5f));                                                                       \
+    }                                                                                                            \
+    static inline V tanh_v(V v) {                                                                                \
+        V x = MAX(SET1(-TANH_LIMIT), MIN(SET1(TANH_LIMIT), v));                                                  \
+        V x2 = MUL(x, x);                                                                                        \
+        V p = FMA(x2, SET1(-2.76076847742355e-16f), SET1(2.00018790482477e-13f));                                \
+        p = FMA(p, x2, SET1(-8.60467152213735e-11f));                                                            \
+        p = FMA(p, x2, SET1(5.12229709037114e-08f));                                                             \
+        p = FMA(p, x2, SET1(1.48572235717979e-05f));                                                             \
+        p = FMA(p, x2, SET1(6.37261928875436e-04f));                                                             \
+        p = FMA(p, x2, SET1(4.89352455891786e-03f));                                                             \
+        p = MUL(p, x);                                                                                           \
+        V q = FMA(x2, SET1(1.19825839466702e-06f), SET1(1.18534705686654e-04f));                                 \
+        q = FMA(q, x2, SET1(2.26843463243900e-03f));                                                             \
+        q = FMA(q, x2, SET1(4.89352518554385e-03f));                                                             \
+        return DIV(p, q);                                                                                        \
+    }                                                                                                            \
+    static void lstm_gates(int rows, int n, const float* z, const float* c, float* gi, float* gf, float* gg,   \
+            float* go, float* cn, float* tc, float* hn) {                                                        \
+        for (int r = 0; r < rows; r++) {                                                                         \
+            const float* zr = z + (size_t) r * 4 * n;                                                            \
+            size_t at = (size_t) r * n;                                                                          \
+            int j = 0;                                                                                           \
+            for (; j + W <= n; j += W) {                                                                         \
+                V i = sigmoid_v(LOAD(zr + j));                                                                   \
+                V f = sigmoid_v(LOAD(zr + n + j));                                                               \
+                V g = tanh_v(LOAD(zr + 2 * n + j));                                                              \
+                V o = sigmoid_v(LOAD(zr + 3 * n + j));                                                           \
+                V cj = ADD(MUL(f, LOAD(c + at + j)), MUL(i, g));                                                 \
+                V t = tanh_v(cj);                                                                                \
+                if (gi) {                                                                                        \
+                    STORE(gi + at + j, i); STORE(gf + at + j, f); STORE(gg + at + j, g); STORE(go + at + j, o);  \
+                }                                                                                                \
+                STORE(cn + at + j, cj);                                                                          \
+                if (tc) STORE(tc + at + j, t);                                                                   \
+                STORE(hn + at + j, MUL(o, t));                                                                   \
+            }                                                                                                    \
+            for (; j < n; j++) {                                                                                 \
+                element(n, j, zr, c + at, gi ? gi + at : 0, gf ? gf + at : 0, gg ? gg + at : 0, go ? go + at : 0, \
+                        cn + at, tc ? tc + at : 0, hn + at);                                                     \
+            }                                                                                                    \
+        }                                                                                                        \
+    }
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,fma")
+namespace avx512 {
+UNFOLD_GATES_BODY(__m512, 16, _mm512_set1_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_mul_ps,
+        _mm512_div_ps, _mm512_fmadd_ps, _mm512_min_ps, _mm512_max_ps)
+}
+#pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+namespace avx2 {
+UNFOLD_GATES_BODY(__m256, 8, _mm256_set1_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_mul_ps,
+        _mm256_div_ps, _mm256_fmadd_ps, _mm256_min_ps, _mm256_max_ps)
+}
+#pragma GCC pop_options
+
+static void lstm_gates_scalar(int rows, int n, const float* z, const float* c, float* gi, float* gf, float* gg, float* go,
+        float* cn, float* tc, float* hn) {
+    for (int r = 0; r < rows; r++) {
+        size_t at = (size_t) r * n;
+        for (int j = 0; j < n; j++) {
+            element(n, j, z + (size_t) r * 4 * n, c + at, gi ? gi + at : 0, gf ? gf + at : 0, gg ? gg + at : 0,
+                    go ? go + at : 0, cn + at, tc ? tc + at : 0, hn + at);
+        }
+    }
+}
+
+// 2 for AVX-512, 1 for AVX2 with FMA, 0 for neither.
+static inline int level() {
+    static const int l = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+    return l;
+}
+
+static inline const char* instructions() {
+    return level() == 2 ? "avx512" : level() == 1 ? "avx2" : "scalar";
+}
+
+// The gate outputs (gi, gf, gg, go) all or none, tc optional; every array rows x n but z, rows x 4n.
+static inline void lstm_gates(int rows, int n, const float* z, const float* c, float* gi, float* gf, float* gg, float* go,
+        float* cn, float* tc, float* hn) {
+    switch (level()) {
+        case 2: avx512::lstm_gates(rows, n, z, c, gi, gf, gg, go, cn, tc, hn); break;
+        case 1: avx2::lstm_gates(rows, n, z, c, gi, gf, gg, go, cn, tc, hn); break;
+        default: lstm_gates_scalar(rows, n, z, c, gi, gf, gg, go, cn, tc, hn);
+    }
+}
+
+}  // namespace unfold
+
+#endif

@@ -1,0 +1,35 @@
+package dev.unfold.nativecells;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.CriticalRegion;
+import org.bytedeco.javacpp.annotation.Name;
+import org.bytedeco.javacpp.annotation.Namespace;
+import org.bytedeco.javacpp.annotation.NoException;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * The C++ kernel of src/main/cpp/unfold_lstm_gates.h, bound by JavaCPP (its build plugin compiles the header and
+ * the JNI glue into a library that is packed into the jar). The arrays are read in place, pinned for the call.
+ */
+@Platform(value = "linux-x86_64", include = "unfold_lstm_gates.h")
+@Namespace("unfold")
+final class LstmGatesLibrary {
+    static {
+        Loader.load();
+    }
+
+    private LstmGatesLibrary() {
+    }
+
+    /** See {@link NativeLstmGates#step}. */
+    @NoException
+    @CriticalRegion
+    @Name("lstm_gates")
+    static native void lstmGates(int rows, int hidden, float[] z, float[] c, float[] i, float[] f, float[] g, float[] o, float[] cNext,
+            float[] tanhC, float[] hNext);
+
+    /** The instructions the kernel runs on here: avx512, avx2 or scalar. */
+    @NoException
+    @Name("instructions")
+    static native String instructions();
+}

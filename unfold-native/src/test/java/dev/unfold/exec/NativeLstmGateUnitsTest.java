@@ -1,0 +1,48 @@
+package dev.unfold.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.unfold.graph.Graph;
+import dev.unfold.nativecells.NativeLstmGates;
+import dev.unfold.nn.CellType;
+import dev.unfold.tensor.TensorFormat;
+import dev.unfold.testkit.ExecutorEquivalence;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Programs with the native gates, forward and backward, held to the interpreter. */
+class NativeLstmGateUnitsTest {
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void forwardIsTheInterpretersBitForBit(int layers) {
+        assumeFalse(Boolean.getBoolean("unfold.native.skip"), "built without the native library");
+        int steps = 4;
+        Graph g = TokenSumsTest.embeddedWindow(CellType.LSTM, 19, layers, steps);
+        Feeds feeds = Feeds.byLabel(g, TokenSumsTest.tokenFeeds(g, steps, 11));
+        ExecutionProfile profile = new ExecutionProfile();
+        Set<Integer> outputs = Set.copyOf(g.outputs().values());
+        Values actual = CompiledExecutor.withLstmGates(Optional.of(new NativeLstmGates()), profile).run(g, feeds, outputs);
+        Values expected = Interpreter.run(g, feeds);
+        for (int id : outputs) {
+            assertEquals(0.0, TensorFormat.maxMixedError(actual.get(id), expected.get(id)), g.node(id).name());
+        }
+        Map<String, Long> runs = ProfiledRuns.of(profile);
+        assertEquals((long) steps * layers, runs.get(LstmGateUnits.KIND), runs.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void backwardAgreesWithTheInterpreter(int layers) {
+        assumeFalse(Boolean.getBoolean("unfold.native.skip"), "built without the native library");
+        int steps = 3;
+        Graph g = TokenSumsTest.embeddedWindow(CellType.LSTM, 17, layers, steps);
+        ExecutionProfile profile = new ExecutionProfile();
+        ExecutorEquivalence.assertAgrees(CompiledExecutor.withLstmGates(Optional.of(new NativeLstmGates()), profile), g, "loss",
+                TokenSumsTest.tokenFeeds(g, steps, 5));
+        assertEquals(true, ProfiledRuns.of(profile).getOrDefault(LstmGateUnits.KIND, 0L) >= steps * layers);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.unfold.nativecells;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.unfold.kernel.LstmGateKernels;
+import dev.unfold.testkit.JavaLstmGates;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** The native gates are held bit for bit to the Java reference, the graph's own element-wise ops. */
+class NativeLstmGatesTest {
+    private static final NativeLstmGates NATIVE = new NativeLstmGates();
+
+    @BeforeAll
+    static void built() {
+        assumeFalse(Boolean.getBoolean("unfold.native.skip"), "built without the native library (-Dunfold.native.skip=true)");
+        assertTrue(NATIVE.availability().usable(), NATIVE.availability().toString());
+    }
+
+    @ParameterizedTest(name = "rows {0}, hidden {1}")
+    @CsvSource({"1,1", "3,7", "16,256", "5,33", "2,100", "4,512"})
+    void agreesBitForBitWithTheJavaReference(int rows, int hidden) {
+        Random random = new Random(31L * rows + hidden);
+        float[] z = new float[4 * rows * hidden];
+        float[] c = new float[rows * hidden];
+        for (int k = 0; k < z.length; k++) {
+            z[k] = sample(random);
+        }
+        for (int k = 0; k < c.length; k++) {
+            c[k] = sample(random);
+        }
+        assertSame(rows, hidden, z, c, true, true);
+        assertSame(rows, hidden, z, c, false, false);
+        assertSame(rows, hidden, z, c, true, false);
+    }
+
+    @Test
+    void theKernelIsTheOneProgramsFind() {
+        assertTrue(LstmGateKernels.found().active().map(k -> k.name().startsWith("native")).orElse(false),
+                String.join("; ", LstmGateKernels.found().report()));
+        assertTrue(NATIVE.name().matches("native \\((avx512|avx2|scalar)\\)"), NATIVE.name());
+    }
+
+    @Test
+    void shortArraysAreRefusedBeforeTheNativeCodeReadsThem() {
+        float[] cells = new float[6];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NATIVE.step(2, 3, new float[23], cells, null, null, null, null, cells, null, cells));
+        assertTrue(e.getMessage().contains("z holds 23 floats, fewer than 24"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> NATIVE.step(2, 3, new float[24], cells, cells, null, null, null, cells, null, cells));
+    }
+
+    /** Ordinary values, the activations' clamp limits and beyond, zeros, NaN and both infinities. */
+    private static float sample(Random random) {
+        int kind = random.nextInt(20);
+        return switch (kind) {
+            case 0 -> Float.NaN;
+            case 1 -> Float.POSITIVE_INFINITY;
+            case 2 -> Float.NEGATIVE_INFINITY;
+            case 3 -> 0f;
+            case 4 -> -0f;
+            case 5 -> (random.nextBoolean() ? 1 : -1) * (8f + random.nextFloat() * 10f);
+            case 6 -> (random.nextBoolean() ? 1 : -1) * Float.MIN_VALUE;
+            default -> (float) random.nextGaussian() * 3f;
+        };
+    }
+
+    private static void assertSame(int rows, int hidden, float[] z, float[] c, boolean gates, boolean tanh) {
+        Outputs expected = new Outputs(rows * hidden, gates, tanh);
+        Outputs actual = new Outputs(rows * hidden, gates, tanh);
+        JavaLstmGates reference = new JavaLstmGates();
+        reference.step(rows, hidden, z, c, expected.i, expected.f, expected.g, expected.o, expected.c, expected.tanh, expected.h);
+        NATIVE.step(rows, hidden, z, c, actual.i, actual.f, actual.g, actual.o, actual.c, actual.tanh, actual.h);
+        assertEquals(1, reference.calls());
+        assertBits(expected.c, actual.c, "c'");
+        assertBits(expected.h, actual.h, "h");
+        if (gates) {
+            assertBits(expected.i, actual.i, "i");
+            assertBits(expected.f, actual.f, "f");
+            assertBits(expected.g, actual.g, "g");
+            assertBits(expected.o, actual.o, "o");
+        }
+        if (tanh) {
+            assertBits(expected.tanh, actual.tanh, "tanh c'");
+        }
+    }
+
+    private static void assertBits(float[] expected, float[] actual, String what) {
+        for (int k = 0; k < expected.length; k++) {
+            boolean same = Float.floatToIntBits(expected[k]) == Float.floatToIntBits(actual[k]);
+            if (!same) {
+                assertArrayEquals(new float[] {expected[k]}, new float[] {actual[k]}, what + " at " + k);
+            }
+        }
+    }
+
+    private static final class Outputs {
+        final float[] i, f, g, o, tanh, c, h;
+
+        Outputs(int cells, boolean gates, boolean withTanh) {
+            i = gates ? new float[cells] : null;
+            f = gates ? new float[cells] : null;
+            g = gates ? new float[cells] : null;
+            o = gates ? new float[cells] : null;
+            tanh = withTanh ? new float[cells] : null;
+            c = new float[cells];
+            h = new float[cells];
+        }
+    }
+}
