@@ -165,14 +165,25 @@ static inline const char* instructions() {
     return level() == 2 ? "avx512" : level() == 1 ? "avx2" : "scalar";
 }
 
-// The gate outputs (gi, gf, gg, go) all or none, tc optional; every array rows x n but z, rows x 4n.
-static inline void lstm_gates(int rows, int n, const float* z, const float* c, float* gi, float* gf, float* gg, float* go,
-        float* cn, float* tc, float* hn) {
-    switch (level()) {
+// The body of instruction level l (2 AVX-512, 1 AVX2, 0 scalar), or the best one here when l is above it: the
+// tests run each body the processor has.
+static inline void lstm_gates_on(int l, int rows, int n, const float* z, const float* c, float* gi, float* gf, float* gg,
+        float* go, float* cn, float* tc, float* hn) {
+    switch (l < level() ? l : level()) {
         case 2: avx512::lstm_gates(rows, n, z, c, gi, gf, gg, go, cn, tc, hn); break;
         case 1: avx2::lstm_gates(rows, n, z, c, gi, gf, gg, go, cn, tc, hn); break;
         default: lstm_gates_scalar(rows, n, z, c, gi, gf, gg, go, cn, tc, hn);
     }
+}
+
+static inline int instruction_level() {
+    return level();
+}
+
+// The gate outputs (gi, gf, gg, go) all or none, tc optional; every array rows x n but z, rows x 4n.
+static inline void lstm_gates(int rows, int n, const float* z, const float* c, float* gi, float* gf, float* gg, float* go,
+        float* cn, float* tc, float* hn) {
+    lstm_gates_on(level(), rows, n, z, c, gi, gf, gg, go, cn, tc, hn);
 }
 
 }  // namespace unfold

@@ -28,6 +28,18 @@ final class LstmGatesLibrary {
     static native void lstmGates(int rows, int hidden, float[] z, float[] c, float[] i, float[] f, float[] g, float[] o, float[] cNext,
             float[] tanhC, float[] hNext);
 
+    /** {@link #lstmGates} on the body of one instruction level (2 AVX-512, 1 AVX2, 0 scalar), at most {@link #instructionLevel}. */
+    @NoException
+    @CriticalRegion
+    @Name("lstm_gates_on")
+    static native void lstmGatesOn(int level, int rows, int hidden, float[] z, float[] c, float[] i, float[] f, float[] g, float[] o,
+            float[] cNext, float[] tanhC, float[] hNext);
+
+    /** The best instruction level here: 2 AVX-512, 1 AVX2, 0 scalar. */
+    @NoException
+    @Name("instruction_level")
+    static native int instructionLevel();
+
     /** The instructions the kernel runs on here: avx512, avx2 or scalar. */
     @NoException
     @Name("instructions")

@@ -36,9 +36,17 @@ class NativeLstmGatesTest {
         for (int k = 0; k < c.length; k++) {
             c[k] = sample(random);
         }
-        assertSame(rows, hidden, z, c, true, true);
-        assertSame(rows, hidden, z, c, false, false);
-        assertSame(rows, hidden, z, c, true, false);
+        for (int level = -1; level <= LstmGatesLibrary.instructionLevel(); level++) {
+            assertSame(level, rows, hidden, z, c, true, true);
+            assertSame(level, rows, hidden, z, c, false, false);
+            assertSame(level, rows, hidden, z, c, true, false);
+        }
+    }
+
+    @Test
+    void everyBodyThisProcessorHasIsHeldToTheReference() {
+        int level = LstmGatesLibrary.instructionLevel();
+        assertEquals(NATIVE.name(), "native (" + new String[] {"scalar", "avx2", "avx512"}[level] + ")");
     }
 
     @Test
@@ -73,23 +81,29 @@ class NativeLstmGatesTest {
         };
     }
 
-    private static void assertSame(int rows, int hidden, float[] z, float[] c, boolean gates, boolean tanh) {
+    /** Level -1: the kernel as programs call it; 0 to 2: the scalar, AVX2 or AVX-512 body itself. */
+    private static void assertSame(int level, int rows, int hidden, float[] z, float[] c, boolean gates, boolean tanh) {
         Outputs expected = new Outputs(rows * hidden, gates, tanh);
         Outputs actual = new Outputs(rows * hidden, gates, tanh);
         JavaLstmGates reference = new JavaLstmGates();
         reference.step(rows, hidden, z, c, expected.i, expected.f, expected.g, expected.o, expected.c, expected.tanh, expected.h);
-        NATIVE.step(rows, hidden, z, c, actual.i, actual.f, actual.g, actual.o, actual.c, actual.tanh, actual.h);
+        if (level < 0) {
+            NATIVE.step(rows, hidden, z, c, actual.i, actual.f, actual.g, actual.o, actual.c, actual.tanh, actual.h);
+        } else {
+            LstmGatesLibrary.lstmGatesOn(level, rows, hidden, z, c, actual.i, actual.f, actual.g, actual.o, actual.c, actual.tanh, actual.h);
+        }
         assertEquals(1, reference.calls());
-        assertBits(expected.c, actual.c, "c'");
-        assertBits(expected.h, actual.h, "h");
+        String at = level < 0 ? "" : " (level " + level + ")";
+        assertBits(expected.c, actual.c, "c'" + at);
+        assertBits(expected.h, actual.h, "h" + at);
         if (gates) {
-            assertBits(expected.i, actual.i, "i");
-            assertBits(expected.f, actual.f, "f");
-            assertBits(expected.g, actual.g, "g");
-            assertBits(expected.o, actual.o, "o");
+            assertBits(expected.i, actual.i, "i" + at);
+            assertBits(expected.f, actual.f, "f" + at);
+            assertBits(expected.g, actual.g, "g" + at);
+            assertBits(expected.o, actual.o, "o" + at);
         }
         if (tanh) {
-            assertBits(expected.tanh, actual.tanh, "tanh c'");
+            assertBits(expected.tanh, actual.tanh, "tanh c'" + at);
         }
     }
 
