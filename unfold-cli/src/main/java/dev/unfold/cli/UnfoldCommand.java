@@ -45,9 +45,9 @@ public final class UnfoldCommand implements Runnable {
             return isBadInput(ex) ? BAD_INPUT : FAILED;
         });
         cli.setExecutionStrategy(parsed -> {
-            Optional<String> gemm = gemmProblem(parsed);
-            if (gemm.isPresent()) {
-                parsed.commandSpec().commandLine().getErr().println("unfold: error: " + gemm.get());
+            Optional<String> problem = kernelProblem(parsed);
+            if (problem.isPresent()) {
+                parsed.commandSpec().commandLine().getErr().println("unfold: error: " + problem.get());
                 return BAD_INPUT;
             }
             return new CommandLine.RunLast().execute(parsed);
@@ -64,10 +64,9 @@ public final class UnfoldCommand implements Runnable {
         return code;
     }
 
-    /** A backend named by UNFOLD_GEMM that is not there refuses every command but help and version. */
-    private static Optional<String> gemmProblem(CommandLine.ParseResult parsed) {
-        String wanted = System.getenv("UNFOLD_GEMM");
-        if (wanted == null || wanted.isBlank() || parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested()) {
+    /** A GEMM backend or LSTM gate kernel named (UNFOLD_GEMM, UNFOLD_LSTM_GATES) that is not there refuses every command but help and version. */
+    private static Optional<String> kernelProblem(CommandLine.ParseResult parsed) {
+        if (parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested()) {
             return Optional.empty();
         }
         CommandLine.ParseResult last = parsed;
@@ -77,7 +76,12 @@ public final class UnfoldCommand implements Runnable {
                 return Optional.empty();
             }
         }
-        return dev.unfold.kernel.Gemm.backends().problem();
+        Optional<String> gemm = blank(System.getenv("UNFOLD_GEMM")) ? Optional.empty() : dev.unfold.kernel.Gemm.backends().problem();
+        return gemm.or(() -> blank(System.getenv("UNFOLD_LSTM_GATES")) ? Optional.empty() : dev.unfold.kernel.LstmGateKernels.found().problem());
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     private static boolean isBadInput(Exception e) {

@@ -145,6 +145,18 @@ class ToolCommandsTest {
     }
 
     @Test
+    void anUnknownLstmGateKernelIsAnErrorThatNamesTheAvailableOnes() throws Exception {
+        CliRun run = subprocess(tmp, java.util.Map.of("UNFOLD_LSTM_GATES", "bogus"), "", "info");
+        assertEquals(UnfoldCommand.BAD_INPUT, run.exitCode(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().contains("UNFOLD_LSTM_GATES=bogus names no LSTM gate kernel that works here; available: ") && run.err().contains("java"),
+                run.err());
+        CliRun passes = subprocess(tmp, java.util.Map.of("UNFOLD_LSTM_GATES", "java"), "", "info");
+        assertEquals(0, passes.exitCode(), passes.err());
+        assertTrue(passes.out().contains("lstm gates (active): java passes"), passes.out());
+    }
+
+    @Test
     void outputFilesFollowTheUmask() throws Exception {
         CliRun run = subprocess(tmp, java.util.Map.of(), "umask 077;", "show", "--cell", "rnn_tanh", "--format", "dot", "--out", "g.dot");
         assertEquals(0, run.exitCode(), run.err());

@@ -66,7 +66,8 @@ public record GemmBackends(GemmBackend active, List<String> report, java.util.Op
         }
     }
 
-    private static String clip(String s) {
+    /** At most 40 characters of what the user wrote, control characters as ?, so a refusal stays one line. */
+    static String clip(String s) {
         StringBuilder sb = new StringBuilder();
         s.codePoints().limit(40).forEach(cp -> sb.append(cp < 0x20 || cp == 0x7f ? "?" : new String(Character.toChars(cp))));
         return sb.toString();
