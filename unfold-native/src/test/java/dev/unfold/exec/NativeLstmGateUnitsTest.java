@@ -11,15 +11,20 @@ import dev.unfold.testkit.ExecutorEquivalence;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Programs with the native gates, forward and backward, held to the interpreter. */
 class NativeLstmGateUnitsTest {
+    @BeforeAll
+    static void built() {
+        assumeFalse(Boolean.getBoolean("unfold.native.skip"), "built without the native library");
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
     void forwardIsTheInterpretersBitForBit(int layers) {
-        assumeFalse(Boolean.getBoolean("unfold.native.skip"), "built without the native library");
         int steps = 4;
         Graph g = TokenSumsTest.embeddedWindow(CellType.LSTM, 19, layers, steps);
         Feeds feeds = Feeds.byLabel(g, TokenSumsTest.tokenFeeds(g, steps, 11));
@@ -37,7 +42,6 @@ class NativeLstmGateUnitsTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
     void backwardAgreesWithTheInterpreter(int layers) {
-        assumeFalse(Boolean.getBoolean("unfold.native.skip"), "built without the native library");
         int steps = 3;
         Graph g = TokenSumsTest.embeddedWindow(CellType.LSTM, 17, layers, steps);
         ExecutionProfile profile = new ExecutionProfile();
