@@ -12,6 +12,8 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "unfold_cpu.h"
+
 namespace unfold {
 
 static const float SIGMOID_LIMIT = 16.199995f;
@@ -155,16 +157,6 @@ static void lstm_gates_scalar(int rows, int n, const float* z, const float* c, f
     }
 }
 
-// 2 for AVX-512, 1 for AVX2 with FMA, 0 for neither.
-static inline int level() {
-    static const int l = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
-    return l;
-}
-
-static inline const char* instructions() {
-    return level() == 2 ? "avx512" : level() == 1 ? "avx2" : "scalar";
-}
-
 // The body of instruction level l (2 AVX-512, 1 AVX2, 0 scalar), or the best one here when l is above it: the
 // tests run each body the processor has.
 static inline void lstm_gates_on(int l, int rows, int n, const float* z, const float* c, float* gi, float* gf, float* gg,
@@ -174,10 +166,6 @@ static inline void lstm_gates_on(int l, int rows, int n, const float* z, const f
         case 1: avx2::lstm_gates(rows, n, z, c, gi, gf, gg, go, cn, tc, hn); break;
         default: lstm_gates_scalar(rows, n, z, c, gi, gf, gg, go, cn, tc, hn);
     }
-}
-
-static inline int instruction_level() {
-    return level();
 }
 
 // The gate outputs (gi, gf, gg, go) all or none, tc optional; every array rows x n but z, rows x 4n.

@@ -2,6 +2,7 @@ package dev.unfold.cli;
 
 import dev.unfold.kernel.Gemm;
 import dev.unfold.kernel.LstmGateKernels;
+import dev.unfold.kernel.SoftmaxKernels;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,6 +24,8 @@ final class InfoCommand implements Callable<Integer> {
         out.println("gemm (float32, active): " + Gemm.backends().active().name());
         LstmGateKernels.found().report().forEach(line -> out.println("lstm gates kernel " + line));
         out.println("lstm gates (active): " + LstmGateKernels.found().describe());
+        SoftmaxKernels.found().report().forEach(line -> out.println("softmax kernel " + line));
+        out.println("softmax (active): " + SoftmaxKernels.found().describe());
         out.println("executor: compiled (hoisted input projections, one-GEMM weight gradients, planned buffers); float64 runs interpreted");
         out.println("workers: " + Runtime.getRuntime().availableProcessors()
                 + " (train, eval and bench split a batch into one shard per core, each product on one thread)");

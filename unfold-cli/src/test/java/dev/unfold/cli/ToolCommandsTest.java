@@ -157,6 +157,18 @@ class ToolCommandsTest {
     }
 
     @Test
+    void anUnknownSoftmaxKernelIsAnErrorThatNamesTheAvailableOnes() throws Exception {
+        CliRun run = subprocess(tmp, java.util.Map.of("UNFOLD_SOFTMAX", "bogus"), "", "info");
+        assertEquals(UnfoldCommand.BAD_INPUT, run.exitCode(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().contains("UNFOLD_SOFTMAX=bogus names no softmax kernel that works here; available: ") && run.err().contains("java"),
+                run.err());
+        CliRun passes = subprocess(tmp, java.util.Map.of("UNFOLD_SOFTMAX", "java"), "", "info");
+        assertEquals(0, passes.exitCode(), passes.err());
+        assertTrue(passes.out().contains("softmax (active): java passes"), passes.out());
+    }
+
+    @Test
     void outputFilesFollowTheUmask() throws Exception {
         CliRun run = subprocess(tmp, java.util.Map.of(), "umask 077;", "show", "--cell", "rnn_tanh", "--format", "dot", "--out", "g.dot");
         assertEquals(0, run.exitCode(), run.err());

@@ -1,7 +1,8 @@
 package dev.unfold.exec;
 
 import dev.unfold.graph.Node;
-import dev.unfold.kernel.RowSoftmax;
+import dev.unfold.kernel.SoftmaxKernels;
+import dev.unfold.kernel.SoftmaxRows;
 import dev.unfold.op.OneHot;
 import dev.unfold.op.ScatterAdd;
 import dev.unfold.tensor.Shape;
@@ -69,7 +70,8 @@ final class LookupLowerings {
         int rows = n.shape().size() / cols;
         int in = n.inputs().get(0);
         int o = n.id();
-        return v -> RowSoftmax.softmax(v[in], v[o], rows, cols);
+        SoftmaxRows kernel = SoftmaxKernels.inUse();
+        return v -> kernel.softmax(v[in], v[o], rows, cols);
     }
 
     static Instruction crossEntropy(Node n, Lowering.Context c) {
@@ -88,11 +90,12 @@ final class LookupLowerings {
         int rows = logits.dim(0);
         int cols = logits.dim(1);
         double[] lse = new double[rows];
+        SoftmaxRows kernel = SoftmaxKernels.inUse();
         return v -> {
             float[] z = v[in[0]];
             float[] t = v[in[1]];
             float[] w = weighted ? v[in[2]] : null;
-            RowSoftmax.logSumExp(z, rows, cols, lse);
+            kernel.logSumExp(z, rows, cols, lse);
             double total = 0;
             for (int r = 0; r < rows; r++) {
                 double weight = weighted ? w[r] : 1;

@@ -10,12 +10,7 @@ package dev.unfold.kernel;
  * </pre>
  * computed as {@link Activations} and the graph's element-wise ops compute them, so the result is the same bit for bit.
  */
-public interface LstmGates {
-    /** What it is and what it runs on, as a report line says it. */
-    String name();
-
-    GemmBackend.Availability availability();
-
+public interface LstmGates extends OptionalKernel {
     /**
      * {@code z} holds {@code rows × 4H} pre-activations, {@code c}, {@code cNext} and {@code hNext} {@code rows × H}; the
      * gates {@code i}, {@code f}, {@code g}, {@code o} are written when not null (all or none), {@code tanhC} too.

@@ -15,7 +15,7 @@ class LstmGateKernelsTest {
         assertEquals(Optional.of(fast), LstmGateKernels.choose(List.of(broken, fast), null).active());
         assertEquals(Optional.of(fast), LstmGateKernels.choose(List.of(broken, fast), " ").active());
         assertEquals(Optional.of(fast), LstmGateKernels.choose(List.of(broken, fast), "Native").active());
-        LstmGateKernels java = LstmGateKernels.choose(List.of(broken, fast), "java");
+        KernelChoice<LstmGates> java = LstmGateKernels.choose(List.of(broken, fast), "java");
         assertEquals(Optional.empty(), java.active());
         assertTrue(java.problem().isEmpty());
         assertEquals("java passes", java.describe());
@@ -26,7 +26,7 @@ class LstmGateKernelsTest {
     void aKernelNamedThatIsNotThereIsAProblemNamingTheOnesThatAre() {
         Fake broken = new Fake("broken (x)", false);
         Fake fast = new Fake("native (avx512)", true);
-        LstmGateKernels bogus = LstmGateKernels.choose(List.of(broken, fast), "jav\na");
+        KernelChoice<LstmGates> bogus = LstmGateKernels.choose(List.of(broken, fast), "jav\na");
         assertEquals(Optional.empty(), bogus.active());
         assertEquals(Optional.of("UNFOLD_LSTM_GATES=jav?a names no LSTM gate kernel that works here; available: native, java"), bogus.problem());
         assertTrue(LstmGateKernels.choose(List.of(broken, fast), "broken").problem().isPresent(), "a kernel that cannot run is no choice");

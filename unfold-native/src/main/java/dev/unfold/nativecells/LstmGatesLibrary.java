@@ -11,7 +11,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * The C++ kernel of src/main/cpp/unfold_lstm_gates.h, bound by JavaCPP (its build plugin compiles the header and
  * the JNI glue into a library that is packed into the jar). The arrays are read in place, pinned for the call.
  */
-@Platform(value = "linux-x86_64", include = "unfold_lstm_gates.h")
+@Platform(value = "linux-x86_64", include = {"unfold_cpu.h", "unfold_lstm_gates.h"})
 @Namespace("unfold")
 final class LstmGatesLibrary {
     static {
