@@ -57,13 +57,28 @@ static inline float tanhf_(float v) {
     return p / q;
 }
 
-// One element j of a row: zr the row's pre-activations (4 blocks of n), the outputs at the row's offset.
-static inline void element(int n, int j, const float* zr, const float* cr, float* ir, float* fr, float* gr, float* orow,
-        float* cn, float* tc, float* hn) {
-    float i = sigmoid(zr[j]);
-    float f = sigmoid(zr[n + j]);
-    float g = tanhf_(zr[2 * n + j]);
-    float o = sigmoid(zr[3 * n + j]);
+// Where a step's pre-activations come from: z itself (y null), or made on the way as z = (a + ba) + (y + by), the
+// sum BiasedSums makes (ba and by rows of 4n read at each row's column, ba null for z = a + (y + by)).
+struct PreActivations {
+    const float* a;
+    const float* ba;
+    const float* y;
+    const float* by;
+};
+
+static inline float pre_activation(const PreActivations& z, size_t row, int col) {
+    if (!z.y) return z.a[row + col];
+    float x = z.ba ? z.a[row + col] + z.ba[col] : z.a[row + col];
+    return x + (z.y[row + col] + z.by[col]);
+}
+
+// One element j of a row: zr the offset of the row's pre-activations (4 blocks of n), the outputs at the row's offset.
+static inline void element(int n, int j, const PreActivations& z, size_t zr, const float* cr, float* ir, float* fr, float* gr,
+        float* orow, float* cn, float* tc, float* hn) {
+    float i = sigmoid(pre_activation(z, zr, j));
+    float f = sigmoid(pre_activation(z, zr, n + j));
+    float g = tanhf_(pre_activation(z, zr, 2 * n + j));
+    float o = sigmoid(pre_activation(z, zr, 3 * n + j));
     float c = f * cr[j] + i * g;
     float t = tanhf_(c);
     if (ir) { ir[j] = i; fr[j] = f; gr[j] = g; orow[j] = o; }
@@ -103,17 +118,22 @@ static inline void element(int n, int j, const float* zr, const float* cr, float
         q = FMA(q, x2, SET1(4.89352518554385e-03f));                                                             \
         return DIV(p, q);                                                                                        \
     }                                                                                                            \
-    static void lstm_gates(int rows, int n, const float* z, const float* c, float* gi, float* gf, float* gg,   \
-            float* go, float* cn, float* tc, float* hn) {                                                        \
+    static inline V pre_activation_v(const PreActivations& z, size_t row, int col) {                             \
+        if (!z.y) return LOAD(z.a + row + col);                                                                  \
+        V x = z.ba ? ADD(LOAD(z.a + row + col), LOAD(z.ba + col)) : LOAD(z.a + row + col);                      \
+        return ADD(x, ADD(LOAD(z.y + row + col), LOAD(z.by + col)));                                             \
+    }                                                                                                            \
+    static void lstm_gates(int rows, int n, const PreActivations& z, const float* c, float* gi, float* gf,      \
+            float* gg, float* go, float* cn, float* tc, float* hn) {                                             \
         for (int r = 0; r < rows; r++) {                                                                         \
-            const float* zr = z + (size_t) r * 4 * n;                                                            \
+            size_t zr = (size_t) r * 4 * n;                                                                      \
             size_t at = (size_t) r * n;                                                                          \
             int j = 0;                                                                                           \
             for (; j + W <= n; j += W) {                                                                         \
-                V i = sigmoid_v(LOAD(zr + j));                                                                   \
-                V f = sigmoid_v(LOAD(zr + n + j));                                                               \
-                V g = tanh_v(LOAD(zr + 2 * n + j));                                                              \
-                V o = sigmoid_v(LOAD(zr + 3 * n + j));                                                           \
+                V i = sigmoid_v(pre_activation_v(z, zr, j));                                                     \
+                V f = sigmoid_v(pre_activation_v(z, zr, n + j));                                                 \
+                V g = tanh_v(pre_activation_v(z, zr, 2 * n + j));                                                \
+                V o = sigmoid_v(pre_activation_v(z, zr, 3 * n + j));                                             \
                 V cj = ADD(MUL(f, LOAD(c + at + j)), MUL(i, g));                                                 \
                 V t = tanh_v(cj);                                                                                \
                 if (gi) {                                                                                        \
@@ -124,8 +144,8 @@ static inline void element(int n, int j, const float* zr, const float* cr, float
                 STORE(hn + at + j, MUL(o, t));                                                                   \
             }                                                                                                    \
             for (; j < n; j++) {                                                                                 \
-                element(n, j, zr, c + at, gi ? gi + at : 0, gf ? gf + at : 0, gg ? gg + at : 0, go ? go + at : 0, \
-                        cn + at, tc ? tc + at : 0, hn + at);                                                     \
+                element(n, j, z, zr, c + at, gi ? gi + at : 0, gf ? gf + at : 0, gg ? gg + at : 0,               \
+                        go ? go + at : 0, cn + at, tc ? tc + at : 0, hn + at);                                   \
             }                                                                                                    \
         }                                                                                                        \
     }
@@ -146,12 +166,12 @@ UNFOLD_GATES_BODY(__m256, 8, _mm256_set1_ps, _mm256_loadu_ps, _mm256_storeu_ps, 
 }
 #pragma GCC pop_options
 
-static void lstm_gates_scalar(int rows, int n, const float* z, const float* c, float* gi, float* gf, float* gg, float* go,
-        float* cn, float* tc, float* hn) {
+static void lstm_gates_scalar(int rows, int n, const PreActivations& z, const float* c, float* gi, float* gf, float* gg,
+        float* go, float* cn, float* tc, float* hn) {
     for (int r = 0; r < rows; r++) {
         size_t at = (size_t) r * n;
         for (int j = 0; j < n; j++) {
-            element(n, j, z + (size_t) r * 4 * n, c + at, gi ? gi + at : 0, gf ? gf + at : 0, gg ? gg + at : 0,
+            element(n, j, z, (size_t) r * 4 * n, c + at, gi ? gi + at : 0, gf ? gf + at : 0, gg ? gg + at : 0,
                     go ? go + at : 0, cn + at, tc ? tc + at : 0, hn + at);
         }
     }
@@ -159,7 +179,7 @@ static void lstm_gates_scalar(int rows, int n, const float* z, const float* c, f
 
 // The body of instruction level l (2 AVX-512, 1 AVX2, 0 scalar), or the best one here when l is above it: the
 // tests run each body the processor has.
-static inline void lstm_gates_on(int l, int rows, int n, const float* z, const float* c, float* gi, float* gf, float* gg,
+static inline void gates_on(int l, int rows, int n, const PreActivations& z, const float* c, float* gi, float* gf, float* gg,
         float* go, float* cn, float* tc, float* hn) {
     switch (l < level() ? l : level()) {
         case 2: avx512::lstm_gates(rows, n, z, c, gi, gf, gg, go, cn, tc, hn); break;
@@ -168,10 +188,29 @@ static inline void lstm_gates_on(int l, int rows, int n, const float* z, const f
     }
 }
 
+static inline void lstm_gates_on(int l, int rows, int n, const float* z, const float* c, float* gi, float* gf, float* gg,
+        float* go, float* cn, float* tc, float* hn) {
+    PreActivations given = {z, 0, 0, 0};
+    gates_on(l, rows, n, given, c, gi, gf, gg, go, cn, tc, hn);
+}
+
 // The gate outputs (gi, gf, gg, go) all or none, tc optional; every array rows x n but z, rows x 4n.
 static inline void lstm_gates(int rows, int n, const float* z, const float* c, float* gi, float* gf, float* gg, float* go,
         float* cn, float* tc, float* hn) {
     lstm_gates_on(level(), rows, n, z, c, gi, gf, gg, go, cn, tc, hn);
+}
+
+// As lstm_gates_on with z = (a + ba) + (y + by) made on the way (ba may be null: z = a + (y + by)); a and y rows x 4n,
+// ba and by one row of 4n.
+static inline void lstm_gates_of_sum_on(int l, int rows, int n, const float* a, const float* ba, const float* y, const float* by,
+        const float* c, float* gi, float* gf, float* gg, float* go, float* cn, float* tc, float* hn) {
+    PreActivations summed = {a, ba, y, by};
+    gates_on(l, rows, n, summed, c, gi, gf, gg, go, cn, tc, hn);
+}
+
+static inline void lstm_gates_of_sum(int rows, int n, const float* a, const float* ba, const float* y, const float* by,
+        const float* c, float* gi, float* gf, float* gg, float* go, float* cn, float* tc, float* hn) {
+    lstm_gates_of_sum_on(level(), rows, n, a, ba, y, by, c, gi, gf, gg, go, cn, tc, hn);
 }
 
 }  // namespace unfold

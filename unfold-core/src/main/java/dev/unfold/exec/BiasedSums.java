@@ -6,6 +6,8 @@ import dev.unfold.op.Add;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * The pre-activation of an Elman or LSTM step, {@code (x W_ihᵀ + b_ih) + (h W_hhᵀ + b_hh)}: two products, each plus
@@ -20,13 +22,58 @@ final class BiasedSums {
     }
 
     /**
-     * Finds such sums among the values not yet covered, marks what they cover, and returns their units; and sums of
-     * one biased product and a value computed on its own (by its own lowering, or by a unit already made: one that
-     * {@code written} holds, as a projected embedding table with its bias), {@code p + (h W_hhᵀ + b_hh)}, in one pass too.
+     * One such sum, {@code z = (a + aBias) + (y + yBias)}, or {@code z = a + (y + yBias)} with {@code aBias} -1 (the
+     * biased term on either side of the graph's add: a float sum of two operands is the same whichever comes first).
+     * An LSTM step may take it in ({@link LstmGateUnits}); else {@link #unit} makes z in a pass of its own.
      */
-    static List<Unit> sums(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, java.util.Set<Integer> written,
-            Map<Long, ElementwiseLowerings.TiledRow> rows) {
-        List<Unit> units = new ArrayList<>();
+    record Sum(int z, int a, int aBias, int y, int yBias, int[] covers) {
+        int[] reads() {
+            return IntStream.of(a, aBias, y, yBias).filter(id -> id >= 0).distinct().toArray();
+        }
+
+        Unit unit(Graph g, Map<Long, ElementwiseLowerings.TiledRow> rows) {
+            int size = g.node(z).shape().size();
+            int cols = g.node(z).shape().dim(-1);
+            ElementwiseLowerings.TiledRow tiledY = ElementwiseLowerings.tiled(rows, yBias, size, cols);
+            int o = z;
+            int x = a;
+            int t = y;
+            int by = yBias;
+            if (aBias < 0) {
+                Instruction ins = v -> {
+                    float[] p = v[x];
+                    float[] q = v[t];
+                    float[] bq = tiledY.of(v[by]);
+                    float[] out = v[o];
+                    for (int i = 0; i < size; i++) {
+                        out[i] = p[i] + (q[i] + bq[i]);
+                    }
+                };
+                return new Unit(z, covers, new int[] {z}, reads(), ins, ONE_BIASED);
+            }
+            ElementwiseLowerings.TiledRow tiledA = ElementwiseLowerings.tiled(rows, aBias, size, cols);
+            int bx = aBias;
+            Instruction ins = v -> {
+                float[] p = v[x];
+                float[] bp = tiledA.of(v[bx]);
+                float[] q = v[t];
+                float[] bq = tiledY.of(v[by]);
+                float[] out = v[o];
+                for (int i = 0; i < size; i++) {
+                    out[i] = (p[i] + bp[i]) + (q[i] + bq[i]);
+                }
+            };
+            return new Unit(z, covers, new int[] {z}, reads(), ins, KIND);
+        }
+    }
+
+    /**
+     * Finds such sums among the values not yet covered and marks what they cover; and sums of one biased product and
+     * a value computed on its own (by its own lowering, or by a unit already made: one that {@code written} holds, as
+     * a projected embedding table with its bias), {@code p + (h W_hhᵀ + b_hh)}.
+     */
+    static List<Sum> sums(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, Set<Integer> written) {
+        List<Sum> sums = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (!needed[n.id()] || covered[n.id()] || !(n.op() instanceof Add) || !sameShape(g, n, 0) || !sameShape(g, n, 1)) {
                 continue;
@@ -42,44 +89,22 @@ final class BiasedSums {
                 covered[n.id()] = true;
                 covered[left.id()] = true;
                 covered[right.id()] = true;
-                units.add(unit(g, n, left, right, rows));
+                sums.add(new Sum(n.id(), left.inputs().get(0), left.inputs().get(1), right.inputs().get(0), right.inputs().get(1),
+                        new int[] {n.id(), left.id(), right.id()}));
             } else if (leftBiased != rightBiased && computed(rightBiased ? left : right, covered, written)) {
                 Node term = leftBiased ? left : right;
+                Node plain = leftBiased ? right : left;
                 covered[n.id()] = true;
                 covered[term.id()] = true;
-                units.add(oneBiased(g, n, term, leftBiased, rows));
+                sums.add(new Sum(n.id(), plain.id(), -1, term.inputs().get(0), term.inputs().get(1), new int[] {n.id(), term.id()}));
             }
         }
-        return units;
+        return sums;
     }
 
     /** A value that has a buffer of its own when the sum runs: computed by its own lowering, or by a unit already made. */
-    private static boolean computed(Node value, boolean[] covered, java.util.Set<Integer> written) {
+    private static boolean computed(Node value, boolean[] covered, Set<Integer> written) {
         return !covered[value.id()] || written.contains(value.id());
-    }
-
-    /**
-     * {@code p + (y + b)}, or {@code (y + b) + p} with the biased term on the left: one loop for both, a float sum of two
-     * operands being the same whichever comes first.
-     */
-    private static Unit oneBiased(Graph g, Node sum, Node term, boolean termOnLeft, Map<Long, ElementwiseLowerings.TiledRow> rows) {
-        int o = sum.id();
-        int p = sum.inputs().get(termOnLeft ? 1 : 0);
-        int y = term.inputs().get(0);
-        int b = term.inputs().get(1);
-        int size = sum.shape().size();
-        ElementwiseLowerings.TiledRow tiled = ElementwiseLowerings.tiled(rows, b, size, sum.shape().dim(-1));
-        Instruction ins = v -> {
-            float[] x = v[p];
-            float[] t = v[y];
-            float[] by = tiled.of(v[b]);
-            float[] z = v[o];
-            for (int i = 0; i < size; i++) {
-                z[i] = x[i] + (t[i] + by[i]);
-            }
-        };
-        int[] reads = java.util.stream.IntStream.of(p, y, b).distinct().toArray();
-        return new Unit(o, new int[] {o, term.id()}, new int[] {o}, reads, ins, ONE_BIASED);
     }
 
     /** {@code term + bias} read by {@code sum} alone and not kept, the term of the sum's shape, the bias a parameter row. */
@@ -90,29 +115,5 @@ final class BiasedSums {
 
     private static boolean sameShape(Graph g, Node n, int input) {
         return g.node(n.inputs().get(input)).shape().equals(n.shape());
-    }
-
-    private static Unit unit(Graph g, Node sum, Node left, Node right, Map<Long, ElementwiseLowerings.TiledRow> rows) {
-        int o = sum.id();
-        int a = left.inputs().get(0);
-        int ba = left.inputs().get(1);
-        int c = right.inputs().get(0);
-        int bc = right.inputs().get(1);
-        int size = sum.shape().size();
-        int cols = sum.shape().dim(-1);
-        ElementwiseLowerings.TiledRow tiledA = ElementwiseLowerings.tiled(rows, ba, size, cols);
-        ElementwiseLowerings.TiledRow tiledC = ElementwiseLowerings.tiled(rows, bc, size, cols);
-        Instruction ins = v -> {
-            float[] x = v[a];
-            float[] bx = tiledA.of(v[ba]);
-            float[] y = v[c];
-            float[] by = tiledC.of(v[bc]);
-            float[] z = v[o];
-            for (int i = 0; i < size; i++) {
-                z[i] = (x[i] + bx[i]) + (y[i] + by[i]);
-            }
-        };
-        int[] reads = java.util.stream.IntStream.of(a, ba, c, bc).distinct().toArray();
-        return new Unit(o, new int[] {o, left.id(), right.id()}, new int[] {o}, reads, ins, KIND);
     }
 }

@@ -9,14 +9,18 @@ import dev.unfold.op.Sigmoid;
 import dev.unfold.op.Slice;
 import dev.unfold.op.Tanh;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
  * An LSTM step's element-wise work after its pre-activations z, as {@code LstmCell} builds it: the four slices of z,
  * {@code i = σ(z_i)}, {@code f = σ(z_f)}, {@code g = tanh(z_g)}, {@code o = σ(z_o)}, {@code c′ = f ⊙ c + i ⊙ g} and
  * {@code h′ = o ⊙ tanh(c′)}, run as one call of an {@link LstmGates} kernel instead of eleven passes. The unit writes
- * c′ and h′, and the gates and tanh c′ when something else reads them (the backward pass does).
+ * c′ and h′, and the gates and tanh c′ when something else reads them (the backward pass does). When z is a
+ * {@link BiasedSums.Sum} read by the step alone, the kernel makes z on the way ({@link LstmGates#stepOfSum}) and z is
+ * never stored: a write and a read of {@code rows × 4H} floats less, and each bias read as one row.
  */
 final class LstmGateUnits {
     static final String KIND = "lstm gates";
@@ -24,8 +28,13 @@ final class LstmGateUnits {
     private LstmGateUnits() {
     }
 
-    /** Finds such steps among the values not yet covered, marks what they cover, and returns their units. */
-    static List<Unit> steps(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, LstmGates kernel) {
+    /**
+     * Finds such steps among the values not yet covered, marks what they cover, and returns their units; the sums of
+     * {@code sums} a step takes in are removed from it.
+     */
+    static List<Unit> steps(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, LstmGates kernel, List<BiasedSums.Sum> sums) {
+        Map<Integer, BiasedSums.Sum> byZ = new HashMap<>();
+        sums.forEach(s -> byZ.put(s.z(), s));
         List<Unit> units = new ArrayList<>();
         for (Node n : g.nodes()) {
             Match m = needed[n.id()] && !covered[n.id()] ? match(g, n, kept) : null;
@@ -33,7 +42,12 @@ final class LstmGateUnits {
                 int[] all = m.covers();
                 if (IntStream.of(all).allMatch(id -> needed[id] && !covered[id]) && IntStream.of(all).noneMatch(id -> id == m.c() || id == m.z())) {
                     IntStream.of(all).forEach(id -> covered[id] = true);
-                    units.add(m.unit(g, kept, kernel));
+                    BiasedSums.Sum sum = byZ.get(m.z());
+                    boolean takesSum = sum != null && !m.readOutside(g, m.z(), kept);
+                    if (takesSum) {
+                        sums.remove(sum);
+                    }
+                    units.add(m.unit(g, kept, kernel, takesSum ? sum : null));
                 }
             }
         }
@@ -46,7 +60,8 @@ final class LstmGateUnits {
             return IntStream.concat(IntStream.concat(IntStream.of(slices), IntStream.of(gates)), IntStream.of(fc, ig, next, tanh, h)).toArray();
         }
 
-        Unit unit(Graph g, boolean[] kept, LstmGates kernel) {
+        /** The step's unit; with {@code sum}, z made on the way from the sum's operands and not stored. */
+        Unit unit(Graph g, boolean[] kept, LstmGates kernel, BiasedSums.Sum sum) {
             boolean gatesRead = IntStream.of(gates).anyMatch(id -> readOutside(g, id, kept));
             boolean tanhRead = readOutside(g, tanh, kept);
             List<Integer> writes = new ArrayList<>(List.of(next, h));
@@ -56,6 +71,17 @@ final class LstmGateUnits {
             if (tanhRead) {
                 writes.add(tanh);
             }
+            int[] w = writes.stream().mapToInt(Integer::intValue).toArray();
+            if (sum == null) {
+                int[] reads = IntStream.of(z, c).distinct().toArray();
+                return new Unit(slices[0], covers(), w, reads, given(kernel, gatesRead, tanhRead), KIND);
+            }
+            int[] reads = IntStream.concat(IntStream.of(sum.reads()), IntStream.of(c)).distinct().toArray();
+            int[] all = IntStream.concat(IntStream.of(covers()), IntStream.of(sum.covers())).toArray();
+            return new Unit(slices[0], all, w, reads, summed(kernel, sum, gatesRead, tanhRead), KIND);
+        }
+
+        private Instruction given(LstmGates kernel, boolean gatesRead, boolean tanhRead) {
             int zi = z;
             int ci = c;
             int[] gi = gates;
@@ -64,11 +90,28 @@ final class LstmGateUnits {
             int hi = h;
             int r = rows;
             int hid = hidden;
-            Instruction ins = gatesRead
+            return gatesRead
                     ? v -> kernel.step(r, hid, v[zi], v[ci], v[gi[0]], v[gi[1]], v[gi[2]], v[gi[3]], v[ni], tanhRead ? v[ti] : null, v[hi])
                     : v -> kernel.step(r, hid, v[zi], v[ci], null, null, null, null, v[ni], tanhRead ? v[ti] : null, v[hi]);
-            int[] reads = IntStream.of(z, c).distinct().toArray();
-            return new Unit(slices[0], covers(), writes.stream().mapToInt(Integer::intValue).toArray(), reads, ins, KIND);
+        }
+
+        private Instruction summed(LstmGates kernel, BiasedSums.Sum sum, boolean gatesRead, boolean tanhRead) {
+            int a = sum.a();
+            int ba = sum.aBias();
+            int y = sum.y();
+            int by = sum.yBias();
+            int ci = c;
+            int[] gi = gates;
+            int ni = next;
+            int ti = tanh;
+            int hi = h;
+            int r = rows;
+            int hid = hidden;
+            return gatesRead
+                    ? v -> kernel.stepOfSum(r, hid, v[a], ba < 0 ? null : v[ba], v[y], v[by], v[ci], v[gi[0]], v[gi[1]], v[gi[2]], v[gi[3]], v[ni],
+                            tanhRead ? v[ti] : null, v[hi])
+                    : v -> kernel.stepOfSum(r, hid, v[a], ba < 0 ? null : v[ba], v[y], v[by], v[ci], null, null, null, null, v[ni],
+                            tanhRead ? v[ti] : null, v[hi]);
         }
 
         /** Read by a node outside the step, or kept. */

@@ -82,15 +82,15 @@ final class Program {
         java.util.Set<Integer> written = new java.util.HashSet<>();
         java.util.stream.Stream.of(tokenSums.stream(), accumulations.stream().flatMap(List::stream), placements.stream(), hoisted.stream().flatMap(List::stream))
                 .flatMap(s -> s).forEach(u -> Arrays.stream(u.writes()).forEach(written::add));
-        List<Unit> biasedSums = BiasedSums.sums(g, needed, kept, covered, written, context.rows());
-        List<Unit> lstmSteps = gates.map(k -> LstmGateUnits.steps(g, needed, kept, covered, k)).orElse(List.of());
+        List<BiasedSums.Sum> biasedSums = new ArrayList<>(BiasedSums.sums(g, needed, kept, covered, written));
+        List<Unit> lstmSteps = gates.map(k -> LstmGateUnits.steps(g, needed, kept, covered, k, biasedSums)).orElse(List.of());
         List<Unit> slopes = ActivationSlopes.slopes(g, needed, kept, covered);
         List<Unit> productSums = ProductSums.sums(g, needed, kept, covered);
         List<Unit> units = new ArrayList<>(tokenSums);
         accumulations.forEach(units::addAll);
         units.addAll(placements);
         hoisted.forEach(units::addAll);
-        units.addAll(biasedSums);
+        biasedSums.forEach(sum -> units.add(sum.unit(g, context.rows())));
         units.addAll(lstmSteps);
         units.addAll(slopes);
         units.addAll(productSums);

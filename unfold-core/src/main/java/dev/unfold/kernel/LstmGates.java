@@ -16,4 +16,12 @@ public interface LstmGates extends OptionalKernel {
      * gates {@code i}, {@code f}, {@code g}, {@code o} are written when not null (all or none), {@code tanhC} too.
      */
     void step(int rows, int hidden, float[] z, float[] c, float[] i, float[] f, float[] g, float[] o, float[] cNext, float[] tanhC, float[] hNext);
+
+    /**
+     * {@link #step} with z not given but made on the way, as the graph's sums make it:
+     * {@code z = (a + aBias) + (y + yBias)}, or {@code z = a + (y + yBias)} when {@code aBias} is null; {@code a} and
+     * {@code y} hold {@code rows × 4H}, {@code aBias} and {@code yBias} one row of {@code 4H}, added to every row.
+     */
+    void stepOfSum(int rows, int hidden, float[] a, float[] aBias, float[] y, float[] yBias, float[] c, float[] i, float[] f, float[] g,
+            float[] o, float[] cNext, float[] tanhC, float[] hNext);
 }

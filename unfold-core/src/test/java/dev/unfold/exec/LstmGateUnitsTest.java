@@ -31,7 +31,8 @@ class LstmGateUnitsTest {
         JavaLstmGates kernel = new JavaLstmGates();
         ExecutionProfile profile = new ExecutionProfile();
         Set<Integer> all = IntStream.range(0, g.size()).boxed().collect(Collectors.toSet());
-        Set<Integer> outputs = Set.copyOf(g.outputs().values());
+        Set<Integer> outputs = new java.util.HashSet<>(g.outputs().values());
+        outputs.addAll(outputsOfTheSteps(g, steps * layers));
         Values actual = CompiledExecutor.withLstmGates(Optional.of(kernel), profile).run(g, feeds, outputs);
         Values expected = Interpreter.run(g, feeds);
         for (int id : outputs) {
@@ -40,9 +41,47 @@ class LstmGateUnitsTest {
         Map<String, Long> runs = ProfiledRuns.of(profile);
         assertEquals((long) steps * layers, runs.get(LstmGateUnits.KIND), runs.toString());
         assertEquals(steps * layers, kernel.calls());
+        assertEquals(steps * layers, kernel.summed(), "each step makes its z from the sum's operands");
+        assertFalse(runs.containsKey(BiasedSums.ONE_BIASED) || runs.containsKey(BiasedSums.KIND), "no z is stored: " + runs);
         assertFalse(runs.containsKey("sigmoid"), runs.toString());
         assertFalse(runs.containsKey(ProductSums.KIND), runs.toString());
         assertTrue(all.size() > outputs.size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aPreActivationReadElsewhereIsStoredAndTheStepReadsIt(int layers) {
+        int steps = 3;
+        Graph g = TokenSumsTest.embeddedWindow(CellType.LSTM, 5, layers, steps);
+        Feeds feeds = Feeds.byLabel(g, TokenSumsTest.tokenFeeds(g, steps, 9));
+        Set<Integer> zs = g.nodes().stream().filter(n -> n.op() instanceof dev.unfold.op.Slice && ((dev.unfold.op.Slice) n.op()).start() == 0)
+                .map(n -> n.inputs().get(0)).collect(Collectors.toSet());
+        assertEquals(steps * layers, zs.size(), "one z per step and layer");
+        JavaLstmGates kernel = new JavaLstmGates();
+        ExecutionProfile profile = new ExecutionProfile();
+        Set<Integer> keep = new java.util.HashSet<>(g.outputs().values());
+        keep.addAll(zs);
+        Set<Integer> hs = outputsOfTheSteps(g, steps * layers);
+        keep.addAll(hs);
+        Values actual = CompiledExecutor.withLstmGates(Optional.of(kernel), profile).run(g, feeds, keep);
+        Values expected = Interpreter.run(g, feeds);
+        Set<Integer> compared = new java.util.HashSet<>(zs);
+        compared.addAll(hs);
+        for (int id : compared) {
+            assertEquals(0.0, TensorFormat.maxMixedError(actual.get(id), expected.get(id)), g.node(id).name());
+        }
+        assertEquals(steps * layers, kernel.calls());
+        assertEquals(0, kernel.summed(), "a kept z is made by its sum and read by the step");
+    }
+
+    /** Each step's h′ = o ⊙ tanh c′, {@code count} of them. */
+    static Set<Integer> outputsOfTheSteps(Graph g, int count) {
+        Set<Integer> hs = g.nodes().stream().filter(n -> n.op() instanceof dev.unfold.op.Mul
+                && n.inputs().stream().anyMatch(i -> g.node(i).op() instanceof dev.unfold.op.Tanh
+                        && !(g.node(g.node(i).inputs().get(0)).op() instanceof dev.unfold.op.Slice))).map(dev.unfold.graph.Node::id)
+                .collect(Collectors.toSet());
+        assertEquals(count, hs.size(), "one h′ = o ⊙ tanh c′ per step and layer");
+        return hs;
     }
 
     @Test
@@ -56,6 +95,7 @@ class LstmGateUnitsTest {
         ExecutorEquivalence.assertAgrees(executor, g, "loss", feeds);
         Map<String, Long> runs = ProfiledRuns.of(profile);
         assertTrue(runs.getOrDefault(LstmGateUnits.KIND, 0L) >= steps, runs.toString());
+        assertTrue(kernel.summed() >= steps, "the forward steps make z on the way: " + kernel.summed());
         Vjp.Gradients grads = Vjp.of(g, "loss");
         assertTrue(grads.graph().size() > g.size());
     }

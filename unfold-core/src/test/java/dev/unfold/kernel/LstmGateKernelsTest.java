@@ -45,5 +45,11 @@ class LstmGateKernelsTest {
                 float[] hNext) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public void stepOfSum(int rows, int hidden, float[] a, float[] aBias, float[] y, float[] yBias, float[] c, float[] i, float[] f,
+                float[] g, float[] o, float[] cNext, float[] tanhC, float[] hNext) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.unfold.kernel.LstmGates;
 /** {@link LstmGates} in plain Java, element by element as the graph's ops compute it: what every kernel is held to. */
 public final class JavaLstmGates implements LstmGates {
     private int calls;
+    private int summed;
 
     @Override
     public String name() {
@@ -50,5 +51,24 @@ public final class JavaLstmGates implements LstmGates {
                 hNext[at] = oj * tj;
             }
         }
+    }
+
+    /** z made first, element by element as {@code BiasedSums} adds, then {@link #step}. */
+    @Override
+    public void stepOfSum(int rows, int hidden, float[] a, float[] aBias, float[] y, float[] yBias, float[] c, float[] i, float[] f, float[] g,
+            float[] o, float[] cNext, float[] tanhC, float[] hNext) {
+        int width = 4 * hidden;
+        float[] z = new float[rows * width];
+        for (int k = 0; k < z.length; k++) {
+            float x = aBias == null ? a[k] : a[k] + aBias[k % width];
+            z[k] = x + (y[k] + yBias[k % width]);
+        }
+        step(rows, hidden, z, c, i, f, g, o, cNext, tanhC, hNext);
+        summed++;
+    }
+
+    /** How many of its steps were given z as a sum. */
+    public int summed() {
+        return summed;
     }
 }

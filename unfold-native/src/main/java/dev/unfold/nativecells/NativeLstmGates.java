@@ -20,8 +20,32 @@ public final class NativeLstmGates implements LstmGates {
     @Override
     public void step(int rows, int hidden, float[] z, float[] c, float[] i, float[] f, float[] g, float[] o, float[] cNext, float[] tanhC,
             float[] hNext) {
-        int cells = Math.multiplyExact(rows, hidden);
+        int cells = checkCells(rows, hidden, c, i, f, g, o, cNext, tanhC, hNext);
         check(z, 4L * cells, "z");
+        LstmGatesLibrary.lstmGates(rows, hidden, z, c, i, f, g, o, cNext, tanhC, hNext);
+    }
+
+    @Override
+    public void stepOfSum(int rows, int hidden, float[] a, float[] aBias, float[] y, float[] yBias, float[] c, float[] i, float[] f, float[] g,
+            float[] o, float[] cNext, float[] tanhC, float[] hNext) {
+        int cells = checkCells(rows, hidden, c, i, f, g, o, cNext, tanhC, hNext);
+        check(a, 4L * cells, "a");
+        check(y, 4L * cells, "y");
+        check(yBias, 4L * hidden, "yBias");
+        if (aBias != null) {
+            check(aBias, 4L * hidden, "aBias");
+        }
+        LstmGatesLibrary.lstmGatesOfSum(rows, hidden, a, aBias, y, yBias, c, i, f, g, o, cNext, tanhC, hNext);
+    }
+
+    /** The cell-sized arrays checked, the gates all or none: their size. */
+    private static int checkCells(int rows, int hidden, float[] c, float[] i, float[] f, float[] g, float[] o, float[] cNext, float[] tanhC,
+            float[] hNext) {
+        if (rows < 0 || hidden < 0) {
+            throw new IllegalArgumentException("an LSTM step of " + rows + " rows and " + hidden + " hidden units");
+        }
+        int cells = Math.multiplyExact(rows, hidden);
+        Math.multiplyExact(4, cells);
         check(c, cells, "c");
         check(cNext, cells, "cNext");
         check(hNext, cells, "hNext");
@@ -38,7 +62,7 @@ public final class NativeLstmGates implements LstmGates {
         if (tanhC != null) {
             check(tanhC, cells, "tanhC");
         }
-        LstmGatesLibrary.lstmGates(rows, hidden, z, c, i, f, g, o, cNext, tanhC, hNext);
+        return cells;
     }
 
     /** The native code reads and writes as many floats as the shapes say: an array shorter than that is refused first. */

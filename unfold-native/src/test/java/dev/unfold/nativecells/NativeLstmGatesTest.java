@@ -43,6 +43,66 @@ class NativeLstmGatesTest {
         }
     }
 
+    @ParameterizedTest(name = "rows {0}, hidden {1}")
+    @CsvSource({"1,1", "3,7", "16,256", "5,33", "4,512"})
+    void aStepOfASumAgreesBitForBitWithTheJavaReference(int rows, int hidden) {
+        Random random = new Random(17L * rows + hidden);
+        float[] a = samples(random, 4 * rows * hidden);
+        float[] y = samples(random, 4 * rows * hidden);
+        float[] aBias = samples(random, 4 * hidden);
+        float[] yBias = samples(random, 4 * hidden);
+        float[] c = samples(random, rows * hidden);
+        for (float[] ba : new float[][] {aBias, null}) {
+            for (int level = -1; level <= LstmGatesLibrary.instructionLevel(); level++) {
+                for (boolean gates : new boolean[] {true, false}) {
+                    Outputs expected = new Outputs(rows * hidden, gates, gates);
+                    Outputs actual = new Outputs(rows * hidden, gates, gates);
+                    JavaLstmGates reference = new JavaLstmGates();
+                    reference.stepOfSum(rows, hidden, a, ba, y, yBias, c, expected.i, expected.f, expected.g, expected.o, expected.c,
+                            expected.tanh, expected.h);
+                    if (level < 0) {
+                        NATIVE.stepOfSum(rows, hidden, a, ba, y, yBias, c, actual.i, actual.f, actual.g, actual.o, actual.c, actual.tanh, actual.h);
+                    } else {
+                        LstmGatesLibrary.lstmGatesOfSumOn(level, rows, hidden, a, ba, y, yBias, c, actual.i, actual.f, actual.g, actual.o,
+                                actual.c, actual.tanh, actual.h);
+                    }
+                    String at = " (level " + level + (ba == null ? ", z = a + (y + b)" : ", z = (a + b) + (y + b)") + ")";
+                    assertBits(expected.c, actual.c, "c'" + at);
+                    assertBits(expected.h, actual.h, "h" + at);
+                    if (gates) {
+                        assertBits(expected.i, actual.i, "i" + at);
+                        assertBits(expected.f, actual.f, "f" + at);
+                        assertBits(expected.g, actual.g, "g" + at);
+                        assertBits(expected.o, actual.o, "o" + at);
+                        assertBits(expected.tanh, actual.tanh, "tanh c'" + at);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void shortOperandsOfASumAreRefused() {
+        float[] cells = new float[6];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NATIVE.stepOfSum(2, 3, new float[24], null, new float[24], new float[11], cells, null, null, null, null, cells, null, cells));
+        assertTrue(e.getMessage().contains("yBias holds 11 floats, fewer than 12"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> NATIVE.stepOfSum(2, 3, new float[24], new float[11], new float[24], new float[12], cells, null, null, null, null, cells, null, cells));
+        assertThrows(IllegalArgumentException.class,
+                () -> NATIVE.stepOfSum(2, 3, new float[23], null, new float[24], new float[12], cells, null, null, null, null, cells, null, cells));
+        assertThrows(IllegalArgumentException.class,
+                () -> NATIVE.stepOfSum(2, 3, new float[24], null, new float[23], new float[12], cells, null, null, null, null, cells, null, cells));
+    }
+
+    private static float[] samples(Random random, int n) {
+        float[] x = new float[n];
+        for (int k = 0; k < n; k++) {
+            x[k] = sample(random);
+        }
+        return x;
+    }
+
     @Test
     void everyBodyThisProcessorHasIsHeldToTheReference() {
         int level = LstmGatesLibrary.instructionLevel();
