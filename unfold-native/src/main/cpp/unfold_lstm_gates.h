@@ -58,27 +58,43 @@ static inline float tanhf_(float v) {
 }
 
 // Where a step's pre-activations come from: z itself (y null), or made on the way as z = (a + ba) + (y + by), the
-// sum BiasedSums makes (ba and by rows of 4n read at each row's column, ba null for z = a + (y + by)).
+// sum BiasedSums makes (ba and by rows of 4n read at each row's column, ba null for z = a + (y + by)). Row r of a is
+// row a_rows[r] when a_rows is not null (rows gathered from a projected embedding table), else row r.
 struct PreActivations {
+    const float* a;
+    const int* a_rows;
+    const float* ba;
+    const float* y;
+    const float* by;
+};
+
+// One row's operands.
+struct PreActivationRow {
     const float* a;
     const float* ba;
     const float* y;
     const float* by;
 };
 
-static inline float pre_activation(const PreActivations& z, size_t row, int col) {
-    if (!z.y) return z.a[row + col];
-    float x = z.ba ? z.a[row + col] + z.ba[col] : z.a[row + col];
-    return x + (z.y[row + col] + z.by[col]);
+static inline PreActivationRow row_of(const PreActivations& z, int r, int n) {
+    size_t width = (size_t) 4 * n;
+    PreActivationRow row = {z.a + (z.a_rows ? (size_t) z.a_rows[r] : (size_t) r) * width, z.ba, z.y ? z.y + r * width : 0, z.by};
+    return row;
 }
 
-// One element j of a row: zr the offset of the row's pre-activations (4 blocks of n), the outputs at the row's offset.
-static inline void element(int n, int j, const PreActivations& z, size_t zr, const float* cr, float* ir, float* fr, float* gr,
+static inline float pre_activation(const PreActivationRow& z, int col) {
+    if (!z.y) return z.a[col];
+    float x = z.ba ? z.a[col] + z.ba[col] : z.a[col];
+    return x + (z.y[col] + z.by[col]);
+}
+
+// One element j of a row: z the row's operands (4 blocks of n), the outputs at the row's offset.
+static inline void element(int n, int j, const PreActivationRow& z, const float* cr, float* ir, float* fr, float* gr,
         float* orow, float* cn, float* tc, float* hn) {
-    float i = sigmoid(pre_activation(z, zr, j));
-    float f = sigmoid(pre_activation(z, zr, n + j));
-    float g = tanhf_(pre_activation(z, zr, 2 * n + j));
-    float o = sigmoid(pre_activation(z, zr, 3 * n + j));
+    float i = sigmoid(pre_activation(z, j));
+    float f = sigmoid(pre_activation(z, n + j));
+    float g = tanhf_(pre_activation(z, 2 * n + j));
+    float o = sigmoid(pre_activation(z, 3 * n + j));
     float c = f * cr[j] + i * g;
     float t = tanhf_(c);
     if (ir) { ir[j] = i; fr[j] = f; gr[j] = g; orow[j] = o; }
@@ -87,7 +103,7 @@ static inline void element(int n, int j, const PreActivations& z, size_t zr, con
     hn[j] = o * t;
 }
 
-#define UNFOLD_GATES_BODY(V, W, SET1, LOAD, STORE, ADD, MUL, DIV, FMA, MIN, MAX)                                      \
+#define UNFOLD_GATES_BODY(V, W, SET1, LOAD, STORE, ADD, MUL, DIV, FMA, MIN, MAX)                                 \
     static inline V sigmoid_v(V v) {                                                                             \
         V x = MAX(SET1(-SIGMOID_LIMIT), MIN(SET1(SIGMOID_LIMIT), v));                                            \
         V x2 = MUL(x, x);                                                                                        \
@@ -118,22 +134,22 @@ static inline void element(int n, int j, const PreActivations& z, size_t zr, con
         q = FMA(q, x2, SET1(4.89352518554385e-03f));                                                             \
         return DIV(p, q);                                                                                        \
     }                                                                                                            \
-    static inline V pre_activation_v(const PreActivations& z, size_t row, int col) {                             \
-        if (!z.y) return LOAD(z.a + row + col);                                                                  \
-        V x = z.ba ? ADD(LOAD(z.a + row + col), LOAD(z.ba + col)) : LOAD(z.a + row + col);                      \
-        return ADD(x, ADD(LOAD(z.y + row + col), LOAD(z.by + col)));                                             \
+    static inline V pre_activation_v(const PreActivationRow& z, int col) {                                       \
+        if (!z.y) return LOAD(z.a + col);                                                                        \
+        V x = z.ba ? ADD(LOAD(z.a + col), LOAD(z.ba + col)) : LOAD(z.a + col);                                   \
+        return ADD(x, ADD(LOAD(z.y + col), LOAD(z.by + col)));                                                   \
     }                                                                                                            \
-    static void lstm_gates(int rows, int n, const PreActivations& z, const float* c, float* gi, float* gf,      \
+    static void lstm_gates(int rows, int n, const PreActivations& z, const float* c, float* gi, float* gf,       \
             float* gg, float* go, float* cn, float* tc, float* hn) {                                             \
         for (int r = 0; r < rows; r++) {                                                                         \
-            size_t zr = (size_t) r * 4 * n;                                                                      \
+            PreActivationRow zr = row_of(z, r, n);                                                               \
             size_t at = (size_t) r * n;                                                                          \
             int j = 0;                                                                                           \
             for (; j + W <= n; j += W) {                                                                         \
-                V i = sigmoid_v(pre_activation_v(z, zr, j));                                                     \
-                V f = sigmoid_v(pre_activation_v(z, zr, n + j));                                                 \
-                V g = tanh_v(pre_activation_v(z, zr, 2 * n + j));                                                \
-                V o = sigmoid_v(pre_activation_v(z, zr, 3 * n + j));                                             \
+                V i = sigmoid_v(pre_activation_v(zr, j));                                                        \
+                V f = sigmoid_v(pre_activation_v(zr, n + j));                                                    \
+                V g = tanh_v(pre_activation_v(zr, 2 * n + j));                                                   \
+                V o = sigmoid_v(pre_activation_v(zr, 3 * n + j));                                                \
                 V cj = ADD(MUL(f, LOAD(c + at + j)), MUL(i, g));                                                 \
                 V t = tanh_v(cj);                                                                                \
                 if (gi) {                                                                                        \
@@ -144,7 +160,7 @@ static inline void element(int n, int j, const PreActivations& z, size_t zr, con
                 STORE(hn + at + j, MUL(o, t));                                                                   \
             }                                                                                                    \
             for (; j < n; j++) {                                                                                 \
-                element(n, j, z, zr, c + at, gi ? gi + at : 0, gf ? gf + at : 0, gg ? gg + at : 0,               \
+                element(n, j, zr, c + at, gi ? gi + at : 0, gf ? gf + at : 0, gg ? gg + at : 0,                  \
                         go ? go + at : 0, cn + at, tc ? tc + at : 0, hn + at);                                   \
             }                                                                                                    \
         }                                                                                                        \
@@ -171,7 +187,7 @@ static void lstm_gates_scalar(int rows, int n, const PreActivations& z, const fl
     for (int r = 0; r < rows; r++) {
         size_t at = (size_t) r * n;
         for (int j = 0; j < n; j++) {
-            element(n, j, z, (size_t) r * 4 * n, c + at, gi ? gi + at : 0, gf ? gf + at : 0, gg ? gg + at : 0,
+            element(n, j, row_of(z, r, n), c + at, gi ? gi + at : 0, gf ? gf + at : 0, gg ? gg + at : 0,
                     go ? go + at : 0, cn + at, tc ? tc + at : 0, hn + at);
         }
     }
@@ -190,7 +206,7 @@ static inline void gates_on(int l, int rows, int n, const PreActivations& z, con
 
 static inline void lstm_gates_on(int l, int rows, int n, const float* z, const float* c, float* gi, float* gf, float* gg,
         float* go, float* cn, float* tc, float* hn) {
-    PreActivations given = {z, 0, 0, 0};
+    PreActivations given = {z, 0, 0, 0, 0};
     gates_on(l, rows, n, given, c, gi, gf, gg, go, cn, tc, hn);
 }
 
@@ -200,17 +216,17 @@ static inline void lstm_gates(int rows, int n, const float* z, const float* c, f
     lstm_gates_on(level(), rows, n, z, c, gi, gf, gg, go, cn, tc, hn);
 }
 
-// As lstm_gates_on with z = (a + ba) + (y + by) made on the way (ba may be null: z = a + (y + by)); a and y rows x 4n,
-// ba and by one row of 4n.
-static inline void lstm_gates_of_sum_on(int l, int rows, int n, const float* a, const float* ba, const float* y, const float* by,
-        const float* c, float* gi, float* gf, float* gg, float* go, float* cn, float* tc, float* hn) {
-    PreActivations summed = {a, ba, y, by};
+// As lstm_gates_on with z = (a + ba) + (y + by) made on the way (ba may be null: z = a + (y + by)); y rows x 4n, a
+// rows x 4n or, with a_rows, at least 1 + max(a_rows) rows of 4n; ba and by one row of 4n.
+static inline void lstm_gates_of_sum_on(int l, int rows, int n, const float* a, const int* a_rows, const float* ba, const float* y,
+        const float* by, const float* c, float* gi, float* gf, float* gg, float* go, float* cn, float* tc, float* hn) {
+    PreActivations summed = {a, a_rows, ba, y, by};
     gates_on(l, rows, n, summed, c, gi, gf, gg, go, cn, tc, hn);
 }
 
-static inline void lstm_gates_of_sum(int rows, int n, const float* a, const float* ba, const float* y, const float* by,
-        const float* c, float* gi, float* gf, float* gg, float* go, float* cn, float* tc, float* hn) {
-    lstm_gates_of_sum_on(level(), rows, n, a, ba, y, by, c, gi, gf, gg, go, cn, tc, hn);
+static inline void lstm_gates_of_sum(int rows, int n, const float* a, const int* a_rows, const float* ba, const float* y,
+        const float* by, const float* c, float* gi, float* gf, float* gg, float* go, float* cn, float* tc, float* hn) {
+    lstm_gates_of_sum_on(level(), rows, n, a, a_rows, ba, y, by, c, gi, gf, gg, go, cn, tc, hn);
 }
 
 }  // namespace unfold

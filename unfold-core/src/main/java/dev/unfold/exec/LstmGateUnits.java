@@ -10,8 +10,10 @@ import dev.unfold.op.Slice;
 import dev.unfold.op.Tanh;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -28,14 +30,22 @@ final class LstmGateUnits {
     private LstmGateUnits() {
     }
 
+    /** The steps' units, and the sums and gathers of table rows they took in, whose own units are not made. */
+    record Steps(List<Unit> units, Set<BiasedSums.Sum> sums, Set<Unit> gathers) {
+    }
+
     /**
-     * Finds such steps among the values not yet covered, marks what they cover, and returns their units; the sums of
-     * {@code sums} a step takes in are removed from it.
+     * Finds such steps among the values not yet covered and marks what they cover. A step takes in z's sum from
+     * {@code sums} when the step alone reads z, and then the unit of {@code gathers} (by the value it writes) that picks
+     * the sum's rows from a projected table when the sum alone reads them.
      */
-    static List<Unit> steps(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, LstmGates kernel, List<BiasedSums.Sum> sums) {
+    static Steps steps(Graph g, boolean[] needed, boolean[] kept, boolean[] covered, LstmGates kernel, List<BiasedSums.Sum> sums,
+            Map<Integer, Unit> gathers) {
         Map<Integer, BiasedSums.Sum> byZ = new HashMap<>();
         sums.forEach(s -> byZ.put(s.z(), s));
         List<Unit> units = new ArrayList<>();
+        Set<BiasedSums.Sum> takenSums = new HashSet<>();
+        Set<Unit> takenGathers = new HashSet<>();
         for (Node n : g.nodes()) {
             Match m = needed[n.id()] && !covered[n.id()] ? match(g, n, kept) : null;
             if (m != null) {
@@ -44,14 +54,20 @@ final class LstmGateUnits {
                     IntStream.of(all).forEach(id -> covered[id] = true);
                     BiasedSums.Sum sum = byZ.get(m.z());
                     boolean takesSum = sum != null && !m.readOutside(g, m.z(), kept);
+                    Unit gather = takesSum ? gathers.get(sum.a()) : null;
+                    boolean takesGather = gather != null && !kept[sum.a()] && g.consumers(sum.a()).equals(List.of(sum.z()))
+                            && ((ProjectedTable.Rows) gather.instruction()).rows() == m.rows();
                     if (takesSum) {
-                        sums.remove(sum);
+                        takenSums.add(sum);
                     }
-                    units.add(m.unit(g, kept, kernel, takesSum ? sum : null));
+                    if (takesGather) {
+                        takenGathers.add(gather);
+                    }
+                    units.add(m.unit(g, kept, kernel, takesSum ? sum : null, takesGather ? gather : null));
                 }
             }
         }
-        return units;
+        return new Steps(units, takenSums, takenGathers);
     }
 
     /** The nodes of one step: the slices s and gates of z in PyTorch's order i, f, g, o, c, the products, c′, tanh c′, h′. */
@@ -60,8 +76,11 @@ final class LstmGateUnits {
             return IntStream.concat(IntStream.concat(IntStream.of(slices), IntStream.of(gates)), IntStream.of(fc, ig, next, tanh, h)).toArray();
         }
 
-        /** The step's unit; with {@code sum}, z made on the way from the sum's operands and not stored. */
-        Unit unit(Graph g, boolean[] kept, LstmGates kernel, BiasedSums.Sum sum) {
+        /**
+         * The step's unit; with {@code sum}, z made on the way from the sum's operands and not stored; with {@code gather}
+         * too, the sum's first operand read as rows of the projected table where they are.
+         */
+        Unit unit(Graph g, boolean[] kept, LstmGates kernel, BiasedSums.Sum sum, Unit gather) {
             boolean gatesRead = IntStream.of(gates).anyMatch(id -> readOutside(g, id, kept));
             boolean tanhRead = readOutside(g, tanh, kept);
             List<Integer> writes = new ArrayList<>(List.of(next, h));
@@ -76,9 +95,31 @@ final class LstmGateUnits {
                 int[] reads = IntStream.of(z, c).distinct().toArray();
                 return new Unit(slices[0], covers(), w, reads, given(kernel, gatesRead, tanhRead), KIND);
             }
-            int[] reads = IntStream.concat(IntStream.of(sum.reads()), IntStream.of(c)).distinct().toArray();
-            int[] all = IntStream.concat(IntStream.of(covers()), IntStream.of(sum.covers())).toArray();
-            return new Unit(slices[0], all, w, reads, summed(kernel, sum, gatesRead, tanhRead), KIND);
+            IntStream sumReads = gather == null ? IntStream.of(sum.reads()) : IntStream.concat(IntStream.of(sum.reads()).filter(id -> id != sum.a()),
+                    IntStream.of(gather.reads()));
+            int[] reads = IntStream.concat(sumReads, IntStream.of(c)).distinct().toArray();
+            IntStream sumCovers = IntStream.concat(IntStream.of(covers()), IntStream.of(sum.covers()));
+            int[] all = (gather == null ? sumCovers : IntStream.concat(sumCovers, IntStream.of(gather.covers()))).toArray();
+            Instruction ins = gather == null ? summed(kernel, sum, gatesRead, tanhRead)
+                    : picked(kernel, sum, (ProjectedTable.Rows) gather.instruction(), gatesRead, tanhRead);
+            return new Unit(slices[0], all, w, reads, ins, KIND);
+        }
+
+        private Instruction picked(LstmGates kernel, BiasedSums.Sum sum, ProjectedTable.Rows table, boolean gatesRead, boolean tanhRead) {
+            int ba = sum.aBias();
+            int y = sum.y();
+            int by = sum.yBias();
+            int ci = c;
+            int[] gi = gates;
+            int ni = next;
+            int ti = tanh;
+            int hi = h;
+            int r = rows;
+            int hid = hidden;
+            int[] rowsOf = new int[r];
+            return v -> kernel.stepOfSum(r, hid, table.tableOf(v), table.picked(v, rowsOf), ba < 0 ? null : v[ba], v[y], v[by], v[ci],
+                    gatesRead ? v[gi[0]] : null, gatesRead ? v[gi[1]] : null, gatesRead ? v[gi[2]] : null, gatesRead ? v[gi[3]] : null, v[ni],
+                    tanhRead ? v[ti] : null, v[hi]);
         }
 
         private Instruction given(LstmGates kernel, boolean gatesRead, boolean tanhRead) {
@@ -108,9 +149,9 @@ final class LstmGateUnits {
             int r = rows;
             int hid = hidden;
             return gatesRead
-                    ? v -> kernel.stepOfSum(r, hid, v[a], ba < 0 ? null : v[ba], v[y], v[by], v[ci], v[gi[0]], v[gi[1]], v[gi[2]], v[gi[3]], v[ni],
+                    ? v -> kernel.stepOfSum(r, hid, v[a], null, ba < 0 ? null : v[ba], v[y], v[by], v[ci], v[gi[0]], v[gi[1]], v[gi[2]], v[gi[3]], v[ni],
                             tanhRead ? v[ti] : null, v[hi])
-                    : v -> kernel.stepOfSum(r, hid, v[a], ba < 0 ? null : v[ba], v[y], v[by], v[ci], null, null, null, null, v[ni],
+                    : v -> kernel.stepOfSum(r, hid, v[a], null, ba < 0 ? null : v[ba], v[y], v[by], v[ci], null, null, null, null, v[ni],
                             tanhRead ? v[ti] : null, v[hi]);
         }
 

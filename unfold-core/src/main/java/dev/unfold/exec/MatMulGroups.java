@@ -315,11 +315,9 @@ final class MatMulGroups {
             int member = members.get(i);
             int out = biased == null ? member : biased[i];
             int idx = g.node(g.node(member).inputs().get(0)).inputs().get(1);
-            Instruction ins = bias < 0 ? v -> projection.gather(v[table], v[w], null, v[idx], v[out], rows)
-                    : v -> projection.gather(v[table], v[w], v[bias], v[idx], v[out], rows);
+            ProjectedTable.Rows ins = new ProjectedTable.Rows(projection, table, w, bias, idx, out, rows);
             int[] covers = biased == null ? new int[] {member} : new int[] {member, out};
-            int[] reads = bias < 0 ? new int[] {idx, table, w} : new int[] {idx, table, w, bias};
-            units.add(new Unit(out, covers, new int[] {out}, reads, ins, PROJECTED));
+            units.add(new Unit(out, covers, new int[] {out}, ins.reads(), ins, PROJECTED));
         }
         return units;
     }

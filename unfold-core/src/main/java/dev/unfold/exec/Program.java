@@ -82,16 +82,19 @@ final class Program {
         java.util.Set<Integer> written = new java.util.HashSet<>();
         java.util.stream.Stream.of(tokenSums.stream(), accumulations.stream().flatMap(List::stream), placements.stream(), hoisted.stream().flatMap(List::stream))
                 .flatMap(s -> s).forEach(u -> Arrays.stream(u.writes()).forEach(written::add));
-        List<BiasedSums.Sum> biasedSums = new ArrayList<>(BiasedSums.sums(g, needed, kept, covered, written));
-        List<Unit> lstmSteps = gates.map(k -> LstmGateUnits.steps(g, needed, kept, covered, k, biasedSums)).orElse(List.of());
+        List<BiasedSums.Sum> biasedSums = BiasedSums.sums(g, needed, kept, covered, written);
+        Map<Integer, Unit> gathers = new HashMap<>();
+        hoisted.stream().flatMap(List::stream).filter(u -> u.instruction() instanceof ProjectedTable.Rows).forEach(u -> gathers.put(u.writes()[0], u));
+        LstmGateUnits.Steps lstmSteps = gates.map(k -> LstmGateUnits.steps(g, needed, kept, covered, k, biasedSums, gathers))
+                .orElse(new LstmGateUnits.Steps(List.of(), Set.of(), Set.of()));
         List<Unit> slopes = ActivationSlopes.slopes(g, needed, kept, covered);
         List<Unit> productSums = ProductSums.sums(g, needed, kept, covered);
         List<Unit> units = new ArrayList<>(tokenSums);
         accumulations.forEach(units::addAll);
         units.addAll(placements);
-        hoisted.forEach(units::addAll);
-        biasedSums.forEach(sum -> units.add(sum.unit(g, context.rows())));
-        units.addAll(lstmSteps);
+        hoisted.stream().flatMap(List::stream).filter(u -> !lstmSteps.gathers().contains(u)).forEach(units::add);
+        biasedSums.stream().filter(sum -> !lstmSteps.sums().contains(sum)).forEach(sum -> units.add(sum.unit(g, context.rows())));
+        units.addAll(lstmSteps.units());
         units.addAll(slopes);
         units.addAll(productSums);
         boolean[] read = stillRead(g, units, needed, kept, covered);

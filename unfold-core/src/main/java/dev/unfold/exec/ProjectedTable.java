@@ -32,6 +32,14 @@ final class ProjectedTable {
      * the {@code rows} rows.
      */
     synchronized void gather(float[] e, float[] weight, float[] b, float[] idx, float[] out, int rows) {
+        float[] from = projected(e, weight, b);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(from, LookupLowerings.index(idx[r], vocabulary) * n, out, r * n, n);
+        }
+    }
+
+    /** {@code E · op(W)} (plus {@code b}, unless null), V rows of n, made again first when an operand is a new array. */
+    synchronized float[] projected(float[] e, float[] weight, float[] b) {
         if (e != table || weight != w || b != bias) {
             Gemm.mmImmutableB(cache, e, Gemm.Op.N, weight, opW, projected, vocabulary, n, k);
             if (b != null) {
@@ -43,8 +51,35 @@ final class ProjectedTable {
             w = weight;
             bias = b;
         }
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(projected, LookupLowerings.index(idx[r], vocabulary) * n, out, r * n, n);
+        return projected;
+    }
+
+    /**
+     * The instruction that picks one step's rows, {@code out = (E · op(W) + b)[idx]} ({@code bias} -1 for none), which an
+     * LSTM step may take in ({@link LstmGateUnits}) to read the table's rows where they are.
+     */
+    record Rows(ProjectedTable projection, int table, int w, int bias, int idx, int out, int rows) implements Instruction {
+        @Override
+        public void run(float[][] v) {
+            projection.gather(v[table], v[w], bias < 0 ? null : v[bias], v[idx], v[out], rows);
+        }
+
+        int[] reads() {
+            return bias < 0 ? new int[] {idx, table, w} : new int[] {idx, table, w, bias};
+        }
+
+        /** The projected table, made again first when an operand is a new array. */
+        float[] tableOf(float[][] v) {
+            return projection.projected(v[table], v[w], bias < 0 ? null : v[bias]);
+        }
+
+        /** The table's row of each of the step's tokens, into {@code into}; a token outside the vocabulary is refused. */
+        int[] picked(float[][] v, int[] into) {
+            float[] tokens = v[idx];
+            for (int r = 0; r < rows; r++) {
+                into[r] = LookupLowerings.index(tokens[r], projection.vocabulary);
+            }
+            return into;
         }
     }
 

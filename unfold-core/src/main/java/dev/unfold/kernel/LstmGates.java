@@ -19,9 +19,10 @@ public interface LstmGates extends OptionalKernel {
 
     /**
      * {@link #step} with z not given but made on the way, as the graph's sums make it:
-     * {@code z = (a + aBias) + (y + yBias)}, or {@code z = a + (y + yBias)} when {@code aBias} is null; {@code a} and
-     * {@code y} hold {@code rows × 4H}, {@code aBias} and {@code yBias} one row of {@code 4H}, added to every row.
+     * {@code z = (a + aBias) + (y + yBias)}, or {@code z = a + (y + yBias)} when {@code aBias} is null; {@code y} holds
+     * {@code rows × 4H}, {@code aBias} and {@code yBias} one row of {@code 4H}, added to every row. Row r of {@code a}
+     * is its row {@code aRows[r]} (rows picked from a projected embedding table), or row r when {@code aRows} is null.
      */
-    void stepOfSum(int rows, int hidden, float[] a, float[] aBias, float[] y, float[] yBias, float[] c, float[] i, float[] f, float[] g,
+    void stepOfSum(int rows, int hidden, float[] a, int[] aRows, float[] aBias, float[] y, float[] yBias, float[] c, float[] i, float[] f, float[] g,
             float[] o, float[] cNext, float[] tanhC, float[] hNext);
 }

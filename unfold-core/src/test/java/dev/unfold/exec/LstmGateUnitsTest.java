@@ -43,6 +43,8 @@ class LstmGateUnitsTest {
         assertEquals(steps * layers, kernel.calls());
         assertEquals(steps * layers, kernel.summed(), "each step makes its z from the sum's operands");
         assertFalse(runs.containsKey(BiasedSums.ONE_BIASED) || runs.containsKey(BiasedSums.KIND), "no z is stored: " + runs);
+        assertEquals(steps, kernel.picked(), "the first layer's steps read the projected table's rows where they are");
+        assertFalse(runs.containsKey(MatMulGroups.PROJECTED), "no rows are copied out of the table: " + runs);
         assertFalse(runs.containsKey("sigmoid"), runs.toString());
         assertFalse(runs.containsKey(ProductSums.KIND), runs.toString());
         assertTrue(all.size() > outputs.size());
@@ -71,7 +73,35 @@ class LstmGateUnitsTest {
             assertEquals(0.0, TensorFormat.maxMixedError(actual.get(id), expected.get(id)), g.node(id).name());
         }
         assertEquals(steps * layers, kernel.calls());
+        assertEquals(0, kernel.picked());
         assertEquals(0, kernel.summed(), "a kept z is made by its sum and read by the step");
+    }
+
+    @Test
+    void rowsOfTheProjectedTableReadElsewhereAreCopiedOutAndTheStepReadsThem() {
+        int steps = 3;
+        Graph g = TokenSumsTest.embeddedWindow(CellType.LSTM, 5, 1, steps);
+        Feeds feeds = Feeds.byLabel(g, TokenSumsTest.tokenFeeds(g, steps, 13));
+        Set<Integer> inputs = g.nodes().stream()
+                .filter(n -> n.op() instanceof dev.unfold.op.MatMul && g.node(n.inputs().get(0)).op() instanceof dev.unfold.op.Gather)
+                .map(n -> g.consumers(n.id()).get(0)).collect(Collectors.toSet());
+        assertEquals(steps, inputs.size(), "one x_t W_ihᵀ + b_ih per step");
+        Set<Integer> keep = new java.util.HashSet<>(g.outputs().values());
+        keep.addAll(inputs);
+        Set<Integer> hs = outputsOfTheSteps(g, steps);
+        keep.addAll(hs);
+        JavaLstmGates kernel = new JavaLstmGates();
+        ExecutionProfile profile = new ExecutionProfile();
+        Values actual = CompiledExecutor.withLstmGates(Optional.of(kernel), profile).run(g, feeds, keep);
+        Values expected = Interpreter.run(g, feeds);
+        Set<Integer> compared = new java.util.HashSet<>(inputs);
+        compared.addAll(hs);
+        for (int id : compared) {
+            assertEquals(0.0, TensorFormat.maxMixedError(actual.get(id), expected.get(id)), g.node(id).name());
+        }
+        assertEquals(steps, kernel.summed(), "z is still made on the way");
+        assertEquals(0, kernel.picked(), "from the rows copied out");
+        assertEquals((long) steps, ProfiledRuns.of(profile).get(MatMulGroups.PROJECTED));
     }
 
     /** Each step's h′ = o ⊙ tanh c′, {@code count} of them. */

@@ -47,7 +47,7 @@ class LstmGateKernelsTest {
         }
 
         @Override
-        public void stepOfSum(int rows, int hidden, float[] a, float[] aBias, float[] y, float[] yBias, float[] c, float[] i, float[] f,
+        public void stepOfSum(int rows, int hidden, float[] a, int[] aRows, float[] aBias, float[] y, float[] yBias, float[] c, float[] i, float[] f,
                 float[] g, float[] o, float[] cNext, float[] tanhC, float[] hNext) {
             throw new UnsupportedOperationException();
         }

@@ -8,6 +8,7 @@ import dev.unfold.kernel.LstmGates;
 public final class JavaLstmGates implements LstmGates {
     private int calls;
     private int summed;
+    private int picked;
 
     @Override
     public String name() {
@@ -55,16 +56,25 @@ public final class JavaLstmGates implements LstmGates {
 
     /** z made first, element by element as {@code BiasedSums} adds, then {@link #step}. */
     @Override
-    public void stepOfSum(int rows, int hidden, float[] a, float[] aBias, float[] y, float[] yBias, float[] c, float[] i, float[] f, float[] g,
+    public void stepOfSum(int rows, int hidden, float[] a, int[] aRows, float[] aBias, float[] y, float[] yBias, float[] c, float[] i, float[] f, float[] g,
             float[] o, float[] cNext, float[] tanhC, float[] hNext) {
         int width = 4 * hidden;
         float[] z = new float[rows * width];
         for (int k = 0; k < z.length; k++) {
-            float x = aBias == null ? a[k] : a[k] + aBias[k % width];
+            int at = aRows == null ? k : aRows[k / width] * width + k % width;
+            float x = aBias == null ? a[at] : a[at] + aBias[k % width];
             z[k] = x + (y[k] + yBias[k % width]);
         }
         step(rows, hidden, z, c, i, f, g, o, cNext, tanhC, hNext);
         summed++;
+        if (aRows != null) {
+            picked++;
+        }
+    }
+
+    /** How many of its steps were given z as a sum whose first operand's rows were picked from a table. */
+    public int picked() {
+        return picked;
     }
 
     /** How many of its steps were given z as a sum. */

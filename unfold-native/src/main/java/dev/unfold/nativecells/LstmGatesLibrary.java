@@ -39,14 +39,14 @@ final class LstmGatesLibrary {
     @NoException
     @CriticalRegion
     @Name("lstm_gates_of_sum")
-    static native void lstmGatesOfSum(int rows, int hidden, float[] a, float[] aBias, float[] y, float[] yBias, float[] c, float[] i,
+    static native void lstmGatesOfSum(int rows, int hidden, float[] a, int[] aRows, float[] aBias, float[] y, float[] yBias, float[] c, float[] i,
             float[] f, float[] g, float[] o, float[] cNext, float[] tanhC, float[] hNext);
 
     /** {@link #lstmGatesOfSum} on the body of one instruction level, at most {@link #instructionLevel}. */
     @NoException
     @CriticalRegion
     @Name("lstm_gates_of_sum_on")
-    static native void lstmGatesOfSumOn(int level, int rows, int hidden, float[] a, float[] aBias, float[] y, float[] yBias, float[] c,
+    static native void lstmGatesOfSumOn(int level, int rows, int hidden, float[] a, int[] aRows, float[] aBias, float[] y, float[] yBias, float[] c,
             float[] i, float[] f, float[] g, float[] o, float[] cNext, float[] tanhC, float[] hNext);
 
     /** The best instruction level here: 2 AVX-512, 1 AVX2, 0 scalar. */

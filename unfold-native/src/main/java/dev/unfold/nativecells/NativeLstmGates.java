@@ -26,16 +26,20 @@ public final class NativeLstmGates implements LstmGates {
     }
 
     @Override
-    public void stepOfSum(int rows, int hidden, float[] a, float[] aBias, float[] y, float[] yBias, float[] c, float[] i, float[] f, float[] g,
+    public void stepOfSum(int rows, int hidden, float[] a, int[] aRows, float[] aBias, float[] y, float[] yBias, float[] c, float[] i, float[] f, float[] g,
             float[] o, float[] cNext, float[] tanhC, float[] hNext) {
         int cells = checkCells(rows, hidden, c, i, f, g, o, cNext, tanhC, hNext);
-        check(a, 4L * cells, "a");
+        if (aRows == null) {
+            check(a, 4L * cells, "a");
+        } else {
+            checkRows(aRows, rows, a == null ? 0 : a.length / (4L * Math.max(1, hidden)));
+        }
         check(y, 4L * cells, "y");
         check(yBias, 4L * hidden, "yBias");
         if (aBias != null) {
             check(aBias, 4L * hidden, "aBias");
         }
-        LstmGatesLibrary.lstmGatesOfSum(rows, hidden, a, aBias, y, yBias, c, i, f, g, o, cNext, tanhC, hNext);
+        LstmGatesLibrary.lstmGatesOfSum(rows, hidden, a, aRows, aBias, y, yBias, c, i, f, g, o, cNext, tanhC, hNext);
     }
 
     /** The cell-sized arrays checked, the gates all or none: their size. */
@@ -63,6 +67,18 @@ public final class NativeLstmGates implements LstmGates {
             check(tanhC, cells, "tanhC");
         }
         return cells;
+    }
+
+    /** Each of the first {@code rows} row numbers names one of the {@code available} rows of a. */
+    private static void checkRows(int[] aRows, int rows, long available) {
+        if (aRows.length < rows) {
+            throw new IllegalArgumentException("the LSTM gates' aRows holds " + aRows.length + " rows, fewer than " + rows);
+        }
+        for (int r = 0; r < rows; r++) {
+            if (aRows[r] < 0 || aRows[r] >= available) {
+                throw new IllegalArgumentException("the LSTM gates' row " + aRows[r] + " of a is not in [0, " + available + ")");
+            }
+        }
     }
 
     /** The native code reads and writes as many floats as the shapes say: an array shorter than that is refused first. */

@@ -47,37 +47,54 @@ class NativeLstmGatesTest {
     @CsvSource({"1,1", "3,7", "16,256", "5,33", "4,512"})
     void aStepOfASumAgreesBitForBitWithTheJavaReference(int rows, int hidden) {
         Random random = new Random(17L * rows + hidden);
-        float[] a = samples(random, 4 * rows * hidden);
-        float[] y = samples(random, 4 * rows * hidden);
-        float[] aBias = samples(random, 4 * hidden);
-        float[] yBias = samples(random, 4 * hidden);
-        float[] c = samples(random, rows * hidden);
-        for (float[] ba : new float[][] {aBias, null}) {
+        int tableRows = rows + 3;
+        Sum sum = new Sum(samples(random, 4 * tableRows * hidden), null, samples(random, 4 * hidden), samples(random, 4 * rows * hidden),
+                samples(random, 4 * hidden), samples(random, rows * hidden));
+        int[] picked = random.ints(rows, 0, tableRows).toArray();
+        for (Sum s : new Sum[] {sum, sum.withoutABias(), sum.picking(picked), sum.withoutABias().picking(picked)}) {
             for (int level = -1; level <= LstmGatesLibrary.instructionLevel(); level++) {
-                for (boolean gates : new boolean[] {true, false}) {
-                    Outputs expected = new Outputs(rows * hidden, gates, gates);
-                    Outputs actual = new Outputs(rows * hidden, gates, gates);
-                    JavaLstmGates reference = new JavaLstmGates();
-                    reference.stepOfSum(rows, hidden, a, ba, y, yBias, c, expected.i, expected.f, expected.g, expected.o, expected.c,
-                            expected.tanh, expected.h);
-                    if (level < 0) {
-                        NATIVE.stepOfSum(rows, hidden, a, ba, y, yBias, c, actual.i, actual.f, actual.g, actual.o, actual.c, actual.tanh, actual.h);
-                    } else {
-                        LstmGatesLibrary.lstmGatesOfSumOn(level, rows, hidden, a, ba, y, yBias, c, actual.i, actual.f, actual.g, actual.o,
-                                actual.c, actual.tanh, actual.h);
-                    }
-                    String at = " (level " + level + (ba == null ? ", z = a + (y + b)" : ", z = (a + b) + (y + b)") + ")";
-                    assertBits(expected.c, actual.c, "c'" + at);
-                    assertBits(expected.h, actual.h, "h" + at);
-                    if (gates) {
-                        assertBits(expected.i, actual.i, "i" + at);
-                        assertBits(expected.f, actual.f, "f" + at);
-                        assertBits(expected.g, actual.g, "g" + at);
-                        assertBits(expected.o, actual.o, "o" + at);
-                        assertBits(expected.tanh, actual.tanh, "tanh c'" + at);
-                    }
-                }
+                assertSumSame(level, rows, hidden, s, true);
+                assertSumSame(level, rows, hidden, s, false);
             }
+        }
+    }
+
+    /** The operands of z = (a + aBias) + (y + yBias), a's rows picked by aRows unless null, and c. */
+    private record Sum(float[] a, int[] aRows, float[] aBias, float[] y, float[] yBias, float[] c) {
+        Sum withoutABias() {
+            return new Sum(a, aRows, null, y, yBias, c);
+        }
+
+        Sum picking(int[] rows) {
+            return new Sum(a, rows, aBias, y, yBias, c);
+        }
+
+        String describe() {
+            return (aBias == null ? "z = a + (y + b)" : "z = (a + b) + (y + b)") + (aRows == null ? "" : ", rows of a picked");
+        }
+    }
+
+    private static void assertSumSame(int level, int rows, int hidden, Sum s, boolean gates) {
+        Outputs expected = new Outputs(rows * hidden, gates, gates);
+        Outputs actual = new Outputs(rows * hidden, gates, gates);
+        new JavaLstmGates().stepOfSum(rows, hidden, s.a(), s.aRows(), s.aBias(), s.y(), s.yBias(), s.c(), expected.i, expected.f, expected.g,
+                expected.o, expected.c, expected.tanh, expected.h);
+        if (level < 0) {
+            NATIVE.stepOfSum(rows, hidden, s.a(), s.aRows(), s.aBias(), s.y(), s.yBias(), s.c(), actual.i, actual.f, actual.g, actual.o,
+                    actual.c, actual.tanh, actual.h);
+        } else {
+            LstmGatesLibrary.lstmGatesOfSumOn(level, rows, hidden, s.a(), s.aRows(), s.aBias(), s.y(), s.yBias(), s.c(), actual.i, actual.f,
+                    actual.g, actual.o, actual.c, actual.tanh, actual.h);
+        }
+        String at = " (level " + level + ", " + s.describe() + ")";
+        assertBits(expected.c, actual.c, "c'" + at);
+        assertBits(expected.h, actual.h, "h" + at);
+        if (gates) {
+            assertBits(expected.i, actual.i, "i" + at);
+            assertBits(expected.f, actual.f, "f" + at);
+            assertBits(expected.g, actual.g, "g" + at);
+            assertBits(expected.o, actual.o, "o" + at);
+            assertBits(expected.tanh, actual.tanh, "tanh c'" + at);
         }
     }
 
@@ -85,14 +102,27 @@ class NativeLstmGatesTest {
     void shortOperandsOfASumAreRefused() {
         float[] cells = new float[6];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> NATIVE.stepOfSum(2, 3, new float[24], null, new float[24], new float[11], cells, null, null, null, null, cells, null, cells));
+                () -> NATIVE.stepOfSum(2, 3, new float[24], null, null, new float[24], new float[11], cells, null, null, null, null, cells, null, cells));
         assertTrue(e.getMessage().contains("yBias holds 11 floats, fewer than 12"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> NATIVE.stepOfSum(2, 3, new float[24], new float[11], new float[24], new float[12], cells, null, null, null, null, cells, null, cells));
+                () -> NATIVE.stepOfSum(2, 3, new float[24], null, new float[11], new float[24], new float[12], cells, null, null, null, null, cells, null, cells));
         assertThrows(IllegalArgumentException.class,
-                () -> NATIVE.stepOfSum(2, 3, new float[23], null, new float[24], new float[12], cells, null, null, null, null, cells, null, cells));
+                () -> NATIVE.stepOfSum(2, 3, new float[23], null, null, new float[24], new float[12], cells, null, null, null, null, cells, null, cells));
         assertThrows(IllegalArgumentException.class,
-                () -> NATIVE.stepOfSum(2, 3, new float[24], null, new float[23], new float[12], cells, null, null, null, null, cells, null, cells));
+                () -> NATIVE.stepOfSum(2, 3, new float[24], null, null, new float[23], new float[12], cells, null, null, null, null, cells, null, cells));
+    }
+
+    @Test
+    void rowsPickedOutsideTheTableAreRefused() {
+        float[] cells = new float[6];
+        float[] table = new float[3 * 12];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NATIVE.stepOfSum(2, 3, table, new int[] {0, 3}, null, new float[24], new float[12], cells, null, null, null, null, cells, null, cells));
+        assertTrue(e.getMessage().contains("row 3 of a is not in [0, 3)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> NATIVE.stepOfSum(2, 3, table, new int[] {-1, 0}, null, new float[24], new float[12], cells, null, null, null, null, cells, null, cells));
+        assertThrows(IllegalArgumentException.class,
+                () -> NATIVE.stepOfSum(2, 3, table, new int[] {0}, null, new float[24], new float[12], cells, null, null, null, null, cells, null, cells));
     }
 
     private static float[] samples(Random random, int n) {
