@@ -48,7 +48,7 @@ final class OneHotRows {
         int classes = ((OneHot) g.node(first.inputs().get(0)).op()).classes();
         int rows = first.shape().dim(0);
         int n = first.shape().dim(1);
-        FiniteWeights finite = new FiniteWeights();
+        PickableWeights pickable = new PickableWeights(mm.opB() == Gemm.Op.T, n, classes);
         List<Unit> units = new ArrayList<>();
         for (int from = 0; from < members.size(); from += chunk) {
             List<Integer> part = members.subList(from, Math.min(members.size(), from + chunk));
@@ -56,12 +56,14 @@ final class OneHotRows {
             int[] outs = part.stream().mapToInt(Integer::intValue).toArray();
             Instruction ins = v -> {
                 float[] weights = v[w];
-                boolean pick = finite.of(weights);
+                PickableWeights.Rows pick = pickable.of(weights);
                 for (int i = 0; i < outs.length; i++) {
-                    if (pick) {
-                        picked(v[idxs[i]], weights, mm.opB(), v[outs[i]], rows, classes, n);
-                    } else {
+                    if (pick == null) {
                         multiplied(v[idxs[i]], weights, mm.opB(), v[outs[i]], rows, classes, n, scratch);
+                    } else if (pick.byRow()) {
+                        picked(v[idxs[i]], pick.w(), v[outs[i]], rows, classes, n);
+                    } else {
+                        pickedColumns(v[idxs[i]], weights, v[outs[i]], rows, classes, n);
                     }
                 }
             };
@@ -71,16 +73,19 @@ final class OneHotRows {
         return units;
     }
 
-    /** {@code out[r] = W[idx[r]]} (W stored classes × n) or {@code Wᵀ[idx[r]]} (W stored n × classes). */
-    private static void picked(float[] idx, float[] w, Gemm.Op opB, float[] out, int rows, int classes, int n) {
+    /** {@code out[r] = W[idx[r]]}, W stored classes × n. */
+    private static void picked(float[] idx, float[] w, float[] out, int rows, int classes, int n) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(w, LookupLowerings.index(idx[r], classes) * n, out, r * n, n);
+        }
+    }
+
+    /** {@code out[r] = Wᵀ[idx[r]]}, W stored n × classes: a strided read, for weights seen once. */
+    private static void pickedColumns(float[] idx, float[] w, float[] out, int rows, int classes, int n) {
         for (int r = 0; r < rows; r++) {
             int c = LookupLowerings.index(idx[r], classes);
-            if (opB == Gemm.Op.N) {
-                System.arraycopy(w, c * n, out, r * n, n);
-            } else {
-                for (int j = 0; j < n; j++) {
-                    out[r * n + j] = w[j * classes + c];
-                }
+            for (int j = 0; j < n; j++) {
+                out[r * n + j] = w[j * classes + c];
             }
         }
     }
@@ -95,20 +100,58 @@ final class OneHotRows {
         Gemm.mm(oneHot, Gemm.Op.N, w, opB, out, rows, n, classes, false);
     }
 
-    /** Whether a parameter's array is finite, checked once per array (a parameter's values come in a new one). */
-    private static final class FiniteWeights {
+    /**
+     * Whether a parameter's array is finite, checked once per array (a parameter's values come in a new one), and
+     * the rows to pick from: {@code W} itself, or for a {@code W} stored n × classes its transpose, made once the
+     * same array is read a second time (weights that stay, as in inference; a training step's are read once).
+     */
+    private static final class PickableWeights {
+        /** {@code w} as rows of classes × n to copy ({@code byRow}), or stored n × classes and read by column. */
+        record Rows(float[] w, boolean byRow) {
+        }
+
+        private final boolean storedByColumn;
+        private final int n;
+        private final int classes;
         private float[] seen;
         private boolean finite;
+        private int reads;
+        private Rows rows;
 
-        synchronized boolean of(float[] w) {
+        PickableWeights(boolean storedByColumn, int n, int classes) {
+            this.storedByColumn = storedByColumn;
+            this.n = n;
+            this.classes = classes;
+        }
+
+        /** The rows to pick from, or null when {@code w} is not finite. */
+        synchronized Rows of(float[] w) {
             if (w != seen) {
                 finite = true;
                 for (float x : w) {
                     finite &= Float.isFinite(x);
                 }
                 seen = w;
+                reads = 0;
+                rows = new Rows(w, !storedByColumn);
             }
-            return finite;
+            if (!finite) {
+                return null;
+            }
+            if (++reads == 2 && storedByColumn) {
+                rows = new Rows(transposed(w), true);
+            }
+            return rows;
+        }
+
+        private float[] transposed(float[] w) {
+            float[] t = new float[w.length];
+            for (int j = 0; j < n; j++) {
+                for (int c = 0; c < classes; c++) {
+                    t[c * n + j] = w[j * classes + c];
+                }
+            }
+            return t;
         }
     }
 }

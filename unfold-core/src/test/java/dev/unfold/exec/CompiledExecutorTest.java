@@ -92,7 +92,7 @@ class CompiledExecutorTest {
     }
 
     @Test
-    void oneHotInputsPickTheirColumnOfTheWeightsExactlyAndMultiplyWhenAWeightIsNotFinite() {
+    void oneHotInputsPickTheirColumnOfTheWeightsExactlyRunAfterRunAndMultiplyWhenAWeightIsNotFinite() {
         int steps = 6;
         int vocabulary = 7;
         var in = new dev.unfold.nn.SequenceModelSpec.Input(dev.unfold.nn.SequenceModelSpec.InputKind.TOKENS, vocabulary, 0);
@@ -119,7 +119,7 @@ class CompiledExecutorTest {
                 dev.unfold.tensor.Tensor w = feeds.get(weights);
                 feeds.put(weights, w.withElement(2 * vocabulary + 1, Double.POSITIVE_INFINITY));
             }
-            ExecutionProfile profile = assertCompiledSameBits(g, feeds, projections, finite ? "" : "with an infinite weight, ");
+            ExecutionProfile profile = assertCompiledSameBits(g, feeds, projections, finite ? "" : "with an infinite weight, ", 3);
             assertTrue(profile.entries().stream().anyMatch(en -> en.kind().equals(OneHotRows.KIND)), profile.entries().toString());
             assertTrue(profile.entries().stream().noneMatch(en -> en.kind().equals("one-hot")), "no one-hot row is made: " + profile.entries());
         }
@@ -221,16 +221,26 @@ class CompiledExecutorTest {
      */
     private static ExecutionProfile assertCompiledSameBits(Graph g, java.util.Map<String, dev.unfold.tensor.Tensor> feeds, java.util.List<Integer> ids,
             String context) {
+        return assertCompiledSameBits(g, feeds, ids, context, 1);
+    }
+
+    /** {@code runs} runs of one compiled executor on the same feeds, each the interpreter's values bit for bit. */
+    private static ExecutionProfile assertCompiledSameBits(Graph g, java.util.Map<String, dev.unfold.tensor.Tensor> feeds, java.util.List<Integer> ids,
+            String context, int runs) {
         Values expected = Interpreter.run(g, Feeds.byLabel(g, feeds));
         Set<Integer> keep = new java.util.HashSet<>(ids);
         keep.add(g.output("loss").id());
         ExecutionProfile profile = new ExecutionProfile();
-        Values actual = CompiledExecutor.profiling(profile).run(g, Feeds.byLabel(g, feeds), keep);
-        for (int id : ids) {
-            dev.unfold.tensor.Tensor e = expected.get(id);
-            dev.unfold.tensor.Tensor a = actual.get(id);
-            for (int i = 0; i < e.size(); i++) {
-                assertEquals((float) e.get(i), (float) a.get(i), 0f, context + g.node(id).name() + " at " + i);
+        CompiledExecutor executor = CompiledExecutor.profiling(profile);
+        var fed = Feeds.byLabel(g, feeds);
+        for (int run = 1; run <= runs; run++) {
+            Values actual = executor.run(g, fed, keep);
+            for (int id : ids) {
+                dev.unfold.tensor.Tensor e = expected.get(id);
+                dev.unfold.tensor.Tensor a = actual.get(id);
+                for (int i = 0; i < e.size(); i++) {
+                    assertEquals((float) e.get(i), (float) a.get(i), 0f, context + "run " + run + ", " + g.node(id).name() + " at " + i);
+                }
             }
         }
         return profile;
