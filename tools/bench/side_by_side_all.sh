@@ -26,7 +26,7 @@ mkdir -p "$root/target"
 rm -f "$root/target/torch-rss.txt"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores"
-echo "unfold: $(./unfold info 2>/dev/null | grep -iE 'gemm|lstm gates|softmax' | tr '\n' ';' | sed 's/;$//')"
+echo "unfold: $(./unfold info 2>/dev/null | grep -iE 'gemm|lstm gates|softmax|one-row product' | tr '\n' ';' | sed 's/;$//')"
 echo "java: $(java -version 2>&1 | head -n 1)"
 "$TORCH_PY" - <<'PY' 2>/dev/null
 import importlib

@@ -5,6 +5,7 @@ import dev.unfold.exec.CompiledExecutor;
 import dev.unfold.exec.ExecutionProfile;
 import dev.unfold.kernel.Gemm;
 import dev.unfold.kernel.LstmGateKernels;
+import dev.unfold.kernel.OneRowProducts;
 import dev.unfold.kernel.SoftmaxKernels;
 import dev.unfold.window.WindowRunner;
 import java.io.IOException;
@@ -96,8 +97,9 @@ final class BenchCommand implements Callable<Integer> {
         CompiledExecutor executor = profile ? CompiledExecutor.profiling(times) : new CompiledExecutor();
         PrintWriter out = spec.commandLine().getOut();
         String gemm = workers > 1 ? Gemm.withThreads(1, () -> Gemm.backends().active().name()) : Gemm.backends().active().name();
-        out.printf("config=%s mode=%s workers=%d seq=%d gemm=%s lstm_gates=%s softmax=%s%s%n", c.name(), mode, Math.min(workers, c.batch()),
-                c.seq(), gemm, LstmGateKernels.found().describe(), SoftmaxKernels.found().describe(), precision == Gemm.Precision.F32 ? "" : " precision=" + Choices.name(precision));
+        out.printf("config=%s mode=%s workers=%d seq=%d gemm=%s lstm_gates=%s softmax=%s row_product=%s%s%n", c.name(), mode, Math.min(workers, c.batch()),
+                c.seq(), gemm, LstmGateKernels.found().describe(), SoftmaxKernels.found().describe(), OneRowProducts.found().describe(),
+                precision == Gemm.Precision.F32 ? "" : " precision=" + Choices.name(precision));
         if (!plan.isEmpty()) {
             out.printf("memory_plan=%s%n", plan);
         }

@@ -2,6 +2,7 @@ package dev.unfold.cli;
 
 import dev.unfold.kernel.Gemm;
 import dev.unfold.kernel.LstmGateKernels;
+import dev.unfold.kernel.OneRowProducts;
 import dev.unfold.kernel.SoftmaxKernels;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -26,6 +27,8 @@ final class InfoCommand implements Callable<Integer> {
         out.println("lstm gates (active): " + LstmGateKernels.found().describe());
         SoftmaxKernels.found().report().forEach(line -> out.println("softmax kernel " + line));
         out.println("softmax (active): " + SoftmaxKernels.found().describe());
+        OneRowProducts.found().report().forEach(line -> out.println("one-row product kernel " + line));
+        out.println("one-row product (active): " + OneRowProducts.found().describe());
         out.println("executor: compiled (hoisted input projections, one-GEMM weight gradients, planned buffers); float64 runs interpreted");
         out.println("workers: " + Runtime.getRuntime().availableProcessors()
                 + " (train, eval and bench split a batch into one shard per core, each product on one thread)");

@@ -78,7 +78,8 @@ public final class UnfoldCommand implements Runnable {
         }
         Optional<String> gemm = blank(System.getenv("UNFOLD_GEMM")) ? Optional.empty() : dev.unfold.kernel.Gemm.backends().problem();
         return gemm.or(() -> blank(System.getenv("UNFOLD_LSTM_GATES")) ? Optional.empty() : dev.unfold.kernel.LstmGateKernels.found().problem())
-                .or(() -> blank(System.getenv("UNFOLD_SOFTMAX")) ? Optional.empty() : dev.unfold.kernel.SoftmaxKernels.found().problem());
+                .or(() -> blank(System.getenv("UNFOLD_SOFTMAX")) ? Optional.empty() : dev.unfold.kernel.SoftmaxKernels.found().problem())
+                .or(() -> blank(System.getenv("UNFOLD_ROW_PRODUCT")) ? Optional.empty() : dev.unfold.kernel.OneRowProducts.found().problem());
     }
 
     private static boolean blank(String s) {

@@ -56,10 +56,18 @@ public abstract class DirectBufferGemm implements GemmBackend {
         run(s, opA, opB, m, n, k, s.stagedA(a, m * k), db, c, accumulate);
     }
 
-    /** The cached copy is refreshed in place when a new array comes: no allocation per parameter update. */
+    /**
+     * The cached copy is refreshed in place when a new array comes: no allocation per parameter update. One row
+     * goes to the {@link OneRowProduct} kernel when there is one, reading {@code b}'s rows as stored or as transposed.
+     */
     @Override
     public void sgemmImmutableB(Gemm.OperandCache cache, Gemm.Op opA, Gemm.Op opB, int m, int n, int k, float[] a, float[] b, float[] c,
             boolean accumulate) {
+        java.util.Optional<OneRowProduct> oneRow = OneRowProducts.inUse();
+        if (m == 1 && oneRow.isPresent()) {
+            oneRow.get().times(a, opB == Gemm.Op.N ? b : transposedRows(cache, b, n, k), c, n, k, accumulate);
+            return;
+        }
         ImmutableOperand operand = held(cache, b, k * n);
         Scratch s = scratch.get();
         FloatBuffer dc = s.stagedC(c, m * n, accumulate);
@@ -81,6 +89,12 @@ public abstract class DirectBufferGemm implements GemmBackend {
     public void sgemm(Gemm.Op opA, Gemm.Op opB, int m, int n, int k, RowBlocks a, RowBlocks b, float[] c, boolean accumulate) {
         Scratch s = scratch.get();
         run(s, opA, opB, m, n, k, a.gather(s.a(m * k)), b.gather(s.b(k * n)), c, accumulate);
+    }
+
+    /** {@code b} (stored n × k) as k × n rows, kept in {@code cache}'s operand until another array takes its place. */
+    private static float[] transposedRows(Gemm.OperandCache cache, float[] b, int n, int k) {
+        ImmutableOperand operand = held(cache, b, k * n);
+        return operand.layout(new TransposedRows.Key(n, k), key -> new TransposedRows((TransposedRows.Key) key)).current(operand, b, n, k);
     }
 
     private static ImmutableOperand held(Gemm.OperandCache cache, float[] b, int size) {
