@@ -100,26 +100,8 @@ final class LstmGateUnits {
             int[] reads = IntStream.concat(sumReads, IntStream.of(c)).distinct().toArray();
             IntStream sumCovers = IntStream.concat(IntStream.of(covers()), IntStream.of(sum.covers()));
             int[] all = (gather == null ? sumCovers : IntStream.concat(sumCovers, IntStream.of(gather.covers()))).toArray();
-            Instruction ins = gather == null ? summed(kernel, sum, gatesRead, tanhRead)
-                    : picked(kernel, sum, (ProjectedTable.Rows) gather.instruction(), gatesRead, tanhRead);
+            Instruction ins = ofSum(kernel, sum, gather == null ? null : (ProjectedTable.Rows) gather.instruction(), gatesRead, tanhRead);
             return new Unit(slices[0], all, w, reads, ins, KIND);
-        }
-
-        private Instruction picked(LstmGates kernel, BiasedSums.Sum sum, ProjectedTable.Rows table, boolean gatesRead, boolean tanhRead) {
-            int ba = sum.aBias();
-            int y = sum.y();
-            int by = sum.yBias();
-            int ci = c;
-            int[] gi = gates;
-            int ni = next;
-            int ti = tanh;
-            int hi = h;
-            int r = rows;
-            int hid = hidden;
-            int[] rowsOf = new int[r];
-            return v -> kernel.stepOfSum(r, hid, table.tableOf(v), table.picked(v, rowsOf), ba < 0 ? null : v[ba], v[y], v[by], v[ci],
-                    gatesRead ? v[gi[0]] : null, gatesRead ? v[gi[1]] : null, gatesRead ? v[gi[2]] : null, gatesRead ? v[gi[3]] : null, v[ni],
-                    tanhRead ? v[ti] : null, v[hi]);
         }
 
         private Instruction given(LstmGates kernel, boolean gatesRead, boolean tanhRead) {
@@ -136,7 +118,8 @@ final class LstmGateUnits {
                     : v -> kernel.step(r, hid, v[zi], v[ci], null, null, null, null, v[ni], tanhRead ? v[ti] : null, v[hi]);
         }
 
-        private Instruction summed(LstmGates kernel, BiasedSums.Sum sum, boolean gatesRead, boolean tanhRead) {
+        /** {@code z = (a + b_a) + (y + b_y)} made on the way, {@code a} as stored or as rows picked from the projected table. */
+        private Instruction ofSum(LstmGates kernel, BiasedSums.Sum sum, ProjectedTable.Rows table, boolean gatesRead, boolean tanhRead) {
             int a = sum.a();
             int ba = sum.aBias();
             int y = sum.y();
@@ -148,11 +131,10 @@ final class LstmGateUnits {
             int hi = h;
             int r = rows;
             int hid = hidden;
-            return gatesRead
-                    ? v -> kernel.stepOfSum(r, hid, v[a], null, ba < 0 ? null : v[ba], v[y], v[by], v[ci], v[gi[0]], v[gi[1]], v[gi[2]], v[gi[3]], v[ni],
-                            tanhRead ? v[ti] : null, v[hi])
-                    : v -> kernel.stepOfSum(r, hid, v[a], null, ba < 0 ? null : v[ba], v[y], v[by], v[ci], null, null, null, null, v[ni],
-                            tanhRead ? v[ti] : null, v[hi]);
+            int[] rowsOf = table == null ? null : new int[r];
+            return v -> kernel.stepOfSum(r, hid, table == null ? v[a] : table.tableOf(v), table == null ? null : table.picked(v, rowsOf),
+                    ba < 0 ? null : v[ba], v[y], v[by], v[ci], gatesRead ? v[gi[0]] : null, gatesRead ? v[gi[1]] : null,
+                    gatesRead ? v[gi[2]] : null, gatesRead ? v[gi[3]] : null, v[ni], tanhRead ? v[ti] : null, v[hi]);
         }
 
         /** Read by a node outside the step, or kept. */
