@@ -43,7 +43,7 @@ public record KernelChoice<K extends OptionalKernel>(Optional<K> active, List<St
         usable.add("java");
         Optional<String> problem = Optional.empty();
         if (keepToJava) {
-            report.add(variable + "=java keeps to the Java passes");
+            report.add(variable + "=java keeps to the " + java);
         } else if (named && chosen == null) {
             problem = Optional.of(variable + "=" + GemmBackends.clip(wanted) + " names no " + what + " that works here; available: " + String.join(", ", usable));
             report.add(problem.get());

@@ -19,7 +19,7 @@ class LstmGateKernelsTest {
         assertEquals(Optional.empty(), java.active());
         assertTrue(java.problem().isEmpty());
         assertEquals("java passes", java.describe());
-        assertEquals(List.of("Fake: not usable, missing", "native (avx512): usable", "UNFOLD_LSTM_GATES=java keeps to the Java passes"), java.report());
+        assertEquals(List.of("Fake: not usable, missing", "native (avx512): usable", "UNFOLD_LSTM_GATES=java keeps to the java passes"), java.report());
     }
 
     @Test

@@ -18,7 +18,7 @@ class SoftmaxKernelsTest {
         KernelChoice<SoftmaxRows> java = SoftmaxKernels.choose(List.of(broken, fast), " java ");
         assertEquals(Optional.empty(), java.active());
         assertEquals("java passes", java.describe());
-        assertEquals(List.of("Fake: not usable, missing", "native (avx512): usable", "UNFOLD_SOFTMAX=java keeps to the Java passes"), java.report());
+        assertEquals(List.of("Fake: not usable, missing", "native (avx512): usable", "UNFOLD_SOFTMAX=java keeps to the java passes"), java.report());
         assertEquals(Optional.of("UNFOLD_SOFTMAX=x names no softmax kernel that works here; available: native, java"),
                 SoftmaxKernels.choose(List.of(broken, fast), "x").problem());
     }
