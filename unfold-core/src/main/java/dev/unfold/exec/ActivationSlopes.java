@@ -5,13 +5,18 @@ import dev.unfold.graph.Node;
 import dev.unfold.op.Affine;
 import dev.unfold.op.Mul;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The VJPs of σ and tanh from their saved output y, as the ops build them: {@code g ⊙ (y ⊙ (1 − y))} and
  * {@code g ⊙ (1 − y ⊙ y)}, three element-wise passes each (an LSTM step's backward has five of them). Each is made
  * in one pass, with the same products and affine map in the same order, so the result is the same bit for bit.
  * The affine map is the graph's own ({@code 1 − y} is {@code −1·y + 1}); any scale and shift are taken as they are.
+ * When g is itself a product {@code p ⊙ q} read by the slope alone (an LSTM step's {@code dh′ ⊙ tanh c′},
+ * {@code dc′ ⊙ g}, {@code dc′ ⊙ i}, ...), it is made on the way and never stored: the same float products, one unit
+ * and one buffer less.
  */
 final class ActivationSlopes {
     static final String SIGMOID = "σ slope";
@@ -54,23 +59,24 @@ final class ActivationSlopes {
             Node map = g.node(slope.inputs().get(side));
             if (map.op() instanceof Affine a && map.inputs().get(0) == y.id() && y.id() != map.id() && inner(g, map, kept, covered)
                     && y.id() != grad.id() && y.shape().equals(root.shape()) && map.shape().equals(root.shape())) {
-                cover(covered, root, slope, map);
+                int[] dy = gradient(g, grad, root, kept, covered);
+                int[] all = covers(dy, grad, root, slope, map);
+                cover(covered, all);
                 int o = root.id();
-                int gi = grad.id();
                 int yi = y.id();
                 int size = root.shape().size();
                 float scale = (float) a.scale();
                 float shift = (float) a.shift();
                 Instruction ins = v -> {
-                    float[] dy = v[gi];
                     float[] out = v[yi];
                     float[] dx = v[o];
+                    float[] gy = given(v, dy, dx, size);
                     for (int i = 0; i < size; i++) {
                         float s = out[i];
-                        dx[i] = dy[i] * (s * (scale * s + shift));
+                        dx[i] = gy[i] * (s * (scale * s + shift));
                     }
                 };
-                return new Unit(o, new int[] {o, slope.id(), map.id()}, new int[] {o}, new int[] {gi, yi}, ins, SIGMOID);
+                return new Unit(o, all, new int[] {o}, reads(dy, yi), ins, SIGMOID);
             }
         }
         return null;
@@ -86,23 +92,54 @@ final class ActivationSlopes {
                 || !inner(g, square, kept, covered) || square.inputs().get(0) == grad.id() || !square.shape().equals(root.shape())) {
             return null;
         }
-        cover(covered, root, slope, square);
+        int[] dy = gradient(g, grad, root, kept, covered);
+        int[] all = covers(dy, grad, root, slope, square);
+        cover(covered, all);
         int o = root.id();
-        int gi = grad.id();
         int yi = square.inputs().get(0);
         int size = root.shape().size();
         float scale = (float) a.scale();
         float shift = (float) a.shift();
         Instruction ins = v -> {
-            float[] dy = v[gi];
             float[] out = v[yi];
             float[] dx = v[o];
+            float[] gy = given(v, dy, dx, size);
             for (int i = 0; i < size; i++) {
                 float s = out[i];
-                dx[i] = dy[i] * (scale * (s * s) + shift);
+                dx[i] = gy[i] * (scale * (s * s) + shift);
             }
         };
-        return new Unit(o, new int[] {o, slope.id(), square.id()}, new int[] {o}, new int[] {gi, yi}, ins, TANH);
+        return new Unit(o, all, new int[] {o}, reads(dy, yi), ins, TANH);
+    }
+
+    /**
+     * What g is read from: {@code {g}}, or {@code {p, q}} when g is a product {@code p ⊙ q} of its own shape that the
+     * slope alone reads, not kept and not yet covered (then the unit covers it).
+     */
+    private static int[] gradient(Graph g, Node grad, Node root, boolean[] kept, boolean[] covered) {
+        boolean product = grad.op() instanceof Mul && inner(g, grad, kept, covered) && sameShape(g, grad) && grad.shape().equals(root.shape());
+        return product ? new int[] {grad.inputs().get(0), grad.inputs().get(1)} : new int[] {grad.id()};
+    }
+
+    /** g's values: the stored g, or {@code p ⊙ q} made in {@code dx}, which the slope's pass then reads and writes in place. */
+    private static float[] given(float[][] v, int[] dy, float[] dx, int size) {
+        if (dy.length == 1) {
+            return v[dy[0]];
+        }
+        float[] p = v[dy[0]];
+        float[] q = v[dy[1]];
+        for (int i = 0; i < size; i++) {
+            dx[i] = p[i] * q[i];
+        }
+        return dx;
+    }
+
+    private static int[] covers(int[] dy, Node grad, Node root, Node slope, Node inner) {
+        return dy.length == 1 ? new int[] {root.id(), slope.id(), inner.id()} : new int[] {root.id(), slope.id(), inner.id(), grad.id()};
+    }
+
+    private static int[] reads(int[] dy, int y) {
+        return IntStream.concat(Arrays.stream(dy), IntStream.of(y)).distinct().toArray();
     }
 
     /** A value of the pattern's inside: read by one node alone, not kept, not yet covered. */
@@ -114,9 +151,9 @@ final class ActivationSlopes {
         return n.inputs().stream().allMatch(i -> g.node(i).shape().equals(n.shape()));
     }
 
-    private static void cover(boolean[] covered, Node... nodes) {
-        for (Node n : nodes) {
-            covered[n.id()] = true;
+    private static void cover(boolean[] covered, int[] ids) {
+        for (int id : ids) {
+            covered[id] = true;
         }
     }
 }

@@ -79,4 +79,44 @@ class ActivationSlopesTest {
         assertEquals(tanhs, runs.getOrDefault(ActivationSlopes.TANH, 0L), runs.toString());
         assertTrue(sigmoids + tanhs > 0);
     }
+
+    /** A gradient that is a product read by the slope alone is made in the slope's pass, the same bit for bit. */
+    @Test
+    void aProductGradientIsMadeInTheSlopesPass() {
+        for (boolean readElsewhere : new boolean[] {false, true}) {
+            GraphBuilder b = new GraphBuilder();
+            Var x = b.input("x", SHAPE, DType.F32);
+            Var p = b.input("p", SHAPE, DType.F32);
+            Var q = b.input("q", SHAPE, DType.F32);
+            Var y = b.sigmoid(x);
+            Var pq = b.mul(p, q);
+            Var dx = b.mul(pq, b.mul(y, b.affine(-1, 1, y)));
+            b.output("dx", readElsewhere ? b.add(dx, pq) : dx);
+            Graph g = b.build();
+            Feeds feeds = Feeds.byLabel(g, Fixtures.randomFeeds(g, Fixtures.rng()));
+            int out = g.output("dx").id();
+            ExecutionProfile profile = new ExecutionProfile();
+            Tensor actual = CompiledExecutor.profiling(profile).run(g, feeds, Set.of(out)).get(out);
+            Tensor expected = Interpreter.run(g, feeds).get(out);
+            assertEquals(0.0, TensorFormat.maxMixedError(actual, expected), "dx: " + actual + " against " + expected);
+            Map<String, Long> runs = ProfiledRuns.of(profile);
+            assertEquals(1L, runs.get(ActivationSlopes.SIGMOID), runs.toString());
+            assertEquals(readElsewhere ? 1L : 0L, runs.getOrDefault("mul", 0L), "p ⊙ q stored only when read elsewhere: " + runs);
+        }
+    }
+
+    /**
+     * An LSTM step's backward: dh′ ⊙ tanh c′, dh′ ⊙ o, dc′ ⊙ g, dc′ ⊙ i and dc′ ⊙ c are made in the slopes' passes; of the
+     * step's products only dc′ ⊙ f, read by the step before, is stored. The other products left are the forward's
+     * h′ = o ⊙ tanh c′ and each step's loss gradient times dL's scale, one a step each (the core has no gate kernel).
+     */
+    @Test
+    void anLstmStepsBackwardStoresOneProduct() {
+        int steps = 4;
+        Graph g = TokenSumsTest.embeddedWindow(CellType.LSTM, 5, 1, steps);
+        Map<String, Tensor> feeds = TokenSumsTest.tokenFeeds(g, steps, 6);
+        ExecutorEquivalence.assertAgrees(new CompiledExecutor(), g, "loss", feeds);
+        Map<String, Long> runs = ProfiledRuns.ofGradients(g, feeds);
+        assertEquals(steps + steps + (steps - 1), runs.getOrDefault("mul", 0L), runs.toString());
+    }
 }
