@@ -166,11 +166,67 @@ static inline void element(int n, int j, const PreActivationRow& z, const float*
         }                                                                                                        \
     }
 
+// The step's VJP (dev.unfold.kernel.LstmGates.backward): from dh' (dh_a, plus dh_b when not null), dc' of the steps
+// after (next, null when none) and the saved i, f, g, o, tanh(c') and c, the gradient of z (rows x 4n, blocks i, f, g,
+// o) and, when prev is not null, prev = dc' * prev_factor. Each value the graph op's float operation, none contracted.
+struct StepGradients {
+    const float* dh_a;
+    const float* dh_b;
+    const float* next;
+    const float* i;
+    const float* f;
+    const float* g;
+    const float* o;
+    const float* t;
+    const float* c;
+    float* dz;
+    float* prev;
+    const float* prev_factor;
+};
+
+static inline void backward_element(int n, size_t e, float* dz, const StepGradients& s) {
+    float dh = s.dh_b ? s.dh_a[e] + s.dh_b[e] : s.dh_a[e];
+    float t = s.t[e], i = s.i[e], f = s.f[e], g = s.g[e], o = s.o[e];
+    float from_h = (dh * o) * (1.0f - t * t);
+    float dc = s.next ? s.next[e] + from_h : from_h;
+    dz[0] = (dc * g) * (i * (1.0f - i));
+    dz[n] = (dc * s.c[e]) * (f * (1.0f - f));
+    dz[2 * n] = (dc * i) * (1.0f - g * g);
+    dz[3 * n] = (dh * t) * (o * (1.0f - o));
+    if (s.prev) s.prev[e] = dc * s.prev_factor[e];
+}
+
+#define UNFOLD_GATES_BACKWARD_BODY(V, W, SET1, LOAD, STORE, ADD, SUB, MUL)                                       \
+    static void lstm_gates_backward(int rows, int n, const StepGradients& s) {                                   \
+        V one = SET1(1.0f);                                                                                      \
+        for (int r = 0; r < rows; r++) {                                                                         \
+            size_t at = (size_t) r * n;                                                                          \
+            float* dz = s.dz + (size_t) r * 4 * n;                                                               \
+            int j = 0;                                                                                           \
+            for (; j + W <= n; j += W) {                                                                         \
+                size_t e = at + j;                                                                               \
+                V dh = s.dh_b ? ADD(LOAD(s.dh_a + e), LOAD(s.dh_b + e)) : LOAD(s.dh_a + e);                      \
+                V t = LOAD(s.t + e), i = LOAD(s.i + e), f = LOAD(s.f + e), g = LOAD(s.g + e), o = LOAD(s.o + e);  \
+                V from_h = MUL(MUL(dh, o), SUB(one, MUL(t, t)));                                                 \
+                V dc = s.next ? ADD(LOAD(s.next + e), from_h) : from_h;                                          \
+                STORE(dz + j, MUL(MUL(dc, g), MUL(i, SUB(one, i))));                                             \
+                STORE(dz + n + j, MUL(MUL(dc, LOAD(s.c + e)), MUL(f, SUB(one, f))));                             \
+                STORE(dz + 2 * n + j, MUL(MUL(dc, i), SUB(one, MUL(g, g))));                                     \
+                STORE(dz + 3 * n + j, MUL(MUL(dh, t), MUL(o, SUB(one, o))));                                     \
+                if (s.prev) STORE(s.prev + e, MUL(dc, LOAD(s.prev_factor + e)));                                 \
+            }                                                                                                    \
+            for (; j < n; j++) {                                                                                 \
+                backward_element(n, at + j, dz + j, s);                                                          \
+            }                                                                                                    \
+        }                                                                                                        \
+    }
+
 #pragma GCC push_options
 #pragma GCC target("avx512f,fma")
 namespace avx512 {
 UNFOLD_GATES_BODY(__m512, 16, _mm512_set1_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_mul_ps,
         _mm512_div_ps, _mm512_fmadd_ps, _mm512_min_ps, _mm512_max_ps)
+UNFOLD_GATES_BACKWARD_BODY(__m512, 16, _mm512_set1_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_add_ps, _mm512_sub_ps, _mm512_mul_ps)
 }
 #pragma GCC pop_options
 
@@ -179,6 +235,7 @@ UNFOLD_GATES_BODY(__m512, 16, _mm512_set1_ps, _mm512_loadu_ps, _mm512_storeu_ps,
 namespace avx2 {
 UNFOLD_GATES_BODY(__m256, 8, _mm256_set1_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_mul_ps,
         _mm256_div_ps, _mm256_fmadd_ps, _mm256_min_ps, _mm256_max_ps)
+UNFOLD_GATES_BACKWARD_BODY(__m256, 8, _mm256_set1_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_sub_ps, _mm256_mul_ps)
 }
 #pragma GCC pop_options
 
@@ -227,6 +284,31 @@ static inline void lstm_gates_of_sum_on(int l, int rows, int n, const float* a, 
 static inline void lstm_gates_of_sum(int rows, int n, const float* a, const int* a_rows, const float* ba, const float* y,
         const float* by, const float* c, float* gi, float* gf, float* gg, float* go, float* cn, float* tc, float* hn) {
     lstm_gates_of_sum_on(level(), rows, n, a, a_rows, ba, y, by, c, gi, gf, gg, go, cn, tc, hn);
+}
+
+static void lstm_gates_backward_scalar(int rows, int n, const StepGradients& s) {
+    for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < n; j++) {
+            backward_element(n, (size_t) r * n + j, s.dz + (size_t) r * 4 * n + j, s);
+        }
+    }
+}
+
+// The step's VJP on the body of instruction level l, or the best one here when l is above it. dh_b, next and prev
+// may be null (prev_factor with prev); every array rows x n but dz, rows x 4n.
+static inline void lstm_gates_backward_on(int l, int rows, int n, const float* dh_a, const float* dh_b, const float* next, const float* i,
+        const float* f, const float* g, const float* o, const float* t, const float* c, float* dz, float* prev, const float* prev_factor) {
+    StepGradients s = {dh_a, dh_b, next, i, f, g, o, t, c, dz, prev, prev_factor};
+    switch (l < level() ? l : level()) {
+        case 2: avx512::lstm_gates_backward(rows, n, s); break;
+        case 1: avx2::lstm_gates_backward(rows, n, s); break;
+        default: lstm_gates_backward_scalar(rows, n, s);
+    }
+}
+
+static inline void lstm_gates_backward(int rows, int n, const float* dh_a, const float* dh_b, const float* next, const float* i,
+        const float* f, const float* g, const float* o, const float* t, const float* c, float* dz, float* prev, const float* prev_factor) {
+    lstm_gates_backward_on(level(), rows, n, dh_a, dh_b, next, i, f, g, o, t, c, dz, prev, prev_factor);
 }
 
 }  // namespace unfold

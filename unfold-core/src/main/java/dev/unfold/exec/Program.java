@@ -75,12 +75,14 @@ final class Program {
         boolean[] covered = new boolean[g.size()];
         List<Unit> tokenSums = TokenSums.sums(g, needed, kept, covered, maxStack);
         List<List<Unit>> accumulations = MatMulGroups.accumulations(g, needed, kept, covered, maxStack);
+        List<Unit> lstmGradients = gates.map(k -> LstmStepGradients.steps(g, needed, kept, covered, k)).orElse(List.of());
         List<Unit> placements = PadSums.placements(g, needed, kept, covered);
         Map<Integer, Gemm.OperandCache> caches = new HashMap<>();
         Lowering.Context context = new Lowering.Context(g, caches, new HashMap<>());
         List<List<Unit>> hoisted = MatMulGroups.hoisted(g, needed, kept, covered, maxStack, caches, pool);
         java.util.Set<Integer> written = new java.util.HashSet<>();
-        java.util.stream.Stream.of(tokenSums.stream(), accumulations.stream().flatMap(List::stream), placements.stream(), hoisted.stream().flatMap(List::stream))
+        java.util.stream.Stream.of(tokenSums.stream(), accumulations.stream().flatMap(List::stream), lstmGradients.stream(), placements.stream(),
+                hoisted.stream().flatMap(List::stream))
                 .flatMap(s -> s).forEach(u -> Arrays.stream(u.writes()).forEach(written::add));
         List<BiasedSums.Sum> biasedSums = BiasedSums.sums(g, needed, kept, covered, written);
         Map<Integer, Unit> gathers = new HashMap<>();
@@ -91,6 +93,7 @@ final class Program {
         List<Unit> productSums = ProductSums.sums(g, needed, kept, covered);
         List<Unit> units = new ArrayList<>(tokenSums);
         accumulations.forEach(units::addAll);
+        units.addAll(lstmGradients);
         units.addAll(placements);
         hoisted.stream().flatMap(List::stream).filter(u -> !lstmSteps.gathers().contains(u)).forEach(units::add);
         biasedSums.stream().filter(sum -> !lstmSteps.sums().contains(sum)).forEach(sum -> units.add(sum.unit(g, context.rows())));

@@ -25,4 +25,19 @@ public interface LstmGates extends OptionalKernel {
      */
     void stepOfSum(int rows, int hidden, float[] a, int[] aRows, float[] aBias, float[] y, float[] yBias, float[] c, float[] i, float[] f, float[] g,
             float[] o, float[] cNext, float[] tanhC, float[] hNext);
+
+    /**
+     * The VJP of {@link #step}, as the graph's ops compute it from the gates i, f, g, o, {@code tanhC} = tanh c′ and c the
+     * step saved, dh′ (or its two terms, {@code dhA + dhB}, when {@code dhB} is not null) and {@code next} = dc′ from the
+     * steps after (null when there is none):
+     * <pre>
+     * dc′ = next + (dh′ ⊙ o) ⊙ (1 − tanh² c′)
+     * dz_i = (dc′ ⊙ g) ⊙ (i ⊙ (1 − i))    dz_f = (dc′ ⊙ c) ⊙ (f ⊙ (1 − f))
+     * dz_g = (dc′ ⊙ i) ⊙ (1 − g ⊙ g)      dz_o = (dh′ ⊙ tanh c′) ⊙ (o ⊙ (1 − o))
+     * </pre>
+     * writing dz ({@code rows × 4H}, the blocks i, f, g, o side by side) and, when {@code prev} is not null,
+     * {@code prev = dc′ ⊙ prevFactor} (dc, with f as the factor); every other array is {@code rows × H}.
+     */
+    void backward(int rows, int hidden, float[] dhA, float[] dhB, float[] next, float[] i, float[] f, float[] g, float[] o, float[] tanhC, float[] c,
+            float[] dz, float[] prev, float[] prevFactor);
 }

@@ -51,5 +51,11 @@ class LstmGateKernelsTest {
                 float[] g, float[] o, float[] cNext, float[] tanhC, float[] hNext) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public void backward(int rows, int hidden, float[] dhA, float[] dhB, float[] next, float[] i, float[] f, float[] g, float[] o, float[] tanhC,
+                float[] c, float[] dz, float[] prev, float[] prevFactor) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

@@ -9,6 +9,7 @@ public final class JavaLstmGates implements LstmGates {
     private int calls;
     private int summed;
     private int picked;
+    private int backwards;
 
     @Override
     public String name() {
@@ -80,5 +81,34 @@ public final class JavaLstmGates implements LstmGates {
     /** How many of its steps were given z as a sum. */
     public int summed() {
         return summed;
+    }
+
+    /** Element by element, each value the same float operation on the same operands as the graph's op that makes it. */
+    @Override
+    public void backward(int rows, int hidden, float[] dhA, float[] dhB, float[] next, float[] i, float[] f, float[] g, float[] o, float[] tanhC,
+            float[] c, float[] dz, float[] prev, float[] prevFactor) {
+        backwards++;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < hidden; j++) {
+                int e = r * hidden + j;
+                int z = r * 4 * hidden + j;
+                float dh = dhB == null ? dhA[e] : dhA[e] + dhB[e];
+                float t = tanhC[e];
+                float fromH = (dh * o[e]) * (1f - t * t);
+                float dc = next == null ? fromH : next[e] + fromH;
+                dz[z] = (dc * g[e]) * (i[e] * (1f - i[e]));
+                dz[z + hidden] = (dc * c[e]) * (f[e] * (1f - f[e]));
+                dz[z + 2 * hidden] = (dc * i[e]) * (1f - g[e] * g[e]);
+                dz[z + 3 * hidden] = (dh * t) * (o[e] * (1f - o[e]));
+                if (prev != null) {
+                    prev[e] = dc * prevFactor[e];
+                }
+            }
+        }
+    }
+
+    /** How many backward steps it has run. */
+    public int backwards() {
+        return backwards;
     }
 }

@@ -49,6 +49,20 @@ final class LstmGatesLibrary {
     static native void lstmGatesOfSumOn(int level, int rows, int hidden, float[] a, int[] aRows, float[] aBias, float[] y, float[] yBias, float[] c,
             float[] i, float[] f, float[] g, float[] o, float[] cNext, float[] tanhC, float[] hNext);
 
+    /** See {@link NativeLstmGates#backward}. */
+    @NoException
+    @CriticalRegion
+    @Name("lstm_gates_backward")
+    static native void lstmGatesBackward(int rows, int hidden, float[] dhA, float[] dhB, float[] next, float[] i, float[] f, float[] g, float[] o,
+            float[] tanhC, float[] c, float[] dz, float[] prev, float[] prevFactor);
+
+    /** {@link #lstmGatesBackward} on the body of one instruction level, at most {@link #instructionLevel}. */
+    @NoException
+    @CriticalRegion
+    @Name("lstm_gates_backward_on")
+    static native void lstmGatesBackwardOn(int level, int rows, int hidden, float[] dhA, float[] dhB, float[] next, float[] i, float[] f, float[] g,
+            float[] o, float[] tanhC, float[] c, float[] dz, float[] prev, float[] prevFactor);
+
     /** The best instruction level here: 2 AVX-512, 1 AVX2, 0 scalar. */
     @NoException
     @Name("instruction_level")

@@ -42,6 +42,32 @@ public final class NativeLstmGates implements LstmGates {
         LstmGatesLibrary.lstmGatesOfSum(rows, hidden, a, aRows, aBias, y, yBias, c, i, f, g, o, cNext, tanhC, hNext);
     }
 
+    @Override
+    public void backward(int rows, int hidden, float[] dhA, float[] dhB, float[] next, float[] i, float[] f, float[] g, float[] o, float[] tanhC,
+            float[] c, float[] dz, float[] prev, float[] prevFactor) {
+        if (rows < 0 || hidden < 0) {
+            throw new IllegalArgumentException("an LSTM step of " + rows + " rows and " + hidden + " hidden units");
+        }
+        int cells = Math.multiplyExact(rows, hidden);
+        check(dz, 4L * cells, "dz");
+        String[] names = {"dhA", "i", "f", "g", "o", "tanhC", "c"};
+        float[][] given = {dhA, i, f, g, o, tanhC, c};
+        for (int k = 0; k < given.length; k++) {
+            check(given[k], cells, names[k]);
+        }
+        if (dhB != null) {
+            check(dhB, cells, "dhB");
+        }
+        if (next != null) {
+            check(next, cells, "next");
+        }
+        if (prev != null) {
+            check(prev, cells, "prev");
+            check(prevFactor, cells, "prevFactor");
+        }
+        LstmGatesLibrary.lstmGatesBackward(rows, hidden, dhA, dhB, next, i, f, g, o, tanhC, c, dz, prev, prevFactor);
+    }
+
     /** The cell-sized arrays checked, the gates all or none: their size. */
     private static int checkCells(int rows, int hidden, float[] c, float[] i, float[] f, float[] g, float[] o, float[] cNext, float[] tanhC,
             float[] hNext) {

@@ -49,6 +49,8 @@ class NativeLstmGateUnitsTest {
         ExecutionProfile profile = new ExecutionProfile();
         ExecutorEquivalence.assertAgrees(CompiledExecutor.withLstmGates(Optional.of(new NativeLstmGates()), profile), g, "loss",
                 TokenSumsTest.tokenFeeds(g, steps, 5));
-        assertEquals(true, ProfiledRuns.of(profile).getOrDefault(LstmGateUnits.KIND, 0L) >= steps * layers);
+        Map<String, Long> runs = ProfiledRuns.of(profile);
+        assertEquals(true, runs.getOrDefault(LstmGateUnits.KIND, 0L) >= steps * layers);
+        assertEquals(2L * steps * layers, runs.get(LstmStepGradients.KIND), "each step's backward one native call, in each of two runs: " + runs);
     }
 }

@@ -90,6 +90,55 @@ class NativeLstmGatesTest {
         assertStep(expected, actual, gates, gates, at);
     }
 
+    @ParameterizedTest(name = "rows {0}, hidden {1}")
+    @CsvSource({"1,1", "3,7", "16,256", "5,33", "4,512"})
+    void theBackwardAgreesBitForBitWithTheJavaReference(int rows, int hidden) {
+        Random random = new Random(13L * rows + hidden);
+        int cells = rows * hidden;
+        float[][] in = new float[10][];
+        for (int k = 0; k < in.length; k++) {
+            in[k] = samples(random, cells);
+        }
+        for (int form = 0; form < 8; form++) {
+            float[] dhB = (form & 1) != 0 ? in[1] : null;
+            float[] next = (form & 2) != 0 ? in[2] : null;
+            boolean prev = (form & 4) != 0;
+            for (int level = -1; level <= LstmGatesLibrary.instructionLevel(); level++) {
+                float[] expectedDz = new float[4 * cells];
+                float[] actualDz = new float[4 * cells];
+                float[] expectedPrev = prev ? new float[cells] : null;
+                float[] actualPrev = prev ? new float[cells] : null;
+                new JavaLstmGates().backward(rows, hidden, in[0], dhB, next, in[3], in[4], in[5], in[6], in[7], in[8], expectedDz, expectedPrev, in[9]);
+                if (level < 0) {
+                    NATIVE.backward(rows, hidden, in[0], dhB, next, in[3], in[4], in[5], in[6], in[7], in[8], actualDz, actualPrev, prev ? in[9] : null);
+                } else {
+                    LstmGatesLibrary.lstmGatesBackwardOn(level, rows, hidden, in[0], dhB, next, in[3], in[4], in[5], in[6], in[7], in[8], actualDz,
+                            actualPrev, prev ? in[9] : null);
+                }
+                String at = " (level " + level + ", dh of " + (dhB == null ? "one term" : "two") + (next == null ? "" : ", dc' from after")
+                        + (prev ? ", dc written" : "") + ")";
+                assertBits(expectedDz, actualDz, "dz" + at);
+                if (prev) {
+                    assertBits(expectedPrev, actualPrev, "dc" + at);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shortOperandsOfTheBackwardAreRefused() {
+        float[] cells = new float[6];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NATIVE.backward(2, 3, cells, null, null, cells, cells, cells, cells, cells, cells, new float[23], null, null));
+        assertTrue(e.getMessage().contains("dz holds 23 floats, fewer than 24"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> NATIVE.backward(2, 3, cells, new float[5], null, cells, cells, cells, cells, cells, cells, new float[24], null, null));
+        assertThrows(IllegalArgumentException.class,
+                () -> NATIVE.backward(2, 3, cells, null, null, null, cells, cells, cells, cells, cells, new float[24], null, null));
+        assertThrows(IllegalArgumentException.class,
+                () -> NATIVE.backward(2, 3, cells, null, null, cells, cells, cells, cells, cells, cells, new float[24], cells, null));
+    }
+
     @Test
     void shortOperandsOfASumAreRefused() {
         float[] cells = new float[6];
