@@ -51,47 +51,39 @@ final class ActivationSlopes {
 
     /** {@code slope = y ⊙ a(y)}, {@code a} affine: {@code dx = g ⊙ (y ⊙ (s·y + t))}. */
     private static Unit sigmoid(Graph g, Node root, Node grad, Node slope, boolean[] kept, boolean[] covered) {
-        if (!(slope.op() instanceof Mul)) {
+        Node map = mapOfSigmoid(g, slope);
+        Node y = map == null ? null : g.node(map.inputs().get(0));
+        if (y == null || !inner(g, map, kept, covered) || y.id() == grad.id() || !y.shape().equals(root.shape()) || !map.shape().equals(root.shape())) {
             return null;
         }
-        for (int side = 0; side < 2; side++) {
-            Node y = g.node(slope.inputs().get(1 - side));
-            Node map = g.node(slope.inputs().get(side));
-            if (map.op() instanceof Affine a && map.inputs().get(0) == y.id() && y.id() != map.id() && inner(g, map, kept, covered)
-                    && y.id() != grad.id() && y.shape().equals(root.shape()) && map.shape().equals(root.shape())) {
-                int[] dy = gradient(g, grad, root, kept, covered);
-                int[] all = covers(dy, grad, root, slope, map);
-                cover(covered, all);
-                int o = root.id();
-                int yi = y.id();
-                int size = root.shape().size();
-                float scale = (float) a.scale();
-                float shift = (float) a.shift();
-                Instruction ins = v -> {
-                    float[] out = v[yi];
-                    float[] dx = v[o];
-                    float[] gy = given(v, dy, dx, size);
-                    for (int i = 0; i < size; i++) {
-                        float s = out[i];
-                        dx[i] = gy[i] * (s * (scale * s + shift));
-                    }
-                };
-                return new Unit(o, all, new int[] {o}, reads(dy, yi), ins, SIGMOID);
+        Affine a = (Affine) map.op();
+        int[] dy = gradient(g, grad, root, kept, covered);
+        int[] all = covers(dy, grad, root, slope, map);
+        cover(covered, all);
+        int o = root.id();
+        int yi = y.id();
+        int size = root.shape().size();
+        float scale = (float) a.scale();
+        float shift = (float) a.shift();
+        Instruction ins = v -> {
+            float[] out = v[yi];
+            float[] dx = v[o];
+            float[] gy = given(v, dy, dx, size);
+            for (int i = 0; i < size; i++) {
+                float s = out[i];
+                dx[i] = gy[i] * (s * (scale * s + shift));
             }
-        }
-        return null;
+        };
+        return new Unit(o, all, new int[] {o}, reads(dy, yi), ins, SIGMOID);
     }
 
     /** {@code slope = a(y ⊙ y)}, {@code a} affine: {@code dx = g ⊙ (s·(y ⊙ y) + t)}. */
     private static Unit tanh(Graph g, Node root, Node grad, Node slope, boolean[] kept, boolean[] covered) {
-        if (!(slope.op() instanceof Affine a)) {
+        Node square = squareOfTanh(g, slope);
+        if (square == null || !inner(g, square, kept, covered) || square.inputs().get(0) == grad.id() || !square.shape().equals(root.shape())) {
             return null;
         }
-        Node square = g.node(slope.inputs().get(0));
-        if (!(square.op() instanceof Mul) || square.inputs().get(0).intValue() != square.inputs().get(1).intValue()
-                || !inner(g, square, kept, covered) || square.inputs().get(0) == grad.id() || !square.shape().equals(root.shape())) {
-            return null;
-        }
+        Affine a = (Affine) slope.op();
         int[] dy = gradient(g, grad, root, kept, covered);
         int[] all = covers(dy, grad, root, slope, square);
         cover(covered, all);
@@ -110,6 +102,30 @@ final class ActivationSlopes {
             }
         };
         return new Unit(o, all, new int[] {o}, reads(dy, yi), ins, TANH);
+    }
+
+    /** The affine map {@code a} of {@code slope = y ⊙ a(y)}, either way round, or null: the σ slope's shape. */
+    static Node mapOfSigmoid(Graph g, Node slope) {
+        if (!(slope.op() instanceof Mul)) {
+            return null;
+        }
+        for (int side = 0; side < 2; side++) {
+            Node y = g.node(slope.inputs().get(1 - side));
+            Node map = g.node(slope.inputs().get(side));
+            if (map.op() instanceof Affine && map.inputs().get(0) == y.id() && y.id() != map.id()) {
+                return map;
+            }
+        }
+        return null;
+    }
+
+    /** The square {@code y ⊙ y} of {@code slope = a(y ⊙ y)}, {@code a} affine, or null: the tanh slope's shape. */
+    static Node squareOfTanh(Graph g, Node slope) {
+        if (!(slope.op() instanceof Affine)) {
+            return null;
+        }
+        Node square = g.node(slope.inputs().get(0));
+        return square.op() instanceof Mul && square.inputs().get(0).intValue() == square.inputs().get(1).intValue() ? square : null;
     }
 
     /**

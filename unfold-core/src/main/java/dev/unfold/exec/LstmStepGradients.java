@@ -166,38 +166,25 @@ final class LstmStepGradients {
         return new Step(rows, hidden, root.id(), gates, cell, dhA, dhB, next, c, prev, prevFactor, covers);
     }
 
-    /** {@code grad ⊙ (y ⊙ (1 − y))}, either way round; or null. */
+    /** {@code grad ⊙ (y ⊙ (1 − y))}, either way round ({@link ActivationSlopes#mapOfSigmoid}); or null. */
     private static Slope sigmoid(Graph g, Node root) {
-        if (!(root.op() instanceof Mul)) {
-            return null;
-        }
-        for (int side = 0; side < 2; side++) {
+        for (int side = 0; side < 2 && root.op() instanceof Mul; side++) {
             Node slope = g.node(root.inputs().get(side));
-            if (slope.op() instanceof Mul && slope.id() != root.inputs().get(1 - side)) {
-                for (int k = 0; k < 2; k++) {
-                    Node y = g.node(slope.inputs().get(1 - k));
-                    Node map = g.node(slope.inputs().get(k));
-                    if (oneMinus(map) && map.inputs().get(0) == y.id() && map.id() != y.id()) {
-                        return new Slope(root.id(), root.inputs().get(1 - side), y.id(), new int[] {root.id(), slope.id(), map.id()});
-                    }
-                }
+            Node map = slope.id() != root.inputs().get(1 - side) ? ActivationSlopes.mapOfSigmoid(g, slope) : null;
+            if (map != null && oneMinus(map)) {
+                return new Slope(root.id(), root.inputs().get(1 - side), map.inputs().get(0), new int[] {root.id(), slope.id(), map.id()});
             }
         }
         return null;
     }
 
-    /** {@code grad ⊙ (1 − y ⊙ y)}, either way round; or null. */
+    /** {@code grad ⊙ (1 − y ⊙ y)}, either way round ({@link ActivationSlopes#squareOfTanh}); or null. */
     private static Slope tanh(Graph g, Node root) {
-        if (!(root.op() instanceof Mul)) {
-            return null;
-        }
-        for (int side = 0; side < 2; side++) {
+        for (int side = 0; side < 2 && root.op() instanceof Mul; side++) {
             Node map = g.node(root.inputs().get(side));
-            if (oneMinus(map) && map.id() != root.inputs().get(1 - side)) {
-                Node square = g.node(map.inputs().get(0));
-                if (square.op() instanceof Mul && square.inputs().get(0).intValue() == square.inputs().get(1).intValue()) {
-                    return new Slope(root.id(), root.inputs().get(1 - side), square.inputs().get(0), new int[] {root.id(), map.id(), square.id()});
-                }
+            Node square = map.id() != root.inputs().get(1 - side) && oneMinus(map) ? ActivationSlopes.squareOfTanh(g, map) : null;
+            if (square != null) {
+                return new Slope(root.id(), root.inputs().get(1 - side), square.inputs().get(0), new int[] {root.id(), map.id(), square.id()});
             }
         }
         return null;
